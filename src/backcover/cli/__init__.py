@@ -1,0 +1,15 @@
+"""The command-line interface: thin commands over the pure core.
+
+Each command module registers its commands on the shared :data:`app` when imported below.
+"""
+
+from __future__ import annotations
+
+from backcover.cli import demo, log, record  # noqa: F401  (registers commands)
+from backcover.cli._app import app
+
+__all__ = ["app", "main"]
+
+
+def main() -> None:
+    app(prog_name="backcover")

@@ -1,0 +1,72 @@
+"""The Typer application shared by every command module, and the helpers for output and errors."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, ParamSpec, TypeVar
+
+import orjson
+import typer
+from rich.console import Console
+
+from backcover import DISCLAIMER
+from backcover.errors import BadInput
+
+__all__ = ["app", "emit_json", "err_console", "guarded", "out_console"]
+
+app = typer.Typer(
+    name="backcover",
+    help="backcover helps you get back care paid for: coverage, costs, prior authorization and appeals.\n\n"
+    + DISCLAIMER,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+out_console = Console()
+err_console = Console(stderr=True)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def emit_json(data: Any) -> None:
+    """Print exactly one JSON document on stdout."""
+    sys.stdout.write(orjson.dumps(data, option=orjson.OPT_INDENT_2).decode() + "\n")
+    sys.stdout.flush()
+
+
+def fail(exc: BadInput) -> typer.Exit:
+    err_console.print(f"[bold red]error:[/] {exc.message()}", highlight=False, markup=True, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def guarded(fn: Callable[P, R]) -> Callable[P, R]:
+    """Turn BadInput into exit code 2 with the message on stderr, and hide tracebacks.
+
+    Unexpected errors print their type only (never their text, which could hold patient data)
+    unless BACKCOVER_DEBUG is set.
+    """
+
+    @wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return fn(*args, **kwargs)
+        except BadInput as exc:
+            raise fail(exc) from None
+        except (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if os.environ.get("BACKCOVER_DEBUG"):
+                raise
+            err_console.print(
+                f"[bold red]internal error[/] ({type(exc).__name__}). This is a bug in backcover, not in "
+                "your input. Run again with BACKCOVER_DEBUG=1 to see details (they may include health data).",
+                highlight=False,
+            )
+            raise typer.Exit(code=1) from None
+
+    return wrapper

@@ -1,0 +1,1 @@
+"""The `record` commands (being written)."""

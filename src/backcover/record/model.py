@@ -1,0 +1,311 @@
+"""The patient record: every piece of evidence in one model.
+
+The record is pure data. It is built by the FHIR importer (:mod:`backcover.record.fhir`) and the
+treatment log (:mod:`backcover.record.log`), merged by :mod:`backcover.record.merge`, and read by
+the engine, the letters and the web pages. Nothing here does I/O or reads the clock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any, Literal
+
+from backcover.dates import Instant, local_date, sort_key
+
+__all__ = [
+    "Coding",
+    "Item",
+    "ItemKind",
+    "Patient",
+    "Provenance",
+    "Record",
+    "Region",
+    "SourceRef",
+    "Unrecognized",
+    "When",
+]
+
+Provenance = Literal["ehr", "claim", "self_reported"]
+PROVENANCES: tuple[Provenance, ...] = ("ehr", "claim", "self_reported")
+
+
+class ItemKind(str, Enum):
+    """What an item is. The values are the ``kind`` strings of CONTRACTS.md section 0."""
+
+    DIAGNOSIS = "diagnosis"  # conditions, problems, findings that are diagnoses
+    SYMPTOM = "symptom"  # symptoms as reported (e.g. "leg numbness"), not diagnoses
+    SCORE = "score"  # pain and function scores: NRS, PEG, ODI, Roland-Morris
+    PROCEDURE = "procedure"  # treatments and interventions done: therapy, injections, surgery
+    MEDICATION = "medication"  # medication courses (orders, statements, self-reported)
+    IMAGING = "imaging"  # imaging studies and their reports/findings
+    OBSERVATION = "observation"  # exam findings, vitals (BMI), smoking status, other observations
+    LAB = "lab"  # laboratory results
+    ENCOUNTER = "encounter"  # visits: specialist, primary care, emergency
+    REFERRAL = "referral"  # referrals and orders (ServiceRequest)
+    DOCUMENT = "document"  # clinical documents (DocumentReference, log attachments)
+    COVERAGE = "coverage"  # insurance coverage (Coverage)
+    CLAIM = "claim"  # claim lines (ExplanationOfBenefit)
+
+
+class Region(str, Enum):
+    """Spinal region an item concerns."""
+
+    CERVICAL = "cervical"
+    THORACIC = "thoracic"
+    THORACOLUMBAR = "thoracolumbar"
+    LUMBAR = "lumbar"
+    LUMBOSACRAL = "lumbosacral"
+    SACRAL = "sacral"
+    SACROILIAC = "sacroiliac"
+
+    @property
+    def is_low_back(self) -> bool:
+        return self in (Region.LUMBAR, Region.LUMBOSACRAL, Region.SACRAL, Region.THORACOLUMBAR)
+
+
+@dataclass(frozen=True, slots=True)
+class Coding:
+    """A code exactly as the source gave it."""
+
+    system: str
+    code: str
+    display: str | None = None
+
+    def to_json(self) -> dict[str, str | None]:
+        return {"system": self.system, "code": self.code, "display": self.display}
+
+
+@dataclass(frozen=True, slots=True)
+class When:
+    """A point in time (``end is None and not ongoing``) or a period.
+
+    ``start`` and ``end`` are dates, or aware datetimes that keep their UTC offset. An open period
+    (``ongoing=True``) has no known end: it lasts until the date of the question.
+    """
+
+    start: Instant
+    end: Instant | None = None
+    ongoing: bool = False
+
+    @property
+    def is_period(self) -> bool:
+        return self.end is not None or self.ongoing
+
+    @property
+    def start_date(self) -> date:
+        return local_date(self.start)
+
+    @property
+    def end_date(self) -> date | None:
+        return local_date(self.end) if self.end is not None else None
+
+    def end_as_of(self, as_of: date) -> date:
+        """The last day this covers, as seen on ``as_of`` (an ongoing period runs to ``as_of``)."""
+        if self.end is not None:
+            return min(local_date(self.end), as_of) if self.ongoing else local_date(self.end)
+        return as_of if self.ongoing else self.start_date
+
+    def to_json(self) -> dict[str, Any]:
+        if not self.is_period:
+            return {"date": _iso(self.start)}
+        return {"period": {"start": _iso(self.start), "end": _iso(self.end) if self.end else None}}
+
+
+def _iso(value: Instant) -> str:
+    return value.isoformat()
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """Where an item came from: a FHIR resource reference or a log entry, and the file."""
+
+    resource: str  # "Procedure/abc" or "log/therapy[3]"
+    file: str | None = None
+
+    def to_json(self) -> dict[str, str | None]:
+        return {"resource": self.resource, "file": self.file}
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One piece of evidence.
+
+    ``concept`` is the first concept its codes map to (see :mod:`backcover.codesets`);
+    ``concepts`` holds every concept any of its codes mapped to. ``value`` is a number (as
+    ``Decimal``), text, or ``None``; ``unit`` its unit; ``scale`` names the score scale for
+    ``SCORE`` items (``nrs``, ``peg``, ``odi``, ``rmdq``). ``refs`` are references to other
+    items (``Procedure/abc``) such as an Observation's ``partOf``. ``details`` holds extra facts
+    by name (``dose``, ``helped``, ``side_effects``, ``conclusion``, ``status``, ``duration_basis``).
+    """
+
+    kind: ItemKind
+    when: When | None
+    codes: tuple[Coding, ...]
+    provenance: Provenance
+    source: SourceRef
+    concept: str | None = None
+    concepts: tuple[str, ...] = ()
+    region: Region | None = None
+    text: str | None = None
+    status: str | None = None
+    value: Decimal | str | None = None
+    unit: str | None = None
+    scale: str | None = None
+    refs: tuple[str, ...] = ()
+    details: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def id(self) -> str:
+        return self.source.resource
+
+    @property
+    def date(self) -> date | None:
+        return self.when.start_date if self.when else None
+
+    def has(self, concept: str) -> bool:
+        """True when the item maps to the concept or to one below it in the hierarchy."""
+        from backcover.codesets import is_a
+
+        return any(is_a(c, concept) for c in self.concepts)
+
+    def with_concepts(self, concepts: Iterable[str]) -> Item:
+        cs = tuple(dict.fromkeys(concepts))
+        return replace(self, concepts=cs, concept=cs[0] if cs else None)
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "id": self.id,
+            "kind": self.kind.value,
+            "concept": self.concept,
+            "concepts": list(self.concepts),
+            "codes": [c.to_json() for c in self.codes],
+        }
+        if self.when is not None:
+            out.update(self.when.to_json())
+        else:
+            out["date"] = None
+        out["region"] = self.region.value if self.region else None
+        out["provenance"] = self.provenance
+        out["source"] = self.source.to_json()
+        if self.text:
+            out["text"] = self.text
+        if self.status:
+            out["status"] = self.status
+        if self.value is not None:
+            out["value"] = str(self.value) if isinstance(self.value, Decimal) else self.value
+        if self.unit:
+            out["unit"] = self.unit
+        if self.scale:
+            out["scale"] = self.scale
+        if self.refs:
+            out["refs"] = list(self.refs)
+        if self.details:
+            out["details"] = {k: _jsonable(v) for k, v in self.details.items()}
+        return out
+
+
+def _jsonable(v: Any) -> Any:
+    if isinstance(v, (date, datetime)):
+        return v.isoformat()
+    if isinstance(v, Decimal):
+        return str(v)
+    if isinstance(v, (list, tuple)):
+        return [_jsonable(x) for x in v]
+    if isinstance(v, Mapping):
+        return {str(k): _jsonable(x) for k, x in v.items()}
+    return v
+
+
+@dataclass(frozen=True, slots=True)
+class Patient:
+    """Who the record is about. ``identifiers`` are ``(system, value)`` pairs."""
+
+    id: str | None = None
+    name: str | None = None
+    birth_date: date | None = None
+    gender: str | None = None
+    identifiers: tuple[tuple[str, str], ...] = ()
+    state: str | None = None
+    sources: tuple[str, ...] = ()
+
+    def age_on(self, on: date) -> int | None:
+        if self.birth_date is None:
+            return None
+        b = self.birth_date
+        return on.year - b.year - ((on.month, on.day) < (b.month, b.day))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "birth_date": self.birth_date.isoformat() if self.birth_date else None,
+            "gender": self.gender,
+            "identifiers": [{"system": s, "value": v} for s, v in self.identifiers],
+            "state": self.state,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Unrecognized:
+    """A code that maps to no concept: kept and reported, never dropped."""
+
+    system: str
+    code: str
+    display: str | None
+    item: str  # the item id it sits on
+
+    def to_json(self) -> dict[str, str | None]:
+        return {"system": self.system, "code": self.code, "display": self.display, "item": self.item}
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One person's merged evidence, in time order."""
+
+    patient: Patient
+    items: tuple[Item, ...]
+    unrecognized: tuple[Unrecognized, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    def __iter__(self) -> Iterator[Item]:
+        return iter(self.items)
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def by_id(self, item_id: str) -> Item | None:
+        for it in self.items:
+            if it.id == item_id:
+                return it
+        return None
+
+    def with_concept(self, concept: str, as_of: date | None = None) -> list[Item]:
+        """Items that map to ``concept`` (or below it), optionally only those started by ``as_of``."""
+        return [
+            it
+            for it in self.items
+            if it.has(concept) and (as_of is None or it.date is None or it.date <= as_of)
+        ]
+
+    def of_kind(self, kind: ItemKind) -> list[Item]:
+        return [it for it in self.items if it.kind is kind]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "patient": self.patient.to_json(),
+            "items": [it.to_json() for it in self.items],
+            "unrecognized": [u.to_json() for u in self.unrecognized],
+            "warnings": list(self.warnings),
+        }
+
+
+def item_sort_key(it: Item) -> tuple[Any, ...]:
+    """Timeline order: undated items last, then by date/instant, then by id for stability."""
+    if it.when is None:
+        return (1, date.max, 0, 0.0, it.id)
+    d, rank, ts = sort_key(it.when.start)
+    return (0, d, rank, ts, it.id)

@@ -1,0 +1,121 @@
+"""YAML reading that remembers line numbers, and safe atomic writes for files of patient data."""
+
+from __future__ import annotations
+
+import difflib
+import io
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+from backcover.errors import BadInput
+
+__all__ = [
+    "atomic_write_text",
+    "check_keys",
+    "dump_yaml",
+    "line_of",
+    "load_yaml",
+    "load_yaml_text",
+    "suggest",
+]
+
+
+def _yaml() -> YAML:
+    y = YAML(typ="rt")
+    y.preserve_quotes = True
+    return y
+
+
+def load_yaml_text(text: str, file: str) -> Any:
+    """Parse YAML text in round-trip mode (keeps line numbers and comments)."""
+    try:
+        return _yaml().load(io.StringIO(text))
+    except MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        raise BadInput(
+            f"this is not valid YAML: {exc.problem or exc.context}",
+            "check the indentation and the colons near that line; quote text that contains ': '",
+            file,
+            where,
+        ) from None
+    except YAMLError as exc:
+        raise BadInput(f"this is not valid YAML: {exc}", "check the file's syntax", file) from None
+
+
+def load_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise BadInput("file not found", "check the path", str(path)) from None
+    except UnicodeDecodeError:
+        raise BadInput("the file is not UTF-8 text", "save it as UTF-8 text", str(path)) from None
+    except OSError as exc:
+        raise BadInput(f"cannot read the file ({exc.strerror})", "check the path", str(path)) from None
+    return load_yaml_text(text, str(path))
+
+
+def line_of(node: object, key: str | int | None = None) -> str | None:
+    """``line N`` of a key (or list index) in a round-trip node, or of the node itself."""
+    try:
+        if isinstance(node, CommentedMap) and key is not None and key in node:
+            return f"line {node.lc.key(key)[0] + 1}"
+        if isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
+            return f"line {node.lc.item(key)[0] + 1}"
+        if isinstance(node, (CommentedMap, CommentedSeq)):
+            return f"line {node.lc.line + 1}"
+    except (AttributeError, KeyError, IndexError, TypeError):
+        return None
+    return None
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """A "did you mean" hint, or the list of valid choices."""
+    options = sorted(choices)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}? (valid: {', '.join(options)})"
+    return f"valid: {', '.join(options)}"
+
+
+def check_keys(node: Mapping[str, Any], allowed: Iterable[str], file: str, what: str) -> None:
+    """Refuse unknown field names, with the line and the closest valid name."""
+    allowed = list(allowed)
+    for key in node:
+        if key not in allowed:
+            raise BadInput(f"unknown field {key!r} in {what}", suggest(str(key), allowed), file, line_of(node, key))
+
+
+def dump_yaml(data: Any) -> str:
+    buf = io.StringIO()
+    _yaml().dump(data, buf)
+    return buf.getvalue()
+
+
+def atomic_write_text(path: Path, text: str, mode: int = 0o600) -> None:
+    """Write a file so that readers see the old or the new content, never half of it.
+
+    The file gets owner-only permissions by default, as it may hold health data.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        os.fchmod(fd, mode)
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+        os.chmod(path, mode)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
