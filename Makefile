@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PORT ?= 8765
 
 .PHONY: run test lint typecheck bench clean
 
@@ -13,7 +14,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/backcover demo
+	@echo "Starting backcover on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	$(BIN)/backcover serve --host 127.0.0.1 --port $(PORT)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench

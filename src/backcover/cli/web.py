@@ -1,0 +1,66 @@
+"""`backcover serve`: run the web app on this computer (127.0.0.1 by default)."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from backcover.cli._app import app, err_console, guarded
+from backcover.errors import BadInput
+
+__all__ = ["serve"]
+
+_LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def default_data_dir() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("backcover", appauthor=False)) / "web"
+
+
+@app.command("serve")
+@guarded
+def serve(
+    port: Annotated[int, typer.Option(help="TCP port to listen on.", min=1, max=65535)] = 8765,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on. Only loopback addresses are allowed.")
+    ] = "127.0.0.1",
+    store: Annotated[
+        str | None, typer.Option("--store", help="Database URL of the case store (default: embedded SQLite).")
+    ] = None,
+    data_dir: Annotated[
+        Path | None, typer.Option(help="Folder for imported records, plans and the treatment log.")
+    ] = None,
+    allow_host: Annotated[
+        list[str] | None,
+        typer.Option("--allow-host", help="Another Host header value to accept (host[:port]); repeatable."),
+    ] = None,
+    max_upload_mb: Annotated[int, typer.Option(help="Largest upload accepted, in MB.", min=1, max=2048)] = 32,
+) -> None:
+    """Start the web app and print its address. Stop it with Ctrl-C."""
+    import uvicorn
+
+    from backcover.web import create_app
+
+    if host not in _LOOPBACK:
+        raise BadInput(
+            f"refusing to listen on {host!r}: backcover serves health data and only listens on this computer",
+            "use --host 127.0.0.1 (the default), localhost or ::1",
+            where="--host",
+        )
+    folder = data_dir or default_data_dir()
+    web_app = create_app(
+        store, data_dir=folder, port=port, allowed_hosts=allow_host or (), max_upload_mb=max_upload_mb
+    )
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{port}/"
+    err_console.print(f"backcover is running at [bold]{url}[/]  (Ctrl-C stops it)", highlight=False)
+    err_console.print(f"your files are kept in {folder}", highlight=False)
+    print(url, flush=True)
+    # No access log: request lines can carry ids of people. Errors name only their type.
+    logging.getLogger("uvicorn.access").disabled = True
+    uvicorn.run(web_app, host=host, port=port, access_log=False, log_level="warning", server_header=False)

@@ -1,0 +1,188 @@
+"""The JSON API under /api: the contracts of CONTRACTS.md section 4, plus look-ups the pages use.
+
+Each contract endpoint takes the CLI's inputs as JSON and returns exactly the JSON the CLI prints
+with ``--format json``. Bad input is a 4xx whose body is ``BadInput.to_json()``:
+``{"error", "fix", "file", "where"}``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request
+from pydantic import BaseModel, ConfigDict, Field
+
+from backcover.catalog import SETTINGS, families, search
+from backcover.web import _services as svc
+from backcover.web._app import ctx
+
+__all__ = ["router"]
+
+Payer = Literal["medicare", "medicare-advantage", "commercial", "medicaid"]
+Setting = Literal["office", "asc", "hospital-outpatient", "inpatient"]
+PlanKind = Literal[
+    "commercial", "marketplace", "medicare", "medicare-advantage", "medicaid", "medicaid-ffs", "aca", "erisa"
+]
+assert set(SETTINGS) == {"office", "asc", "hospital-outpatient", "inpatient"}
+
+_ERROR = {
+    "description": "Bad input: what is wrong, where, and how to fix it",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "properties": {
+                    "error": {"type": "string"},
+                    "fix": {"type": "string"},
+                    "file": {"type": ["string", "null"]},
+                    "where": {"type": ["string", "null"]},
+                },
+                "required": ["error", "fix"],
+            }
+        }
+    },
+}
+ERRORS: dict[int | str, dict[str, Any]] = {400: _ERROR, 413: _ERROR, 422: _ERROR}
+
+router = APIRouter(prefix="/api", tags=["api"], responses=ERRORS)
+
+
+class RecordFile(BaseModel):
+    """One input file, as the CLI's ``--record`` would read it."""
+
+    model_config = ConfigDict(extra="forbid")
+    filename: Annotated[str, Field(min_length=1, max_length=200, examples=["export.ndjson"])] = Field(
+        description="its name; the ending decides how it is read: .json (FHIR Bundle or resource), "
+        ".ndjson (bulk export), .yaml/.yml (treatment log)"
+    )
+    content: str = Field(description="the file's text")
+
+
+class CheckRequest(BaseModel):
+    """Inputs of `backcover check`. Give the record as `records` (file contents), or leave it out
+    to use the records imported into this app (the Start page), with `patient` choosing the person."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {
+                    "procedure": "72148",
+                    "payer": "commercial",
+                    "setting": "office",
+                    "state": "PA",
+                    "as_of": "2026-06-23",
+                    "records": [{"filename": "record.json", "content": '{"resourceType": "Bundle", ...}'}],
+                }
+            ]
+        },
+    )
+    procedure: str = Field(min_length=1, max_length=12, description="CPT/HCPCS code, e.g. 72148, 62323")
+    payer: Payer
+    setting: Setting | None = Field(default=None, description="default: the procedure's usual setting")
+    state: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$", description="two-letter state")
+    as_of: date | None = Field(default=None, description="date of the question; default today")
+    patient: str | None = Field(
+        default=None, max_length=200, description="patient id, when the inputs hold several"
+    )
+    records: list[RecordFile] | None = Field(default=None, max_length=50)
+
+
+class EstimateRequest(BaseModel):
+    """Inputs of `backcover estimate`: one plan (its YAML text, a built-in template's name, or a plan
+    saved in this app) and either a procedure (the usual episode) or explicit claim lines (YAML text)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [{"plan_template": "silver-ppo", "procedure": "72148", "setting": "office"}]
+        },
+    )
+    plan: str | None = Field(default=None, description="the plan file's YAML text (CONTRACTS.md section 2)")
+    plan_template: str | None = Field(
+        default=None, max_length=100, description="name of a built-in plan template"
+    )
+    plan_name: str | None = Field(
+        default=None, max_length=100, description="name of a plan saved in this app"
+    )
+    procedure: str | None = Field(default=None, min_length=1, max_length=12)
+    setting: Setting | None = None
+    lines: str | None = Field(default=None, description="claim lines as YAML text: {lines: [...]}")
+
+
+class DeadlinesRequest(BaseModel):
+    """Inputs of `backcover deadlines`."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [{"plan_kind": "marketplace", "notice_date": "2026-06-15"}]},
+    )
+    plan_kind: PlanKind
+    notice_date: date
+    received_date: date | None = None
+    urgent: bool = False
+    service: Literal["pre", "post"] = "post"
+
+
+@router.post("/check", summary="Coverage determination (backcover check)")
+def api_check(body: CheckRequest, request: Request) -> dict[str, Any]:
+    """Does the record meet the payer's policy for this procedure; is prior authorization needed;
+    what is missing. Returns the Determination JSON of CONTRACTS.md section 1."""
+    web = ctx(request)
+    as_of = body.as_of or web.today()
+    if body.records:
+        record = svc.record_from_texts([(f.filename, f.content) for f in body.records], body.patient)
+    else:
+        record = svc.workspace_record(web.workspace, body.patient)
+    det = svc.check(record, body.procedure, body.payer, setting=body.setting, state=body.state, as_of=as_of)
+    return det
+
+
+@router.post("/estimate", summary="Out-of-pocket estimate (backcover estimate)")
+def api_estimate(body: EstimateRequest, request: Request) -> dict[str, Any]:
+    """Price an episode of care or explicit claim lines under a plan. Returns the Estimate JSON of
+    CONTRACTS.md section 2."""
+    web = ctx(request)
+    plan = svc.plan_from(web.workspace, text=body.plan, template=body.plan_template, saved=body.plan_name)
+    return svc.estimate(plan, procedure=body.procedure, setting=body.setting, lines=body.lines)
+
+
+@router.post("/deadlines", summary="Appeal deadlines (backcover deadlines)")
+def api_deadlines(body: DeadlinesRequest) -> dict[str, Any]:
+    """Every appeal level in order, with its last day to file and decision time. Returns the JSON of
+    CONTRACTS.md section 3."""
+    return svc.deadlines(
+        body.plan_kind,
+        body.notice_date,
+        received_date=body.received_date,
+        urgent=body.urgent,
+        service=body.service,
+    )
+
+
+@router.get("/procedures", summary="Find a procedure in plain words")
+def api_procedures(q: Annotated[str, Query(max_length=100)] = "") -> list[dict[str, Any]]:
+    """Procedure families whose plain-language words match `q` (all of them when `q` is empty)."""
+    hits = search(q) if q.strip() else list(families().values())
+    return [
+        {
+            "family": p.family,
+            "code": p.code,
+            "codes": list(p.codes),
+            "name": p.name,
+            "usual_setting": p.usual_setting,
+            "settings": list(p.settings),
+        }
+        for p in hits
+    ]
+
+
+@router.get("/plan-templates", summary="Built-in plan templates")
+def api_plan_templates() -> list[str]:
+    return svc.template_names()
+
+
+@router.get("/patients", summary="People in the records imported into this app")
+def api_patients(request: Request) -> list[dict[str, Any]]:
+    return [p.to_json() for p in ctx(request).workspace.patients()]

@@ -1,0 +1,341 @@
+"""The HTML pages. Each handler reads the workspace or store, calls the core, and renders a template.
+
+Every form posts back with a CSRF token; every POST answers with a redirect (or, for htmx
+requests, the fragment to swap in). Page routes are left out of the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
+from starlette.datastructures import FormData, UploadFile
+
+from backcover.errors import BadInput
+from backcover.web._app import ctx, render
+from backcover.web._security import CSRF_COOKIE, CSRF_FIELD, valid_csrf
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+MESSAGES = {
+    "imported": "Records imported. Choose the person below.",
+    "patient": "Person chosen. Their record is below.",
+    "plan": "Plan saved.",
+    "accumulators": "Amounts met so far saved.",
+    "log": "Entry added to your treatment log.",
+    "logstart": "Treatment log started. Add your first entries below.",
+    "cleared": "Imported records removed from this app.",
+    "case": "Case opened.",
+    "denial": "Denial added.",
+    "status": "Status updated.",
+}
+
+
+async def checked_form(request: Request) -> FormData:
+    """The posted form, after checking its CSRF token against the session cookie."""
+    form = await request.form(max_files=20, max_fields=200)
+    token = form.get(CSRF_FIELD)
+    if not valid_csrf(
+        ctx(request).secret, request.cookies.get(CSRF_COOKIE), token if isinstance(token, str) else None
+    ):
+        raise HTTPException(
+            403, "This form has expired or did not come from this app. Reload the page and send it again."
+        )
+    return form
+
+
+def field(form: FormData, name: str, default: str = "") -> str:
+    v = form.get(name)
+    return v.strip() if isinstance(v, str) else default
+
+
+def see_other(url: str) -> Response:
+    return RedirectResponse(url, status_code=303)
+
+
+def flash(request: Request) -> str | None:
+    return MESSAGES.get(request.query_params.get("done", ""))
+
+
+@router.get("/help")
+def help_page(request: Request) -> Response:
+    return render(request, "help.html", {"title": "Help"})
+
+
+@router.get("/docs")
+def docs_page(request: Request) -> Response:
+    return render(request, "docs.html", {"title": "API"})
+
+
+# ----- Start -------------------------------------------------------------------------------------
+def _start_context(request: Request, error: BadInput | None = None) -> dict[str, Any]:
+    from backcover.web import _plans
+
+    ws = ctx(request).workspace
+    return {
+        "title": "Start",
+        "flash": flash(request),
+        "error": error,
+        "patients": ws.patients(),
+        "uploads": [p.name for p in ws.uploads()],
+        "templates": _plans.template_choices(),
+        "plan": _plans.current_plan_summary(ws),
+        "max_mb": ctx(request).max_upload_bytes // (1024 * 1024),
+        "has_log": ws.log_path.exists(),
+    }
+
+
+@router.get("/")
+def start(request: Request) -> Response:
+    return render(request, "start.html", _start_context(request))
+
+
+@router.post("/start/import")
+async def start_import(request: Request) -> Response:
+    form = await checked_form(request)
+    ws = ctx(request).workspace
+    files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    htmx = request.headers.get("hx-request") == "true"
+    try:
+        if not files:
+            raise BadInput(
+                "no file was chosen", "choose one or more exported .json or .ndjson files", where="files"
+            )
+        for f in files:
+            ws.add_upload(f.filename or "upload", await f.read())
+    except BadInput as exc:
+        if htmx:
+            return render(request, "_import_result.html", {"error": exc, "patients": ws.patients()}, 400)
+        return render(request, "start.html", _start_context(request, exc), 400)
+    if htmx:
+        return render(request, "_import_result.html", {"patients": ws.patients(), "imported": len(files)})
+    return see_other("/?done=imported#import")
+
+
+@router.post("/start/clear")
+async def start_clear(request: Request) -> Response:
+    await checked_form(request)
+    ctx(request).workspace.clear_uploads()
+    return see_other("/?done=cleared#import")
+
+
+@router.post("/start/patient")
+async def start_patient(request: Request) -> Response:
+    form = await checked_form(request)
+    ws = ctx(request).workspace
+    ws.select_patient(field(form, "patient") or None)
+    return see_other("/record?done=patient")
+
+
+@router.post("/start/plan")
+async def start_plan(request: Request) -> Response:
+    from backcover.web import _plans
+
+    form = await checked_form(request)
+    ws = ctx(request).workspace
+    try:
+        _plans.create_from_template(ws, field(form, "template"), field(form, "name"))
+    except BadInput as exc:
+        return render(request, "start.html", _start_context(request, exc), 400)
+    return see_other("/?done=plan#plan")
+
+
+@router.post("/start/accumulators")
+async def start_accumulators(request: Request) -> Response:
+    from backcover.web import _plans
+
+    form = await checked_form(request)
+    ws = ctx(request).workspace
+    try:
+        _plans.set_accumulators(ws, {k: field(form, k) for k in _plans.ACCUMULATOR_FIELDS if k in form})
+    except BadInput as exc:
+        return render(request, "start.html", _start_context(request, exc), 400)
+    return see_other("/?done=accumulators#plan")
+
+
+@router.post("/start/plan-text")
+async def start_plan_text(request: Request) -> Response:
+    from backcover.web import _plans
+
+    form = await checked_form(request)
+    ws = ctx(request).workspace
+    try:
+        _plans.save_text(ws, field(form, "name") or (ws.plan_name or "my-plan"), field(form, "text"))
+    except BadInput as exc:
+        return render(request, "start.html", _start_context(request, exc), 400)
+    return see_other("/?done=plan#plan")
+
+
+# ----- My record -----------------------------------------------------------------------------------
+# The log forms: section -> fields shown (name, label, input type, hint). Names are the log's fields.
+LOG_FORMS: dict[str, dict[str, Any]] = {
+    "pain": {
+        "title": "Pain score",
+        "fields": [
+            ("date", "Date", "date", ""),
+            ("score", "Pain now, 0 (none) to 10 (worst)", "number010", ""),
+            ("note", "Note", "text", "for example: worse after sitting"),
+        ],
+    },
+    "medicines": {
+        "title": "Medicine",
+        "fields": [
+            ("name", "Medicine", "text", "for example: ibuprofen"),
+            ("dose", "Dose", "text", "for example: 400 mg 3 times a day"),
+            ("start", "Started", "date", ""),
+            ("end", "Stopped", "date", "leave empty if you still take it"),
+            ("helped", "Did it help?", "helped", ""),
+            ("side_effects", "Side effects", "text", ""),
+        ],
+    },
+    "therapy": {
+        "title": "Therapy",
+        "fields": [
+            ("type", "Kind", "therapy", ""),
+            ("start", "First session", "date", ""),
+            ("end", "Last session", "date", "leave empty if still going"),
+            ("sessions", "Number of sessions", "number", ""),
+            ("with", "Where or with whom", "text", ""),
+        ],
+    },
+    "visits": {
+        "title": "Visit",
+        "fields": [
+            ("date", "Date", "date", ""),
+            ("with", "With", "text", "for example: Dr. Lee"),
+            ("specialty", "Kind of doctor", "text", "for example: primary care, spine surgeon"),
+            ("reason", "Reason", "text", ""),
+        ],
+    },
+    "imaging": {
+        "title": "Imaging",
+        "fields": [
+            ("date", "Date", "date", ""),
+            ("type", "Kind", "imaging", ""),
+            ("region", "Where", "region", ""),
+            ("findings", "What it found", "text", "copy the report's impression"),
+        ],
+    },
+    "injections": {
+        "title": "Injection or block",
+        "fields": [
+            ("date", "Date", "date", ""),
+            ("type", "Kind", "injection", ""),
+            ("region", "Where", "region", ""),
+            ("pain_before", "Pain before, 0–10", "number010", ""),
+            ("pain_after", "Pain after, 0–10", "number010", ""),
+            ("relief_weeks", "Weeks the relief lasted", "number", ""),
+        ],
+    },
+}
+CHOICES: dict[str, list[tuple[str, str]]] = {
+    "helped": [("", "not sure"), ("yes", "yes"), ("partly", "partly"), ("no", "no")],
+    "therapy": [
+        ("physical_therapy", "physical therapy"),
+        ("chiropractic", "chiropractic"),
+        ("acupuncture", "acupuncture"),
+        ("massage", "massage"),
+        ("home_exercise", "home exercise"),
+        ("cbt", "cognitive behavioral therapy"),
+    ],
+    "imaging": [("mri", "MRI"), ("ct", "CT scan"), ("xray", "X-ray"), ("emg", "EMG / nerve test")],
+    "region": [
+        ("lumbar", "lower back"),
+        ("cervical", "neck"),
+        ("thoracic", "mid back"),
+        ("sacroiliac", "SI joint"),
+    ],
+    "injection": [
+        ("epidural", "epidural steroid injection"),
+        ("transforaminal", "transforaminal epidural"),
+        ("interlaminar", "interlaminar epidural"),
+        ("medial_branch_block", "medial branch block"),
+        ("rfa", "radiofrequency ablation"),
+        ("sacroiliac", "sacroiliac joint injection"),
+        ("trigger_point", "trigger point injection"),
+    ],
+}
+_NUMERIC = {"score", "sessions", "pain_before", "pain_after", "relief_percent", "relief_weeks"}
+
+
+def _log_entry(section: str, form: FormData) -> dict[str, Any]:
+    entry: dict[str, Any] = {}
+    for name, _label, _kind, _hint in LOG_FORMS[section]["fields"]:
+        v = field(form, name)
+        if not v:
+            continue
+        if name in _NUMERIC and v.isdigit():
+            entry[name] = int(v)
+        else:
+            entry[name] = v
+    return entry
+
+
+def _record_context(
+    request: Request, error: BadInput | None = None, show_all: bool = False
+) -> dict[str, Any]:
+    from backcover.web import _recordview, _services
+
+    web = ctx(request)
+    ws = web.workspace
+    record = None
+    load_error = None
+    if ws.record_paths():
+        try:
+            record = _services.workspace_record(ws)
+        except BadInput as exc:
+            load_error = exc
+    view = _recordview.view(record, show_all=show_all, as_of=web.today()) if record is not None else None
+    return {
+        "title": "My record",
+        "flash": flash(request),
+        "error": error,
+        "load_error": load_error,
+        "view": view,
+        "patient_label": view["patient"]["name"] if view else None,
+        "forms": LOG_FORMS,
+        "choices": CHOICES,
+        "has_log": ws.log_path.exists(),
+        "show_all": show_all,
+        "today": web.today().isoformat(),
+    }
+
+
+@router.get("/record")
+def record_page(request: Request) -> Response:
+    show_all = request.query_params.get("all") == "1"
+    return render(request, "record.html", _record_context(request, show_all=show_all))
+
+
+@router.post("/record/start-log")
+async def record_start_log(request: Request) -> Response:
+    await checked_form(request)
+    ws = ctx(request).workspace
+    if not ws.log_path.exists():
+        from backcover.yamlio import atomic_write_text
+
+        atomic_write_text(
+            ws.log_path,
+            "# My treatment log (backcover). Dates are YYYY-MM-DD.\npain: []\nmedicines: []\ntherapy: []\n",
+        )
+    return see_other("/record?done=logstart#add")
+
+
+@router.post("/record/add/{section}")
+async def record_add(request: Request, section: str) -> Response:
+    from backcover.record.log import append_entry
+
+    form = await checked_form(request)
+    if section not in LOG_FORMS:
+        raise HTTPException(404, "There is no such kind of log entry.")
+    ws = ctx(request).workspace
+    try:
+        entry = _log_entry(section, form)
+        append_entry(ws.log_path, section, entry)
+    except BadInput as exc:
+        exc = BadInput(exc.problem, exc.fix, "your new entry", None)
+        return render(request, "record.html", _record_context(request, exc), 400)
+    return see_other(f"/record?done=log#add-{section}")

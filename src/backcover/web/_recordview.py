@@ -1,0 +1,115 @@
+"""What the "My record" page shows: the timeline rows and the pain chart, from a Record (pure)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from backcover import codesets
+from backcover.record.model import Item, ItemKind, Record
+from backcover.record.render import describe_when
+from backcover.web._charts import Marker, PainPoint, pain_chart
+
+__all__ = ["item_label", "view"]
+
+PROVENANCE = {"ehr": "clinic record", "claim": "insurance claim", "self_reported": "you reported"}
+_PAIN_SCALES = {"nrs": Decimal(1), "peg": Decimal(1)}
+_TIMELINE_LIMIT = 400
+
+
+def item_label(it: Item) -> str:
+    if it.concept:
+        label = codesets.concept_label(it.concept)
+        if it.text and it.text.lower() != label.lower() and it.kind is ItemKind.MEDICATION:
+            return f"{label}: {it.text}"
+        return label
+    if it.text:
+        return it.text
+    for c in it.codes:
+        if c.display:
+            return c.display
+    return it.codes[0].code if it.codes else it.kind.value
+
+
+def _marker_kind(it: Item) -> str | None:
+    if it.kind is ItemKind.MEDICATION:
+        return "medication"
+    if it.kind is ItemKind.IMAGING:
+        return "imaging"
+    if it.kind is ItemKind.PROCEDURE:
+        if it.has("conservative_care"):
+            return "therapy"
+        if it.has("lumbar_mri") or it.has("lumbar_ct") or it.has("lumbar_xray"):
+            return "imaging"
+        return "procedure"
+    return None
+
+
+def view(record: Record, *, show_all: bool, as_of: date) -> dict[str, Any]:
+    p = record.patient
+    points: list[PainPoint] = []
+    markers: list[Marker] = []
+    rows: list[dict[str, Any]] = []
+    hidden = 0
+    seen_markers: set[tuple[date, str]] = set()
+    for it in record.items:
+        relevant = bool(it.concepts)
+        if (
+            it.kind is ItemKind.SCORE
+            and it.scale in _PAIN_SCALES
+            and it.date
+            and isinstance(it.value, Decimal)
+        ):
+            points.append(PainPoint(it.date, it.value * _PAIN_SCALES[it.scale]))
+        mk = _marker_kind(it) if relevant else None
+        if mk is not None and it.date is not None:
+            label = item_label(it)
+            key = (it.date, label)
+            if key not in seen_markers:
+                seen_markers.add(key)
+                markers.append(Marker(it.date, label, mk))
+        if not relevant and not show_all:
+            hidden += 1
+            continue
+        if len(rows) >= _TIMELINE_LIMIT:
+            hidden += 1
+            continue
+        detail_bits = []
+        if it.value is not None:
+            detail_bits.append(f"{it.value}{(' ' + it.unit) if it.unit else ''}")
+        for k in ("dose", "helped", "side_effects", "findings", "conclusion", "note"):
+            v = it.details.get(k)
+            if v:
+                detail_bits.append(f"{k.replace('_', ' ')}: {v}")
+        rows.append(
+            {
+                "when": describe_when(it),
+                "kind": it.kind.value,
+                "label": item_label(it),
+                "region": it.region.value if it.region else None,
+                "provenance": PROVENANCE.get(it.provenance, it.provenance),
+                "prov_key": it.provenance,
+                "details": "; ".join(detail_bits),
+                "codes": ", ".join(c.code for c in it.codes[:3]),
+            }
+        )
+    rows.reverse()  # newest first
+    age = p.age_on(as_of)
+    return {
+        "patient": {
+            "name": p.name or p.id or "you",
+            "id": p.id,
+            "birth_date": p.birth_date.isoformat() if p.birth_date else None,
+            "age": age,
+            "gender": p.gender,
+        },
+        "rows": rows,
+        "hidden": hidden,
+        "total": len(record.items),
+        "chart": pain_chart(points, markers, title="Pain over time, with treatments marked"),
+        "pain_points": [{"date": pt.day.isoformat(), "value": str(pt.value)} for pt in points],
+        "markers": [{"date": m.day.isoformat(), "label": m.label, "kind": m.kind} for m in markers],
+        "warnings": list(record.warnings),
+        "unrecognized": len(record.unrecognized),
+    }

@@ -1,0 +1,154 @@
+"""The thin layer between HTTP and the core: load records, run checks, estimates and deadlines.
+
+Pages and the JSON API both call these, so they always agree. Nothing here reads the clock: the
+caller passes ``as_of``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from backcover.errors import BadInput
+from backcover.record.load import source_from_bytes
+from backcover.record.merge import Source, merge
+from backcover.record.model import Record
+from backcover.web._workspace import RECORD_SUFFIXES, Workspace
+
+__all__ = [
+    "check",
+    "deadlines",
+    "estimate",
+    "plan_from",
+    "record_from_texts",
+    "template_names",
+    "workspace_record",
+]
+
+_cache_lock = threading.Lock()
+_source_cache: dict[tuple[str, int, int], Source] = {}
+_record_cache: dict[tuple[Any, ...], Record] = {}
+
+
+def record_from_texts(files: Sequence[tuple[str, str]], patient: str | None) -> Record:
+    """Read uploaded file contents as the CLI reads ``--record`` files, and merge them."""
+    sources: list[Source] = []
+    for i, (name, content) in enumerate(files):
+        base = Path(name).name or f"file{i}"
+        if not base.lower().endswith(RECORD_SUFFIXES):
+            raise BadInput(
+                f"{base!r} has an ending backcover does not read",
+                "name it .json (FHIR), .ndjson (bulk export) or .yaml (treatment log)",
+                file=base,
+                where=f"records[{i}].filename",
+            )
+        data = content.encode("utf-8", errors="replace")
+        sources.append(source_from_bytes(data, base))
+    return merge(sources, patient)
+
+
+def _source(path: Path) -> Source:
+    st = path.stat()
+    key = (str(path), st.st_mtime_ns, st.st_size)
+    with _cache_lock:
+        hit = _source_cache.get(key)
+    if hit is not None:
+        return hit
+    src = source_from_bytes(path.read_bytes(), path.name)
+    with _cache_lock:
+        for k in [k for k in _source_cache if k[0] == key[0]]:
+            del _source_cache[k]
+        _source_cache[key] = src
+    return src
+
+
+def workspace_record(ws: Workspace, patient: str | None = None) -> Record:
+    """The record of the chosen person from the files imported into the app (cached by file state)."""
+    paths = ws.record_paths()
+    if not paths:
+        raise BadInput(
+            "no records have been imported yet",
+            "import FHIR files or start a treatment log on the Start page, or send `records` in the request",
+            where="records",
+        )
+    who = patient or ws.patient_id
+    key = (tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths), who)
+    with _cache_lock:
+        hit = _record_cache.get(key)
+    if hit is not None:
+        return hit
+    rec = merge([_source(p) for p in paths], who)
+    with _cache_lock:
+        if len(_record_cache) > 16:
+            _record_cache.clear()
+        _record_cache[key] = rec
+    return rec
+
+
+def check(
+    record: Record, procedure: str, payer: str, *, setting: str | None, state: str | None, as_of: date
+) -> dict[str, Any]:
+    from backcover.engine import check as engine_check
+
+    det = engine_check(record, procedure, payer, setting=setting, state=state, as_of=as_of)
+    out: dict[str, Any] = det.to_json()
+    return out
+
+
+def template_names() -> list[str]:
+    from backcover.costs import templates
+
+    return list(templates())
+
+
+def plan_from(ws: Workspace, *, text: str | None, template: str | None, saved: str | None) -> Any:
+    from backcover.costs import parse_plan, template_text
+
+    given = [x for x in (text, template, saved) if x is not None]
+    if len(given) != 1:
+        raise BadInput(
+            "give exactly one plan" if given else "no plan given",
+            "send one of `plan` (the plan's YAML text), `plan_template` or `plan_name`",
+            where="plan",
+        )
+    if text is not None:
+        return parse_plan(text, "plan")
+    if template is not None:
+        return parse_plan(template_text(template), f"template {template}")
+    assert saved is not None
+    return parse_plan(ws.plan_text(saved), f"{saved}.yaml")
+
+
+def estimate(plan: Any, *, procedure: str | None, setting: str | None, lines: str | None) -> dict[str, Any]:
+    from backcover.costs import episode_lines, parse_lines
+    from backcover.costs import estimate as cost_estimate
+
+    if (procedure is None) == (lines is None):
+        raise BadInput(
+            "give either a procedure or claim lines"
+            if procedure is None
+            else "give a procedure or lines, not both",
+            "send `procedure` (and optionally `setting`) for the usual episode, or `lines` as YAML text",
+            where="procedure/lines",
+        )
+    if procedure is not None:
+        claim_lines = episode_lines(procedure, setting, plan)
+    else:
+        assert lines is not None
+        claim_lines = parse_lines(lines, "lines")
+    out: dict[str, Any] = cost_estimate(plan, claim_lines).to_json()
+    return out
+
+
+def deadlines(
+    plan_kind: str, notice_date: date, *, received_date: date | None, urgent: bool, service: str
+) -> dict[str, Any]:
+    from backcover.appeals import deadlines as appeal_deadlines
+
+    out: dict[str, Any] = appeal_deadlines(
+        plan_kind, notice_date, received_date=received_date, urgent=urgent, service=service
+    ).to_json()
+    return out

@@ -1,0 +1,212 @@
+"""The local workspace of the web app: uploaded record files, the treatment log, plans, and choices.
+
+It is a folder (mode 0700, files 0600) that belongs to one person using the app on their own
+machine. ``backcover serve`` keeps it in the platform's user data folder; tests use a temporary one.
+Cases, denials and documents live in the store (:mod:`backcover.store`), not here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from backcover.errors import BadInput
+from backcover.yamlio import atomic_write_text
+
+__all__ = ["PatientChoice", "Workspace"]
+
+_SAFE = re.compile(r"[^A-Za-z0-9._-]+")
+RECORD_SUFFIXES = (".json", ".ndjson", ".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class PatientChoice:
+    id: str
+    name: str
+    birth_date: str | None
+    gender: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "birth_date": self.birth_date, "gender": self.gender}
+
+
+def _name_of(res: dict[str, Any]) -> str:
+    names = res.get("name") or []
+    if isinstance(names, list) and names and isinstance(names[0], dict):
+        n = names[0]
+        given = " ".join(str(g) for g in n.get("given") or [] if isinstance(g, str))
+        family = n.get("family") if isinstance(n.get("family"), str) else ""
+        text = f"{given} {family}".strip()
+        return re.sub(r"\d+", "", text).strip() or str(n.get("text") or "")
+    return ""
+
+
+def _patients_in(data: bytes, file: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    if file.endswith(".ndjson"):
+        for line in data.splitlines():
+            if b"Patient" not in line:
+                continue
+            try:
+                res = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                continue
+            if isinstance(res, dict) and res.get("resourceType") == "Patient":
+                out.append(res)
+        return out
+    if not file.endswith(".json"):
+        return out
+    try:
+        doc = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return out
+    if isinstance(doc, dict) and doc.get("resourceType") == "Patient":
+        out.append(doc)
+    elif isinstance(doc, dict) and doc.get("resourceType") == "Bundle":
+        for e in doc.get("entry") or []:
+            res = e.get("resource") if isinstance(e, dict) else None
+            if isinstance(res, dict) and res.get("resourceType") == "Patient":
+                out.append(res)
+    return out
+
+
+class Workspace:
+    """One person's files and choices, kept in ``root``."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._lock = threading.RLock()
+        for d in (root, root / "records", root / "plans"):
+            d.mkdir(parents=True, exist_ok=True)
+            os.chmod(d, 0o700)
+        self._state: dict[str, Any] = {"patient": None, "plan": None}
+        state_file = root / "state.json"
+        if state_file.exists():
+            try:
+                loaded = orjson.loads(state_file.read_bytes())
+                if isinstance(loaded, dict):
+                    self._state.update(loaded)
+            except orjson.JSONDecodeError:
+                pass
+
+    # ----- state -------------------------------------------------------------------------------
+    def _save_state(self) -> None:
+        atomic_write_text(self.root / "state.json", orjson.dumps(self._state).decode())
+
+    @property
+    def patient_id(self) -> str | None:
+        v = self._state.get("patient")
+        return v if isinstance(v, str) else None
+
+    def select_patient(self, patient_id: str | None) -> None:
+        with self._lock:
+            if patient_id is not None and patient_id not in {p.id for p in self.patients()}:
+                raise BadInput(
+                    f"no patient with id {patient_id!r} in the imported files",
+                    "pick one of the people listed on the Start page",
+                    where="patient",
+                )
+            self._state["patient"] = patient_id
+            self._save_state()
+
+    # ----- record files -------------------------------------------------------------------------
+    def add_upload(self, filename: str, data: bytes) -> Path:
+        name = _SAFE.sub("_", Path(filename or "upload").name).lstrip(".") or "upload"
+        if not name.lower().endswith(RECORD_SUFFIXES):
+            raise BadInput(
+                f"{filename!r} is not a FHIR JSON, NDJSON or treatment log file",
+                "upload .json (FHIR Bundle or resource), .ndjson (bulk export) or .yaml (treatment log) "
+                "files",
+                file=name,
+            )
+        if not data.strip():
+            raise BadInput("the file is empty", "choose the exported file again", file=name)
+        with self._lock:
+            path = self.root / "records" / name
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(path, 0o600)
+            return path
+
+    def uploads(self) -> list[Path]:
+        return sorted(p for p in (self.root / "records").iterdir() if p.is_file())
+
+    def clear_uploads(self) -> None:
+        with self._lock:
+            for p in self.uploads():
+                p.unlink()
+            self._state["patient"] = None
+            self._save_state()
+
+    def patients(self) -> list[PatientChoice]:
+        """The people the uploaded FHIR files describe, by Patient id (no record parsing needed)."""
+        seen: dict[str, PatientChoice] = {}
+        for p in self.uploads():
+            for res in _patients_in(p.read_bytes(), p.name):
+                pid = res.get("id")
+                if not isinstance(pid, str) or pid in seen:
+                    continue
+                bd = res.get("birthDate")
+                g = res.get("gender")
+                seen[pid] = PatientChoice(
+                    pid,
+                    _name_of(res) or pid,
+                    bd if isinstance(bd, str) else None,
+                    g if isinstance(g, str) else None,
+                )
+        return sorted(seen.values(), key=lambda c: c.name)
+
+    @property
+    def log_path(self) -> Path:
+        return self.root / "treatment-log.yaml"
+
+    def record_paths(self) -> list[Path]:
+        paths = self.uploads()
+        if self.log_path.exists():
+            paths.append(self.log_path)
+        return paths
+
+    # ----- plans --------------------------------------------------------------------------------
+    def plan_names(self) -> list[str]:
+        return sorted(p.stem for p in (self.root / "plans").glob("*.yaml"))
+
+    def plan_text(self, name: str) -> str:
+        path = self.root / "plans" / f"{_SAFE.sub('_', name)}.yaml"
+        if not path.exists():
+            raise BadInput(f"no saved plan named {name!r}", "create one on the Start page", where="plan")
+        return path.read_text()
+
+    def save_plan(self, name: str, text: str) -> str:
+        slug = _SAFE.sub("_", name.strip()).strip("_")[:60] or "plan"
+        with self._lock:
+            atomic_write_text(self.root / "plans" / f"{slug}.yaml", text)
+            self._state["plan"] = slug
+            self._save_state()
+        return slug
+
+    @property
+    def plan_name(self) -> str | None:
+        v = self._state.get("plan")
+        return v if isinstance(v, str) and v in self.plan_names() else None
+
+    def select_plan(self, name: str) -> None:
+        with self._lock:
+            self.plan_text(name)
+            self._state["plan"] = name
+            self._save_state()
+
+    # ----- cases (ids of the store's cases opened from this workspace) ---------------------------
+    def remember(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._state[key] = value
+            self._save_state()
+
+    def recall(self, key: str) -> Any:
+        return self._state.get(key)
