@@ -72,17 +72,21 @@ def docs_page(request: Request) -> Response:
 
 # ----- Start -------------------------------------------------------------------------------------
 def _start_context(request: Request, error: BadInput | None = None) -> dict[str, Any]:
-    from backcover.web import _plans
-
     ws = ctx(request).workspace
+    try:  # TEMP until backcover.costs lands on main
+        from backcover.web import _plans
+
+        templates, plan = _plans.template_choices(), _plans.current_plan_summary(ws)
+    except ImportError:
+        templates, plan = [], None
     return {
         "title": "Start",
         "flash": flash(request),
         "error": error,
         "patients": ws.patients(),
         "uploads": [p.name for p in ws.uploads()],
-        "templates": _plans.template_choices(),
-        "plan": _plans.current_plan_summary(ws),
+        "templates": templates,
+        "plan": plan,
         "max_mb": ctx(request).max_upload_bytes // (1024 * 1024),
         "has_log": ws.log_path.exists(),
     }
@@ -339,3 +343,200 @@ async def record_add(request: Request, section: str) -> Response:
         exc = BadInput(exc.problem, exc.fix, "your new entry", None)
         return render(request, "record.html", _record_context(request, exc), 400)
     return see_other(f"/record?done=log#add-{section}")
+
+
+# ----- Check a procedure -------------------------------------------------------------------------
+PAYERS: list[tuple[str, str]] = [
+    ("commercial", "Private plan (job-based or marketplace)"),
+    ("medicare", "Original Medicare"),
+    ("medicare-advantage", "Medicare Advantage"),
+    ("medicaid", "Medicaid"),
+]
+SETTING_NAMES: dict[str, str] = {
+    "office": "doctor's office or imaging center",
+    "asc": "ambulatory surgery center (ASC)",
+    "hospital-outpatient": "hospital outpatient department",
+    "inpatient": "hospital stay (inpatient)",
+}
+_PAYER_OF_PLAN = {
+    "commercial": "commercial",
+    "marketplace": "commercial",
+    "medicare": "medicare",
+    "medicare-advantage": "medicare-advantage",
+    "medicaid": "medicaid",
+}
+
+
+def _plan_payer(request: Request) -> str | None:
+    ws = ctx(request).workspace
+    try:
+        from backcover.web import _plans
+
+        cur = _plans.current_plan(ws)
+    except (ImportError, BadInput):
+        return None
+    return _PAYER_OF_PLAN.get(cur[2].kind) if cur else None
+
+
+def _procedure_choices(q: str = "") -> list[dict[str, Any]]:
+    from backcover.catalog import families, search
+
+    fams = search(q) if q.strip() else list(families().values())
+    return [{"code": p.code, "name": p.name, "family": p.family} for p in fams]
+
+
+@router.get("/check/procedures")
+def check_procedures(request: Request) -> Response:
+    """htmx: the procedure options matching the words typed."""
+    q = request.query_params.get("q", "")[:100]
+    return render(
+        request,
+        "_procedure_options.html",
+        {"procedures": _procedure_choices(q), "selected": request.query_params.get("procedure")},
+    )
+
+
+@router.get("/check")
+def check_page(request: Request) -> Response:
+    from datetime import date as _date
+
+    from backcover.web import _checkview, _services
+
+    web = ctx(request)
+    qp = request.query_params
+    form = {
+        "procedure": (qp.get("code") or qp.get("procedure") or "").strip()[:12],
+        "payer": qp.get("payer") or _plan_payer(request) or "commercial",
+        "setting": qp.get("setting") or "",
+        "state": (qp.get("state") or "").strip()[:2].upper(),
+        "as_of": qp.get("as_of") or web.today().isoformat(),
+        "q": qp.get("q", "")[:100],
+    }
+    result = None
+    error: BadInput | None = None
+    status = 200
+    if form["procedure"]:
+        try:
+            try:
+                as_of = _date.fromisoformat(form["as_of"])
+            except ValueError:
+                raise BadInput(
+                    f"{form['as_of']!r} is not a date", "write the date as YYYY-MM-DD", where="As of"
+                ) from None
+            if form["payer"] not in dict(PAYERS):
+                raise BadInput(f"unknown payer {form['payer']!r}", "choose one from the list", where="Payer")
+            record = _services.workspace_record(web.workspace)
+            det = _services.check(
+                record,
+                form["procedure"],
+                form["payer"],
+                setting=form["setting"] or None,
+                state=form["state"] or None,
+                as_of=as_of,
+            )
+            result = _checkview.view(det)
+        except BadInput as exc:
+            error, status = exc, 400
+    return render(
+        request,
+        "check.html",
+        {
+            "title": "Check a procedure",
+            "form": form,
+            "payers": PAYERS,
+            "settings": SETTING_NAMES,
+            "procedures": _procedure_choices(),
+            "result": result,
+            "error": error,
+        },
+        status,
+    )
+
+
+# ----- What will it cost -------------------------------------------------------------------------
+def _cost_view(est: dict[str, Any]) -> dict[str, Any]:
+    from decimal import Decimal
+
+    from backcover.web._charts import CostBar, cost_chart
+
+    def dec(v: Any) -> Decimal:
+        return Decimal(str(v)) if v not in (None, "") else Decimal(0)
+
+    lines = est.get("lines") or []
+    bars = [
+        CostBar(str(ln.get("description") or ln.get("id")), dec(ln.get("patient")), dec(ln.get("plan")),
+                dec(ln.get("balance_bill")))
+        for ln in lines
+        if ln.get("patient") is not None
+    ]
+    ids = {ln.get("id"): (ln.get("description") or ln.get("id")) for ln in lines}
+    g = est.get("guidance") or {}
+    return {
+        "raw": est,
+        "lines": lines,
+        "ids": ids,
+        "totals": est.get("totals") or {},
+        "chart": cost_chart(bars),
+        "surprise": g.get("surprise_bills") or [],
+        "nsa": g.get("no_surprises_act") or {},
+        "hsa": g.get("hsa"),
+        "gfe": g.get("good_faith_estimate"),
+        "supplemental": g.get("supplemental") or [],
+        "notes": est.get("notes") or [],
+        "accumulators_after": est.get("accumulators_after") or {},
+    }
+
+
+def _cost_page(request: Request, *, procedure: str, setting: str, lines_text: str | None) -> Response:
+    from backcover.web import _plans, _services
+
+    ws = ctx(request).workspace
+    error: BadInput | None = None
+    result = None
+    status = 200
+    plan_name = ws.plan_name
+    if procedure or lines_text:
+        try:
+            cur = _plans.current_plan(ws)
+            if cur is None:
+                raise BadInput("there is no plan yet", "create your plan on the Start page first", where="plan")
+            est = _services.estimate(
+                cur[2],
+                procedure=procedure or None if not lines_text else None,
+                setting=setting or None,
+                lines=lines_text,
+            )
+            result = _cost_view(est)
+        except BadInput as exc:
+            error, status = exc, 400
+    return render(
+        request,
+        "cost.html",
+        {
+            "title": "What will it cost",
+            "form": {"procedure": procedure, "setting": setting, "lines": lines_text or ""},
+            "procedures": _procedure_choices(),
+            "settings": SETTING_NAMES,
+            "plan_name": plan_name,
+            "result": result,
+            "error": error,
+        },
+        status,
+    )
+
+
+@router.get("/cost")
+def cost_page(request: Request) -> Response:
+    qp = request.query_params
+    return _cost_page(
+        request,
+        procedure=(qp.get("procedure") or "").strip()[:12],
+        setting=(qp.get("setting") or "").strip()[:30],
+        lines_text=None,
+    )
+
+
+@router.post("/cost")
+async def cost_lines(request: Request) -> Response:
+    form = await checked_form(request)
+    return _cost_page(request, procedure="", setting="", lines_text=field(form, "lines") or None)

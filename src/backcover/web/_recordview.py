@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,6 +17,11 @@ __all__ = ["item_label", "view"]
 PROVENANCE = {"ehr": "clinic record", "claim": "insurance claim", "self_reported": "you reported"}
 _PAIN_SCALES = {"nrs": Decimal(1), "peg": Decimal(1)}
 _TIMELINE_LIMIT = 400
+
+
+def _plain_name(name: str | None) -> str | None:
+    """Synthea appends digits to names (``Corrin41``); people do not."""
+    return re.sub(r"(?<=[^\W\d_])\d+\b", "", name).strip() if name else name
 
 
 def item_label(it: Item) -> str:
@@ -98,7 +104,7 @@ def view(record: Record, *, show_all: bool, as_of: date) -> dict[str, Any]:
     age = p.age_on(as_of)
     return {
         "patient": {
-            "name": p.name or p.id or "you",
+            "name": _plain_name(p.name) or p.id or "you",
             "id": p.id,
             "birth_date": p.birth_date.isoformat() if p.birth_date else None,
             "age": age,

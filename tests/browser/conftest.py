@@ -1,0 +1,145 @@
+"""Browser tests: real headless Debian chromium driven by Playwright, against a uvicorn on 127.0.0.1.
+
+Playwright cannot download its own browser here, so the tests use /usr/bin/chromium. When it is
+missing they fail under CI and are skipped with a loud warning elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+import warnings
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+import uvicorn
+
+from backcover.web import create_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+REPO = Path(__file__).resolve().parents[2]
+SHARED = REPO.parent / "shared"
+SCREENSHOTS = REPO.parent / "screenshots-web"
+AXE = Path(__file__).parent / "vendor" / "axe.min.js"
+TODAY = date(2026, 11, 27)
+
+
+def _need_chromium() -> None:
+    if CHROMIUM.exists():
+        return
+    msg = f"{CHROMIUM} is missing: the browser tests cannot run (apt-get install chromium)"
+    if os.environ.get("CI"):
+        pytest.fail(msg)
+    warnings.warn(msg, stacklevel=1)
+    print(f"\n!!!!!!!! SKIPPING BROWSER TESTS: {msg} !!!!!!!!\n")
+    pytest.skip(msg)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class Server:
+    def __init__(self, data_dir: Path) -> None:
+        self.port = _free_port()
+        self.app = create_app(
+            f"sqlite:///{data_dir / 'store.db'}", data_dir=data_dir / "ws", port=self.port, today=lambda: TODAY
+        )
+        config = uvicorn.Config(
+            self.app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False, lifespan="on"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> Server:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("uvicorn did not start")
+            time.sleep(0.02)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    _need_chromium()
+    with Server(tmp_path_factory.mktemp("web")) as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    _need_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS, headless=True)
+        yield b
+        b.close()
+
+
+def _run_axe(page: Any) -> list[dict[str, Any]]:
+    """Run axe-core in the page and return the serious and critical violations."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        # evaluate() runs through the DevTools protocol, so the page's CSP (no inline scripts) still
+        # holds for the app's own code while the checker is loaded.
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;undefined")
+    result: dict[str, Any] = page.evaluate(
+        "async () => await axe.run(document, {resultTypes: ['violations']})"
+    )
+    return [
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+
+
+def _shoot(page: Any, name: str) -> None:
+    """Screenshots at desktop (1280x800) and phone (390x844) width, into ../screenshots-web/."""
+    SCREENSHOTS.mkdir(exist_ok=True)
+    for label, size in (("desktop", (1280, 800)), ("phone", (390, 844))):
+        page.set_viewport_size({"width": size[0], "height": size[1]})
+        page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 800})
+
+
+@pytest.fixture(scope="session")
+def run_axe() -> Any:
+    return _run_axe
+
+
+@pytest.fixture(scope="session")
+def shoot() -> Any:
+    return _shoot
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    return SHARED
