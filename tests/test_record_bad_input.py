@@ -6,10 +6,10 @@ import json
 from pathlib import Path
 
 import pytest
-from tests.conftest import SYNTHEA_FILES
 from typer.testing import CliRunner
 
 from backcover.cli import app
+from tests.conftest import SYNTHEA_FILES
 
 runner = CliRunner()
 
@@ -33,10 +33,26 @@ CASES = [
     pytest.param("notfhir.json", b'{"name": "my notes"}', "not a FHIR resource", "$", id="json-not-fhir"),
     pytest.param(
         "stu3.json",
-        json.dumps({**CONDITION, "clinicalStatus": "active"}).encode(),
+        json.dumps({"resourceType": "ProcedureRequest", "id": "pr1", "status": "active"}).encode(),
         "STU3",
-        "Condition/c1",
-        id="stu3-condition",
+        "ProcedureRequest/pr1",
+        id="stu3-resource-type",
+    ),
+    pytest.param(
+        "r5med.json",
+        json.dumps(
+            {
+                "resourceType": "MedicationRequest",
+                "id": "m5",
+                "status": "active",
+                "intent": "order",
+                "medication": {"concept": {"text": "ibuprofen"}},
+                "subject": {"reference": "Patient/p"},
+            }
+        ).encode(),
+        "R5",
+        "MedicationRequest/m5",
+        id="r5-codeable-reference",
     ),
     pytest.param(
         "dstu2.json",

@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from tests.conftest import EXAMPLES, SYNTHEA_FILES, SYNTHEA_LBP
 
 from backcover.errors import BadInput
 from backcover.record.load import load_record, source_from_bytes
 from backcover.record.merge import merge
 from backcover.record.model import ItemKind, Region
+from tests.conftest import EXAMPLES, SYNTHEA_FILES, SYNTHEA_LBP
 
 
 @pytest.fixture(scope="module")

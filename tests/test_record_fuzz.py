@@ -7,11 +7,11 @@ from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.conftest import EXAMPLES, SYNTHEA_FILES
 
 from backcover.errors import BadInput
 from backcover.record.load import source_from_bytes
 from backcover.record.merge import merge
+from tests.conftest import EXAMPLES, SYNTHEA_FILES
 
 SEEDS: list[dict[str, Any]] = [json.loads(line) for line in SYNTHEA_FILES[0].read_text().splitlines()[:3]]
 SEEDS += [json.loads((EXAMPLES / "check-rfa-opd.json").read_text())]

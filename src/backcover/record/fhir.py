@@ -91,6 +91,7 @@ class Parsed:
     ignored: dict[str, int] = field(default_factory=dict)  # resource types not used, with counts
     skipped_in_error: int = 0
     resource_count: int = 0
+    notes: list[str] = field(default_factory=list)
 
 
 # ----------------------------------------------------------------------------------------- reading
@@ -186,9 +187,7 @@ def _check_version(res: Mapping[str, Any], file: str, where: str) -> None:
     version = _OTHER_VERSION_TYPES.get(rtype)
     reason = f"{rtype} exists only in FHIR {version}" if version else None
     if reason is None:
-        if rtype == "Condition" and isinstance(res.get("clinicalStatus"), str):
-            version, reason = "STU3", "Condition.clinicalStatus is plain text (R4 uses a CodeableConcept)"
-        elif rtype == "Condition" and "patient" in res and "subject" not in res:
+        if rtype == "Condition" and "patient" in res and "subject" not in res:
             version, reason = "DSTU2", "Condition has 'patient' (R4 uses 'subject')"
         elif rtype == "Procedure" and any(k.startswith("occurrence") for k in res):
             version, reason = "R5", "Procedure has occurrence[x] (R4 uses performed[x])"
@@ -228,6 +227,7 @@ class _Ctx:
                 self.index[f"{res['resourceType']}/{rid}"] = res
         self.where = ""
         self.rid = ""
+        self.notes: list[str] = []
 
     def bad(self, problem: str, fix: str) -> BadInput:
         return BadInput(problem, fix, self.file, f"{self.where} ({self.rid})")
@@ -478,6 +478,7 @@ def parse_resources(
                     **{**{f: getattr(item, f) for f in item.__dataclass_fields__}, "provenance": provenance}
                 )
             parsed.items.setdefault(subject, []).append(item)
+    parsed.notes.extend(ctx.notes)
     return parsed
 
 
@@ -558,6 +559,10 @@ def _condition(ctx: _Ctx, res: dict[str, Any]) -> list[Item]:
         when = When(ctx.when_value(res["recordedDate"], "recordedDate")[0])
     abated = _choice_when(ctx, res, "abatement")
     clinical = _status(res, "clinicalStatus")
+    if isinstance(res.get("clinicalStatus"), str):
+        # Older (STU3-style) shape seen in real R4 exports, e.g. the Da Vinci prior-auth reference
+        # implementation: tolerated, and said.
+        ctx.notes.append(f"{ctx.rid}: clinicalStatus is plain text (an STU3 habit); read as {clinical!r}")
     if when is not None:
         if abated is not None:
             when = When(when.start, abated.end or abated.start)

@@ -76,6 +76,7 @@ def source_from_bytes(data: bytes, name: str) -> Source:
     if parsed.ignored:
         kinds = ", ".join(f"{k} ({n})" for k, n in sorted(parsed.ignored.items()))
         src.warnings.append(f"{name}: resource types not used for coverage questions were skipped: {kinds}")
+    src.warnings.extend(f"{name}: {note}" for note in parsed.notes)
     if parsed.skipped_in_error:
         src.warnings.append(
             f"{name}: {parsed.skipped_in_error} resources marked entered-in-error or refuted were left out"
