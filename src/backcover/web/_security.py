@@ -274,6 +274,11 @@ class CatchAllMiddleware:
 
 
 def _route_of(scope: Scope) -> str:
-    """The path without anything that could identify a person (ids are replaced by a placeholder)."""
+    """The route's template (``/cases/{case_id}``), never the path itself: a path can hold a name."""
+    route = scope.get("route")
+    template = getattr(route, "path_format", None) or getattr(route, "path", None)
+    if isinstance(template, str):
+        return template
     path: str = scope.get("path", "")
-    return "/".join(p if p.isalpha() or p == "" else "…" for p in path.split("/"))
+    first = path.split("/")[1] if path.count("/") >= 1 else ""
+    return f"/{first}/…" if path.count("/") > 1 else f"/{first}"
