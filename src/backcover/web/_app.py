@@ -66,6 +66,7 @@ class WebContext:
         self.secret = secret
         self.max_upload_bytes = max_upload_bytes
         self.today = today
+        self._store: Any = None
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         env = self.templates.env
         env.globals.update(
@@ -76,6 +77,15 @@ class WebContext:
             GLOSSARY=GLOSSARY,
         )
         env.filters["money"] = _money
+
+
+    def store(self) -> Any:
+        """The case store, opened (and migrated) on first use."""
+        if self._store is None:
+            from backcover.web._cases import StoreHolder
+
+            self._store = StoreHolder(self.store_url)
+        return self._store.get()
 
 
 def _money(value: Any) -> str:

@@ -540,3 +540,268 @@ def cost_page(request: Request) -> Response:
 async def cost_lines(request: Request) -> Response:
     form = await checked_form(request)
     return _cost_page(request, procedure="", setting="", lines_text=field(form, "lines") or None)
+
+
+# ----- Cases ---------------------------------------------------------------------------------------
+def _store_patient(request: Request) -> tuple[Any, int, Any]:
+    from backcover.web import _cases, _services
+
+    web = ctx(request)
+    store = web.store()
+    record = None
+    if web.workspace.record_paths():
+        record = _services.workspace_record(web.workspace)
+    return store, _cases.store_patient_id(store, web.workspace, record), record
+
+
+def _date_field(form: FormData, name: str, label: str, required: bool = True) -> Any:
+    from datetime import date as _date
+
+    raw = field(form, name)
+    if not raw:
+        if required:
+            raise BadInput(f"{label} is missing", "give the date as YYYY-MM-DD", where=label)
+        return None
+    try:
+        return _date.fromisoformat(raw)
+    except ValueError:
+        raise BadInput(f"{raw!r} is not a date", "give the date as YYYY-MM-DD", where=label) from None
+
+
+@router.get("/cases")
+def cases_page(request: Request) -> Response:
+    from backcover.web import _cases
+
+    web = ctx(request)
+    error = None
+    cases: list[dict[str, Any]] = []
+    try:
+        store, pid, _record = _store_patient(request)
+        cases = _cases.cases_list(store, pid, web.today())
+    except BadInput as exc:
+        error = exc
+    return render(
+        request,
+        "cases.html",
+        {
+            "title": "Cases",
+            "cases": cases,
+            "error": error,
+            "flash": flash(request),
+            "procedures": _procedure_choices(),
+            "payers": PAYERS,
+            "default_payer": _plan_payer(request) or "commercial",
+            "settings": SETTING_NAMES,
+        },
+        400 if error else 200,
+    )
+
+
+@router.post("/cases/new")
+async def case_new(request: Request) -> Response:
+    form = await checked_form(request)
+    store, pid, _record = _store_patient(request)
+    from backcover.catalog import resolve
+
+    code = field(form, "procedure")
+    proc, setting = resolve(code, field(form, "setting") or None)
+    case = store.new_case(
+        pid,
+        proc.code,
+        field(form, "payer") or "commercial",
+        title=proc.name,
+        setting=setting,
+        state=field(form, "state").upper() or None,
+        plan_kind=_plan_kind(request),
+    )
+    return see_other(f"/cases/{case.id}?done=case")
+
+
+def _plan_kind(request: Request) -> str | None:
+    try:
+        from backcover.web import _plans
+
+        cur = _plans.current_plan(ctx(request).workspace)
+    except (ImportError, BadInput):
+        return None
+    return cur[2].kind if cur else None
+
+
+def _case_context(request: Request, case_id: int, error: BadInput | None = None) -> dict[str, Any]:
+    from backcover.web import _cases
+
+    store, pid, _record = _store_patient(request)
+    web = ctx(request)
+    return {
+        "title": "Case",
+        "case": _cases.case_view(store, case_id, pid, web.today()),
+        "error": error,
+        "flash": flash(request),
+        "today": web.today().isoformat(),
+        "pa_statuses": list(_cases.PA_WORDS.items()),
+        "letters": LETTERS,
+    }
+
+
+@router.get("/cases/{case_id}")
+def case_page(request: Request, case_id: int) -> Response:
+    return render(request, "case.html", _case_context(request, case_id))
+
+
+@router.post("/cases/{case_id}/denial")
+async def case_denial(request: Request, case_id: int) -> Response:
+    from backcover.web import _cases
+
+    form = await checked_form(request)
+    store, pid, _record = _store_patient(request)
+    web = ctx(request)
+    try:
+        _cases.case_view(store, case_id, pid, web.today())  # the case must be this person's
+        _cases.add_denial(
+            store,
+            case_id,
+            denial_date=_date_field(form, "denial_date", "Date on the denial"),
+            received_date=_date_field(form, "received_date", "Date you got it", required=False),
+            codes_text=field(form, "codes"),
+            reason=field(form, "reason"),
+            as_of=web.today(),
+        )
+    except BadInput as exc:
+        return render(request, "case.html", _case_context(request, case_id, exc), 400)
+    return see_other(f"/cases/{case_id}?done=denial#denials")
+
+
+@router.post("/cases/{case_id}/pa")
+async def case_pa(request: Request, case_id: int) -> Response:
+    from backcover.web import _cases
+
+    form = await checked_form(request)
+    store, pid, _record = _store_patient(request)
+    web = ctx(request)
+    try:
+        view = _cases.case_view(store, case_id, pid, web.today())
+        status = field(form, "status")
+        on = _date_field(form, "on_date", "Date")
+        auth = field(form, "auth_number") or None
+        expires = _date_field(form, "expires_on", "Valid until", required=False)
+        if view["pa"]:
+            store.set_pa_status(view["pa"][-1]["id"], status, on_date=on, auth_number=auth, expires_on=expires)
+        else:
+            store.add_pa_request(case_id, on_date=on, status=status, auth_number=auth, expires_on=expires)
+    except BadInput as exc:
+        return render(request, "case.html", _case_context(request, case_id, exc), 400)
+    return see_other(f"/cases/{case_id}?done=status")
+
+
+LETTERS: dict[str, str] = {
+    "appeal": "Appeal letter",
+    "packet": "Prior-authorization packet",
+    "p2p": "Peer-to-peer prep sheet",
+    "external": "External review request",
+}
+
+
+@router.post("/cases/{case_id}/letter/{kind}")
+async def case_letter(request: Request, case_id: int, kind: str) -> Response:
+    from backcover.web import _letters
+
+    await checked_form(request)
+    if kind not in LETTERS:
+        raise HTTPException(404, "There is no such letter.")
+    store, pid, record = _store_patient(request)
+    web = ctx(request)
+    try:
+        pdf, filename = _letters.make(store, case_id, pid, kind, record=record, as_of=web.today())
+    except BadInput as exc:
+        return render(request, "case.html", _case_context(request, case_id, exc), 400)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/cases/{case_id}/documents/{doc_id}")
+def case_document(request: Request, case_id: int, doc_id: int) -> Response:
+    from backcover.web import _cases
+
+    store, pid, _record = _store_patient(request)
+    view = _cases.case_view(store, case_id, pid, ctx(request).today())
+    doc = next((d for d in view["documents"] if d["id"] == doc_id), None)
+    if doc is None:
+        raise HTTPException(404, "There is no such document in this case.")
+    content = store.document_content(doc_id)
+    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in str(doc["name"]))
+    return Response(
+        content,
+        media_type="application/octet-stream",
+        headers={"content-disposition": f'attachment; filename="{safe}"'},
+    )
+
+
+# ----- Compare plans -------------------------------------------------------------------------------
+def _compare_context(request: Request, form: FormData | None) -> dict[str, Any]:
+    from decimal import Decimal, InvalidOperation
+
+    from backcover.costs import CareItem, compare_plans, parse_plan, pathway, pathways, template_text, templates
+
+    ws = ctx(request).workspace
+    saved = ws.plan_names()
+    choices = [("saved:" + n, f"{n} (yours)") for n in saved] + [("template:" + t, f"{t} (example)") for t in templates()]
+    result = None
+    error: BadInput | None = None
+    picked: list[str] = []
+    care_choice = "pathway:conservative-care-then-esi"
+    if form is not None:
+        try:
+            picked = [v for v in form.getlist("plans") if isinstance(v, str)]
+            care_choice = field(form, "care") or care_choice
+            if len(picked) < 2:
+                raise BadInput("choose at least two plans to compare", "tick two or more plans", where="Plans")
+            plans = []
+            premiums: dict[str, Decimal] = {}
+            for i, key in enumerate(picked[:8]):
+                kind, _, name = key.partition(":")
+                text = ws.plan_text(name) if kind == "saved" else template_text(name)
+                plan = parse_plan(text, f"{name}.yaml")
+                plans.append(plan)
+                raw = field(form, f"premium-{key}").replace("$", "").replace(",", "")
+                if raw:
+                    try:
+                        premiums[plan.name] = Decimal(raw)
+                    except InvalidOperation:
+                        raise BadInput(
+                            f"{raw!r} is not an amount", "type the monthly premium, e.g. 420", where=f"premium {i + 1}"
+                        ) from None
+            ckind, _, cname = care_choice.partition(":")
+            if ckind == "pathway":
+                title, care = pathway(cname)
+            else:
+                title, care = f"one {cname}", [CareItem(procedure=cname)]
+            result = compare_plans(plans, care, title=title, premiums=premiums or None).to_json()
+        except BadInput as exc:
+            error = exc
+    care_choices = [(f"pathway:{p}", pathway(p)[0]) for p in pathways()] + [
+        (f"procedure:{p['code']}", f"Just one: {p['name']}") for p in _procedure_choices()
+    ]
+    return {
+        "title": "Compare plans",
+        "choices": choices,
+        "picked": picked,
+        "care_choices": care_choices,
+        "care_choice": care_choice,
+        "result": result,
+        "error": error,
+    }
+
+
+@router.get("/compare")
+def compare_page(request: Request) -> Response:
+    return render(request, "compare.html", _compare_context(request, None))
+
+
+@router.post("/compare")
+async def compare_post(request: Request) -> Response:
+    form = await checked_form(request)
+    c = _compare_context(request, form)
+    return render(request, "compare.html", c, 400 if c["error"] else 200)

@@ -1,0 +1,192 @@
+"""Cases in the web app: the store's cases of the person chosen in the workspace, as page data.
+
+The store (:mod:`backcover.store`) is opened once per app. Its patients have their own numeric ids;
+the workspace remembers which store patient stands for which imported person.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from typing import Any
+
+from backcover.appeals import explain_carc, explain_rarc, parse_codes
+from backcover.catalog import find
+from backcover.errors import BadInput
+from backcover.record.model import Record
+from backcover.store import CodeInput, Store, open_store
+from backcover.web._workspace import Workspace
+
+__all__ = ["StoreHolder", "case_view", "cases_list", "store_patient_id"]
+
+PA_WORDS = {
+    "draft": "being prepared",
+    "submitted": "sent to the plan",
+    "pended": "waiting: the plan asked for more",
+    "approved": "approved",
+    "denied": "denied",
+    "withdrawn": "withdrawn",
+}
+
+
+class StoreHolder:
+    """Opens the store on first use (migrating it), once, for all requests."""
+
+    def __init__(self, url: str | None) -> None:
+        self.url = url
+        self._store: Store | None = None
+        self._lock = threading.Lock()
+
+    def get(self) -> Store:
+        with self._lock:
+            if self._store is None:
+                self._store = open_store(self.url)
+            return self._store
+
+    def close(self) -> None:
+        with self._lock:
+            if self._store is not None:
+                self._store.close()
+                self._store = None
+
+
+def store_patient_id(store: Store, ws: Workspace, record: Record | None) -> int:
+    """The store patient for the chosen person, created the first time it is needed."""
+    key = ws.patient_id or "log"
+    known: dict[str, int] = dict(ws.recall("store_patients") or {})
+    if key in known:
+        return int(known[key])
+    name = (record.patient.name if record is not None else None) or "Me"
+    birth = record.patient.birth_date if record is not None else None
+    p = store.add_patient(name, birth)
+    known[key] = p.id
+    ws.remember("store_patients", known)
+    return p.id
+
+
+def _procedure_name(code: str) -> str:
+    proc = find(code)
+    return proc.name if proc else f"procedure {code}"
+
+
+def cases_list(store: Store, patient_id: int, as_of: date) -> list[dict[str, Any]]:
+    out = []
+    for c in store.list_cases(patient_id):
+        full = store.get_case(c.id)
+        nxt = store.next_deadline(full, as_of)
+        out.append(
+            {
+                "id": c.id,
+                "title": _procedure_name(c.procedure_code),
+                "code": c.procedure_code,
+                "payer": c.payer,
+                "status": c.status,
+                "denials": len(full.denials),
+                "pa": PA_WORDS.get(full.pa_requests[-1].status) if full.pa_requests else None,
+                "next": {"due": nxt.due.isoformat(), "what": nxt.what} if nxt else None,
+            }
+        )
+    return out
+
+
+def case_view(store: Store, case_id: int, patient_id: int, as_of: date) -> dict[str, Any]:
+    case = store.get_case(case_id)
+    if case.patient_id != patient_id:
+        raise BadInput(f"there is no case {case_id} for this person", "open one of the cases listed", where="case")
+    events: list[dict[str, Any]] = [
+        {"date": case.created_at.date().isoformat(), "what": "Case opened", "kind": "open"}
+    ]
+    for pa in case.pa_requests:
+        for ev in pa.events:
+            bits = [f"Prior authorization {PA_WORDS.get(ev.status, ev.status)}"]
+            if ev.auth_number:
+                bits.append(f"number {ev.auth_number}")
+            if ev.expires_on:
+                bits.append(f"valid until {ev.expires_on.isoformat()}")
+            events.append({"date": ev.on_date.isoformat(), "what": ", ".join(bits), "kind": ev.status})
+    denials = []
+    for d in case.denials:
+        codes = []
+        for c in d.codes:
+            exp = explain_carc(c.code) if c.system == "carc" else explain_rarc(c.code)
+            codes.append(
+                {
+                    "system": c.system.upper(),
+                    "code": f"{c.group_code}-{c.code}" if c.group_code else c.code,
+                    "summary": exp.summary,
+                    "fix": exp.fix,
+                    "url": exp.url,
+                    "known": exp.known,
+                }
+            )
+        denials.append(
+            {
+                "id": d.id,
+                "date": d.denial_date.isoformat(),
+                "received": d.received_date.isoformat() if d.received_date else None,
+                "reason": d.reason_text,
+                "codes": codes,
+            }
+        )
+        label = ", ".join(c["code"] for c in codes) or "reason in the letter"
+        events.append({"date": d.denial_date.isoformat(), "what": f"Denied ({label})", "kind": "denied"})
+    for a in case.appeals:
+        if a.filed_on:
+            events.append({"date": a.filed_on.isoformat(), "what": f"Appeal filed ({a.level})", "kind": "appeal"})
+        if a.outcome and a.outcome_date:
+            events.append(
+                {"date": a.outcome_date.isoformat(), "what": f"Appeal {a.outcome} ({a.level})", "kind": "appeal"}
+            )
+    events.sort(key=lambda e: e["date"])
+    deadlines = [
+        {"due": i.due.isoformat(), "what": i.what, "rule": i.rule, "past": i.due < as_of}
+        for i in store.case_deadlines(case)
+    ]
+    nxt = store.next_deadline(case, as_of)
+    docs = [
+        {
+            "id": doc.id,
+            "type": doc.doc_type,
+            "name": doc.filename or doc.doc_type,
+            "date": doc.doc_date.isoformat() if doc.doc_date else None,
+            "size": doc.size,
+        }
+        for doc in case.documents
+    ]
+    return {
+        "id": case.id,
+        "title": _procedure_name(case.procedure_code),
+        "code": case.procedure_code,
+        "payer": case.payer,
+        "plan_kind": case.plan_kind,
+        "setting": case.setting,
+        "state": case.state,
+        "status": case.status,
+        "pa": [{"id": p.id, "status": p.status, "words": PA_WORDS.get(p.status, p.status)} for p in case.pa_requests],
+        "events": events,
+        "denials": denials,
+        "deadlines": deadlines,
+        "next": {"due": nxt.due.isoformat(), "what": nxt.what, "rule": nxt.rule} if nxt else None,
+        "documents": docs,
+    }
+
+
+def add_denial(
+    store: Store,
+    case_id: int,
+    *,
+    denial_date: date,
+    received_date: date | None,
+    codes_text: str,
+    reason: str,
+    as_of: date,
+) -> None:
+    typed = parse_codes(codes_text, where="Denial codes") if codes_text.strip() else []
+    store.add_denial(
+        case_id,
+        denial_date,
+        as_of=as_of,
+        codes=[CodeInput(t.system, t.code, t.group, known=t.explanation.known) for t in typed],
+        reason_text=reason or None,
+        received_date=received_date,
+    )
