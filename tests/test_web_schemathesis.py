@@ -1,0 +1,23 @@
+"""Property-based API testing: schemathesis generates requests from /openapi.json; none may be a 5xx."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import schemathesis
+from hypothesis import HealthCheck, settings
+from schemathesis.checks import not_a_server_error
+
+from backcover.web import create_app
+
+_tmp = Path(tempfile.mkdtemp(prefix="backcover-st-"))
+app = create_app(f"sqlite:///{_tmp / 'store.db'}", data_dir=_tmp / "ws", today=lambda: date(2026, 11, 27))
+schema = schemathesis.openapi.from_asgi("/openapi.json", app)
+
+
+@schema.parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_server_errors(case: schemathesis.Case) -> None:
+    case.call_and_validate(checks=[not_a_server_error])
