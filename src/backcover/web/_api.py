@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, Field
 
-from backcover.catalog import SETTINGS, families, search
+from backcover.catalog import SETTINGS, families, resolve, search
 from backcover.web import _services as svc
 from backcover.web._app import ctx
 
@@ -131,6 +131,7 @@ def api_check(body: CheckRequest, request: Request) -> dict[str, Any]:
     what is missing. Returns the Determination JSON of CONTRACTS.md section 1."""
     web = ctx(request)
     as_of = body.as_of or web.today()
+    resolve(body.procedure, body.setting)  # a wrong code or setting is named before the record is read
     if body.records:
         record = svc.record_from_texts([(f.filename, f.content) for f in body.records], body.patient)
     else:

@@ -425,6 +425,9 @@ def check_page(request: Request) -> Response:
                 ) from None
             if form["payer"] not in dict(PAYERS):
                 raise BadInput(f"unknown payer {form['payer']!r}", "choose one from the list", where="Payer")
+            from backcover.catalog import resolve
+
+            resolve(form["procedure"], form["setting"] or None)
             record = _services.workspace_record(web.workspace)
             det = _services.check(
                 record,
