@@ -13,7 +13,13 @@ from schemathesis.checks import not_a_server_error
 from backcover.web import create_app
 
 _tmp = Path(tempfile.mkdtemp(prefix="backcover-st-"))
-app = create_app(f"sqlite:///{_tmp / 'store.db'}", data_dir=_tmp / "ws", today=lambda: date(2026, 11, 27))
+# The ASGI test client calls itself "testserver": allow that name for this app only.
+app = create_app(
+    f"sqlite:///{_tmp / 'store.db'}",
+    data_dir=_tmp / "ws",
+    allowed_hosts=["testserver"],
+    today=lambda: date(2026, 11, 27),
+)
 schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 
 
