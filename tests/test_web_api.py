@@ -66,7 +66,9 @@ def test_check_returns_the_engine_json(client: TestClient) -> None:
     assert got["prior_authorization"] == "required"
     assert got["earliest_eligible_date"] == "2026-07-14"
     record = load_record([EXAMPLES / "check-mri-commercial-early.json"])
-    want = check(record, "72148", "commercial", setting="office", state="PA", as_of=date(2026, 6, 23)).to_json()
+    want = check(
+        record, "72148", "commercial", setting="office", state="PA", as_of=date(2026, 6, 23)
+    ).to_json()
     assert got == _normalise_sources(want, got)
 
 
@@ -93,26 +95,62 @@ def test_check_uses_the_imported_record_and_chosen_patient(client: TestClient) -
 @pytest.mark.parametrize(
     "body,status,words",
     [
-        pytest.param({"procedure": "99999", "payer": "commercial"}, 400, ["99999", "72148"], id="unknown-code"),
+        pytest.param(
+            {"procedure": "99999", "payer": "commercial"}, 400, ["99999", "72148"], id="unknown-code"
+        ),
         pytest.param({"procedure": "72148", "payer": "aetna"}, 422, ["payer"], id="unknown-payer"),
-        pytest.param({"procedure": "72148", "payer": "medicare", "setting": "inpatient"}, 400, ["setting"],
-                     id="setting-not-for-procedure"),
-        pytest.param({"procedure": "72148", "payer": "medicare", "as_of": "2026-02-30"}, 422, ["as_of"],
-                     id="impossible-date"),
-        pytest.param({"procedure": "72148", "payer": "medicare", "state": "Pennsylvania"}, 422, ["state"],
-                     id="state-not-two-letters"),
-        pytest.param({"procedure": "72148", "payer": "medicare", "colour": "red"}, 422, ["colour"],
-                     id="unknown-field"),
+        pytest.param(
+            {"procedure": "72148", "payer": "medicare", "setting": "inpatient"},
+            400,
+            ["setting"],
+            id="setting-not-for-procedure",
+        ),
+        pytest.param(
+            {"procedure": "72148", "payer": "medicare", "as_of": "2026-02-30"},
+            422,
+            ["as_of"],
+            id="impossible-date",
+        ),
+        pytest.param(
+            {"procedure": "72148", "payer": "medicare", "state": "Pennsylvania"},
+            422,
+            ["state"],
+            id="state-not-two-letters",
+        ),
+        pytest.param(
+            {"procedure": "72148", "payer": "medicare", "colour": "red"}, 422, ["colour"], id="unknown-field"
+        ),
         pytest.param({"payer": "medicare"}, 422, ["procedure"], id="missing-procedure"),
-        pytest.param({"procedure": "72148", "payer": "medicare",
-                      "records": [{"filename": "x.json", "content": "{not json"}]}, 400, ["x.json"],
-                     id="malformed-json"),
-        pytest.param({"procedure": "72148", "payer": "medicare",
-                      "records": [{"filename": "x.json", "content": '{"hello": 1}'}]}, 400, ["x.json"],
-                     id="not-fhir"),
-        pytest.param({"procedure": "72148", "payer": "medicare",
-                      "records": [{"filename": "x.pdf", "content": "%PDF"}]}, 400, ["x.pdf"],
-                     id="unreadable-file-type"),
+        pytest.param(
+            {
+                "procedure": "72148",
+                "payer": "medicare",
+                "records": [{"filename": "x.json", "content": "{not json"}],
+            },
+            400,
+            ["x.json"],
+            id="malformed-json",
+        ),
+        pytest.param(
+            {
+                "procedure": "72148",
+                "payer": "medicare",
+                "records": [{"filename": "x.json", "content": '{"hello": 1}'}],
+            },
+            400,
+            ["x.json"],
+            id="not-fhir",
+        ),
+        pytest.param(
+            {
+                "procedure": "72148",
+                "payer": "medicare",
+                "records": [{"filename": "x.pdf", "content": "%PDF"}],
+            },
+            400,
+            ["x.pdf"],
+            id="unreadable-file-type",
+        ),
         pytest.param({"procedure": "72148", "payer": "medicare"}, 400, ["no records"], id="nothing-imported"),
     ],
 )
@@ -173,19 +211,35 @@ def test_estimate_episode_from_template(client: TestClient) -> None:
     "body,status,words",
     [
         pytest.param({"procedure": "72148"}, 400, ["plan"], id="no-plan"),
-        pytest.param({"plan_template": "no-such-plan", "procedure": "72148"}, 400, ["no-such-plan"],
-                     id="unknown-template"),
+        pytest.param(
+            {"plan_template": "no-such-plan", "procedure": "72148"},
+            400,
+            ["no-such-plan"],
+            id="unknown-template",
+        ),
         pytest.param({"plan_name": "mine", "procedure": "72148"}, 400, ["mine"], id="unknown-saved-plan"),
-        pytest.param({"plan": "name: x\nkind: commercial\n  bad: [", "procedure": "72148"}, 400, ["yaml"],
-                     id="plan-not-yaml"),
+        pytest.param(
+            {"plan": "name: x\nkind: commercial\n  bad: [", "procedure": "72148"},
+            400,
+            ["yaml"],
+            id="plan-not-yaml",
+        ),
         pytest.param({"plan_template": "x", "plan": "y", "procedure": "72148"}, 400, ["one"], id="two-plans"),
-        pytest.param({"plan": "@PLAN@", "procedure": "72148", "lines": "lines: []"}, 400, ["not both"],
-                     id="procedure-and-lines"),
+        pytest.param(
+            {"plan": "@PLAN@", "procedure": "72148", "lines": "lines: []"},
+            400,
+            ["not both"],
+            id="procedure-and-lines",
+        ),
         pytest.param({"plan": "@PLAN@"}, 400, ["procedure"], id="neither-procedure-nor-lines"),
         pytest.param({"plan": "@PLAN20@", "procedure": "72148"}, 400, ["0.2"], id="coinsurance-20"),
         pytest.param({"plan": "@PLAN@", "procedure": "12345"}, 400, ["12345"], id="unknown-procedure"),
-        pytest.param({"plan": "@PLAN@", "procedure": "72148", "setting": "moon"}, 422, ["setting"],
-                     id="unknown-setting"),
+        pytest.param(
+            {"plan": "@PLAN@", "procedure": "72148", "setting": "moon"},
+            422,
+            ["setting"],
+            id="unknown-setting",
+        ),
     ],
 )
 def test_estimate_bad_input(client: TestClient, body: dict[str, Any], status: int, words: list[str]) -> None:
@@ -219,9 +273,16 @@ def test_deadlines(client: TestClient, kind: str, first_file_by: str) -> None:
 def test_deadlines_same_as_core(client: TestClient) -> None:
     from backcover.appeals import deadlines
 
-    body = {"plan_kind": "commercial", "notice_date": "2026-03-02", "received_date": "2026-03-09", "urgent": True,
-            "service": "pre"}
-    want = deadlines("commercial", date(2026, 3, 2), received_date=date(2026, 3, 9), urgent=True, service="pre")
+    body = {
+        "plan_kind": "commercial",
+        "notice_date": "2026-03-02",
+        "received_date": "2026-03-09",
+        "urgent": True,
+        "service": "pre",
+    }
+    want = deadlines(
+        "commercial", date(2026, 3, 2), received_date=date(2026, 3, 9), urgent=True, service="pre"
+    )
     assert client.post("/api/deadlines", json=body).json() == want.to_json()
 
 
@@ -231,8 +292,11 @@ def test_deadlines_same_as_core(client: TestClient) -> None:
         pytest.param({"plan_kind": "bcbs", "notice_date": "2026-06-15"}, ["plan_kind"], id="unknown-kind"),
         pytest.param({"plan_kind": "medicare", "notice_date": "2026-13-01"}, ["notice_date"], id="bad-date"),
         pytest.param({"plan_kind": "medicare"}, ["notice_date"], id="missing-date"),
-        pytest.param({"plan_kind": "medicare", "notice_date": "2026-06-15", "service": "later"}, ["service"],
-                     id="unknown-service"),
+        pytest.param(
+            {"plan_kind": "medicare", "notice_date": "2026-06-15", "service": "later"},
+            ["service"],
+            id="unknown-service",
+        ),
     ],
 )
 def test_deadlines_bad_input(client: TestClient, body: dict[str, Any], words: list[str]) -> None:

@@ -96,7 +96,9 @@ def test_upload_over_the_limit_is_refused_with_413(client: TestClient) -> None:
     r = client.post("/start/import", data={"csrf_token": tok}, files={"files": ("big.ndjson", big)})
     assert r.status_code == 413
     assert "larger than the limit" in r.json()["error"]
-    r = client.post("/api/check", content=b"{" + b" " * 1_100_000 + b"}", headers={"content-type": "application/json"})
+    r = client.post(
+        "/api/check", content=b"{" + b" " * 1_100_000 + b"}", headers={"content-type": "application/json"}
+    )
     assert r.status_code == 413
 
 

@@ -61,7 +61,10 @@ class Server:
     def __init__(self, data_dir: Path) -> None:
         self.port = _free_port()
         self.app = create_app(
-            f"sqlite:///{data_dir / 'store.db'}", data_dir=data_dir / "ws", port=self.port, today=lambda: TODAY
+            f"sqlite:///{data_dir / 'store.db'}",
+            data_dir=data_dir / "ws",
+            port=self.port,
+            today=lambda: TODAY,
         )
         config = uvicorn.Config(
             self.app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False, lifespan="on"
@@ -115,7 +118,12 @@ def _run_axe(page: Any) -> list[dict[str, Any]]:
         "async () => await axe.run(document, {resultTypes: ['violations']})"
     )
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"][:5]]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"][:5]],
+        }
         for v in result["violations"]
         if v["impact"] in ("serious", "critical")
     ]

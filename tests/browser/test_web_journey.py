@@ -82,3 +82,101 @@ def test_2b_treatment_log_entry(page: Any, server: Any) -> None:
     assert "you reported" in page.inner_text("[data-testid=timeline]")
     svg = page.inner_html("figure")
     assert "pain 6" in svg
+
+
+def test_3_check_lumbar_mri(page: Any, server: Any) -> None:
+    page.goto(server.url + "/check")
+    check_page(page, "04-check-empty")
+    page.fill("#q", "mri")
+    page.wait_for_function("document.querySelector('#procedure').options.length < 5")
+    page.select_option("#procedure", "72148")
+    page.select_option("#payer", "commercial")
+    page.fill("#as_of", "2014-04-01")
+    page.click("button:has-text('Check')")
+    page.wait_for_selector("[data-testid=check-result]")
+    sentence = page.inner_text("[data-testid=decision-sentence]")
+    assert "MRI of the lower back" in sentence
+    assert "Prior authorization is required" in page.inner_text("[data-testid=pa]")
+    criteria = page.inner_text("[data-testid=criteria]")
+    assert "conservative care" in criteria.lower()
+    assert "Physical therapy" in criteria and "Ibuprofen" in criteria
+    assert "clinic record" in criteria
+    check_page(page, "05-check-mri")
+
+
+def test_4_estimate_cost(page: Any, server: Any) -> None:
+    page.click("text=What will it cost?")
+    page.wait_for_selector("[data-testid=cost-result]")
+    total = page.inner_text("[data-testid=patient-total]")
+    assert total.startswith("$")
+    lines = page.inner_text("[data-testid=cost-lines]")
+    assert "72148" in lines
+    assert page.locator("figure svg title").first.inner_text() == "Who pays what"
+    check_page(page, "06-cost-mri")
+
+
+def test_5_open_case(page: Any, server: Any) -> None:
+    page.goto(server.url + "/check?procedure=72148&payer=commercial&as_of=2014-04-01&state=PA")
+    page.click("text=Open a case for it")
+    page.wait_for_url("**/cases/*?done=case")
+    assert "MRI of the lower back" in page.inner_text("[data-testid=case-title]")
+    assert "Case opened" in page.inner_text("[data-testid=case-timeline]")
+    check_page(page, "07-case-new")
+    page.goto(server.url + "/cases")
+    assert "MRI of the lower back" in page.inner_text("[data-testid=cases]")
+    check_page(page, "08-cases")
+
+
+def test_6_add_denial_carc_50(page: Any, server: Any) -> None:
+    page.goto(server.url + "/cases")
+    page.click("[data-testid=cases] a")
+    page.fill("#denial_date", "2026-11-20")
+    page.fill("#codes", "CO-50")
+    page.fill("#reason", "Not medically necessary")
+    page.click("text=Add denial")
+    page.wait_for_url("**?done=denial*")
+    denial = page.inner_text("[data-testid=denial]")
+    assert "CO-50" in denial
+    assert "medically necessary" in denial.lower()
+    assert "appeal" in denial.lower()  # what usually fixes it
+    nxt = page.inner_text("[data-testid=next-deadline]")
+    assert "2027-05-19" in nxt  # 180 days from the notice (commercial plan, 29 CFR 2560.503-1)
+    check_page(page, "09-case-denied")
+
+
+def test_7_download_appeal_letter(page: Any, server: Any, tmp_path_factory: Any) -> None:
+    from pypdf import PdfReader
+
+    with page.expect_download() as dl:
+        page.click("[data-testid=letter-appeal]")
+    path = tmp_path_factory.mktemp("pdf") / "appeal.pdf"
+    dl.value.save_as(str(path))
+    assert path.read_bytes()[:5] == b"%PDF-"
+    text = " ".join(p.extract_text() for p in PdfReader(str(path)).pages)
+    assert "Corrin" in text
+    assert "50" in text
+    assert "MRI" in text
+
+
+def test_8_compare_plans_and_help(page: Any, server: Any) -> None:
+    page.goto(server.url + "/compare")
+    boxes = page.locator("input[name=plans]")
+    boxes.nth(0).check()
+    boxes.nth(1).check()
+    page.click("button:has-text('Compare')")
+    page.wait_for_selector("[data-testid=compare-result]")
+    assert page.locator("[data-testid=compare-result] tbody tr").count() == 2
+    check_page(page, "10-compare")
+    page.goto(server.url + "/help#prior-authorization")
+    assert "Permission your plan must give" in page.inner_text("dl.glossary")
+    check_page(page, "11-help")
+
+
+def test_9_keyboard_reaches_the_content(page: Any, server: Any) -> None:
+    page.goto(server.url + "/check")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.id || document.activeElement.textContent")
+    assert focused  # focus moved into the page, past the navigation

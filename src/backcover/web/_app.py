@@ -78,7 +78,6 @@ class WebContext:
         )
         env.filters["money"] = _money
 
-
     def store(self) -> Any:
         """The case store, opened (and migrated) on first use."""
         if self._store is None:

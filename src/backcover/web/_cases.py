@@ -92,7 +92,9 @@ def cases_list(store: Store, patient_id: int, as_of: date) -> list[dict[str, Any
 def case_view(store: Store, case_id: int, patient_id: int, as_of: date) -> dict[str, Any]:
     case = store.get_case(case_id)
     if case.patient_id != patient_id:
-        raise BadInput(f"there is no case {case_id} for this person", "open one of the cases listed", where="case")
+        raise BadInput(
+            f"there is no case {case_id} for this person", "open one of the cases listed", where="case"
+        )
     events: list[dict[str, Any]] = [
         {"date": case.created_at.date().isoformat(), "what": "Case opened", "kind": "open"}
     ]
@@ -132,10 +134,16 @@ def case_view(store: Store, case_id: int, patient_id: int, as_of: date) -> dict[
         events.append({"date": d.denial_date.isoformat(), "what": f"Denied ({label})", "kind": "denied"})
     for a in case.appeals:
         if a.filed_on:
-            events.append({"date": a.filed_on.isoformat(), "what": f"Appeal filed ({a.level})", "kind": "appeal"})
+            events.append(
+                {"date": a.filed_on.isoformat(), "what": f"Appeal filed ({a.level})", "kind": "appeal"}
+            )
         if a.outcome and a.outcome_date:
             events.append(
-                {"date": a.outcome_date.isoformat(), "what": f"Appeal {a.outcome} ({a.level})", "kind": "appeal"}
+                {
+                    "date": a.outcome_date.isoformat(),
+                    "what": f"Appeal {a.outcome} ({a.level})",
+                    "kind": "appeal",
+                }
             )
     events.sort(key=lambda e: e["date"])
     deadlines = [
@@ -162,7 +170,10 @@ def case_view(store: Store, case_id: int, patient_id: int, as_of: date) -> dict[
         "setting": case.setting,
         "state": case.state,
         "status": case.status,
-        "pa": [{"id": p.id, "status": p.status, "words": PA_WORDS.get(p.status, p.status)} for p in case.pa_requests],
+        "pa": [
+            {"id": p.id, "status": p.status, "words": PA_WORDS.get(p.status, p.status)}
+            for p in case.pa_requests
+        ],
         "events": events,
         "denials": denials,
         "deadlines": deadlines,

@@ -28,7 +28,15 @@ PA_WORDS = {
     "your card or ask your clinic.",
 }
 PROVENANCE = {"ehr": "clinic record", "claim": "insurance claim", "self_reported": "you reported"}
-_MISSING_KEYS = ("to_satisfy", "missing", "needed", "how_to_satisfy", "would_satisfy", "what_would_satisfy", "fix")
+_MISSING_KEYS = (
+    "to_satisfy",
+    "missing",
+    "needed",
+    "how_to_satisfy",
+    "would_satisfy",
+    "what_would_satisfy",
+    "fix",
+)
 
 
 def _sentence(det: dict[str, Any]) -> str:
@@ -60,7 +68,9 @@ def _missing(c: dict[str, Any]) -> str | None:
     return None
 
 
-def view(det: dict[str, Any]) -> dict[str, Any]:
+def view(det: dict[str, Any], labels: dict[str, str] | None = None) -> dict[str, Any]:
+    """``labels`` names the record's items by id, so evidence reads "Physical therapy", not an id."""
+    labels = labels or {}
     criteria = []
     for c in det.get("criteria") or []:
         status = str(c.get("status") or "unknown")
@@ -69,7 +79,7 @@ def view(det: dict[str, Any]) -> dict[str, Any]:
                 "resource": e.get("resource"),
                 "date": e.get("date"),
                 "provenance": PROVENANCE.get(str(e.get("provenance")), e.get("provenance")),
-                "text": e.get("text") or e.get("label") or e.get("display"),
+                "text": labels.get(str(e.get("resource"))) or e.get("note") or e.get("resource"),
             }
             for e in c.get("evidence") or []
         ]

@@ -437,7 +437,9 @@ def check_page(request: Request) -> Response:
                 state=form["state"] or None,
                 as_of=as_of,
             )
-            result = _checkview.view(det)
+            from backcover.web._recordview import item_label
+
+            result = _checkview.view(det, {it.id: item_label(it) for it in record.items})
         except BadInput as exc:
             error, status = exc, 400
     return render(
@@ -467,8 +469,12 @@ def _cost_view(est: dict[str, Any]) -> dict[str, Any]:
 
     lines = est.get("lines") or []
     bars = [
-        CostBar(str(ln.get("description") or ln.get("id")), dec(ln.get("patient")), dec(ln.get("plan")),
-                dec(ln.get("balance_bill")))
+        CostBar(
+            str(ln.get("description") or ln.get("id")),
+            dec(ln.get("patient")),
+            dec(ln.get("plan")),
+            dec(ln.get("balance_bill")),
+        )
         for ln in lines
         if ln.get("patient") is not None
     ]
@@ -502,7 +508,9 @@ def _cost_page(request: Request, *, procedure: str, setting: str, lines_text: st
         try:
             cur = _plans.current_plan(ws)
             if cur is None:
-                raise BadInput("there is no plan yet", "create your plan on the Start page first", where="plan")
+                raise BadInput(
+                    "there is no plan yet", "create your plan on the Start page first", where="plan"
+                )
             est = _services.estimate(
                 cur[2],
                 procedure=procedure or None if not lines_text else None,
@@ -688,7 +696,9 @@ async def case_pa(request: Request, case_id: int) -> Response:
         auth = field(form, "auth_number") or None
         expires = _date_field(form, "expires_on", "Valid until", required=False)
         if view["pa"]:
-            store.set_pa_status(view["pa"][-1]["id"], status, on_date=on, auth_number=auth, expires_on=expires)
+            store.set_pa_status(
+                view["pa"][-1]["id"], status, on_date=on, auth_number=auth, expires_on=expires
+            )
         else:
             store.add_pa_request(case_id, on_date=on, status=status, auth_number=auth, expires_on=expires)
     except BadInput as exc:
@@ -746,11 +756,21 @@ def case_document(request: Request, case_id: int, doc_id: int) -> Response:
 def _compare_context(request: Request, form: FormData | None) -> dict[str, Any]:
     from decimal import Decimal, InvalidOperation
 
-    from backcover.costs import CareItem, compare_plans, parse_plan, pathway, pathways, template_text, templates
+    from backcover.costs import (
+        CareItem,
+        compare_plans,
+        parse_plan,
+        pathway,
+        pathways,
+        template_text,
+        templates,
+    )
 
     ws = ctx(request).workspace
     saved = ws.plan_names()
-    choices = [("saved:" + n, f"{n} (yours)") for n in saved] + [("template:" + t, f"{t} (example)") for t in templates()]
+    choices = [("saved:" + n, f"{n} (yours)") for n in saved] + [
+        ("template:" + t, f"{t} (example)") for t in templates()
+    ]
     result = None
     error: BadInput | None = None
     picked: list[str] = []
@@ -760,7 +780,9 @@ def _compare_context(request: Request, form: FormData | None) -> dict[str, Any]:
             picked = [v for v in form.getlist("plans") if isinstance(v, str)]
             care_choice = field(form, "care") or care_choice
             if len(picked) < 2:
-                raise BadInput("choose at least two plans to compare", "tick two or more plans", where="Plans")
+                raise BadInput(
+                    "choose at least two plans to compare", "tick two or more plans", where="Plans"
+                )
             plans = []
             premiums: dict[str, Decimal] = {}
             for i, key in enumerate(picked[:8]):
@@ -774,7 +796,9 @@ def _compare_context(request: Request, form: FormData | None) -> dict[str, Any]:
                         premiums[plan.name] = Decimal(raw)
                     except InvalidOperation:
                         raise BadInput(
-                            f"{raw!r} is not an amount", "type the monthly premium, e.g. 420", where=f"premium {i + 1}"
+                            f"{raw!r} is not an amount",
+                            "type the monthly premium, e.g. 420",
+                            where=f"premium {i + 1}",
                         ) from None
             ckind, _, cname = care_choice.partition(":")
             if ckind == "pathway":
