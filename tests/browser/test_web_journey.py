@@ -115,7 +115,7 @@ def test_4_estimate_cost(page: Any, server: Any) -> None:
     assert total.startswith("$")
     lines = page.inner_text("[data-testid=cost-lines]")
     assert "72148" in lines
-    assert page.locator("figure svg title").first.inner_text() == "Who pays what"
+    assert page.locator("figure svg title").first.text_content() == "Who pays what"
     check_page(page, "06-cost-mri")
 
 
