@@ -109,6 +109,12 @@ class EstimateRequest(BaseModel):
     procedure: str | None = Field(default=None, min_length=1, max_length=12)
     setting: Setting | None = None
     lines: str | None = Field(default=None, description="claim lines as YAML text: {lines: [...]}")
+    prices: dict[str, Annotated[str, Field(max_length=20)]] | None = Field(
+        default=None,
+        max_length=50,
+        description="allowed amounts you know, by line id, as text (e.g. from a Good Faith Estimate): "
+        '{"mri": "450.00"}; they fill in lines with no known price or replace the built-in price',
+    )
 
 
 class DeadlinesRequest(BaseModel):
@@ -146,7 +152,8 @@ def api_estimate(body: EstimateRequest, request: Request) -> dict[str, Any]:
     CONTRACTS.md section 2."""
     web = ctx(request)
     plan = svc.plan_from(web.workspace, text=body.plan, template=body.plan_template, saved=body.plan_name)
-    return svc.estimate(plan, procedure=body.procedure, setting=body.setting, lines=body.lines)
+    prices = svc.parse_prices(body.prices) if body.prices else None
+    return svc.estimate(plan, procedure=body.procedure, setting=body.setting, lines=body.lines, prices=prices)
 
 
 @router.post("/deadlines", summary="Appeal deadlines (backcover deadlines)")

@@ -486,6 +486,7 @@ def _cost_view(est: dict[str, Any]) -> dict[str, Any]:
         "ids": ids,
         "totals": est.get("totals") or {},
         "chart": cost_chart(bars),
+        "chart_has_bars": any(b.patient + b.plan + b.balance_bill > 0 for b in bars),
         "surprise": g.get("surprise_bills") or [],
         "nsa": g.get("no_surprises_act") or {},
         "hsa": g.get("hsa"),
@@ -496,7 +497,14 @@ def _cost_view(est: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _cost_page(request: Request, *, procedure: str, setting: str, lines_text: str | None) -> Response:
+def _cost_page(
+    request: Request,
+    *,
+    procedure: str,
+    setting: str,
+    lines_text: str | None,
+    prices: dict[str, str] | None = None,
+) -> Response:
     from backcover.web import _plans, _services
 
     ws = ctx(request).workspace
@@ -516,6 +524,7 @@ def _cost_page(request: Request, *, procedure: str, setting: str, lines_text: st
                 procedure=procedure or None if not lines_text else None,
                 setting=setting or None,
                 lines=lines_text,
+                prices=_services.parse_prices(prices or {}),
             )
             result = _cost_view(est)
         except BadInput as exc:
@@ -525,7 +534,12 @@ def _cost_page(request: Request, *, procedure: str, setting: str, lines_text: st
         "cost.html",
         {
             "title": "What will it cost",
-            "form": {"procedure": procedure, "setting": setting, "lines": lines_text or ""},
+            "form": {
+                "procedure": procedure,
+                "setting": setting,
+                "lines": lines_text or "",
+                "prices": prices or {},
+            },
             "procedures": _procedure_choices(),
             "settings": SETTING_NAMES,
             "plan_name": plan_name,
@@ -544,6 +558,7 @@ def cost_page(request: Request) -> Response:
         procedure=(qp.get("procedure") or "").strip()[:12],
         setting=(qp.get("setting") or "").strip()[:30],
         lines_text=None,
+        prices={k[6:][:60]: v[:20] for k, v in qp.items() if k.startswith("price-")},
     )
 
 

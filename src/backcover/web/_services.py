@@ -7,8 +7,9 @@ caller passes ``as_of``.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ __all__ = [
     "check",
     "deadlines",
     "estimate",
+    "parse_prices",
     "plan_from",
     "record_from_texts",
     "template_names",
@@ -122,7 +124,36 @@ def plan_from(ws: Workspace, *, text: str | None, template: str | None, saved: s
     return parse_plan(ws.plan_text(saved), f"{saved}.yaml")
 
 
-def estimate(plan: Any, *, procedure: str | None, setting: str | None, lines: str | None) -> dict[str, Any]:
+def parse_prices(raw: Mapping[str, str]) -> dict[str, Decimal]:
+    """Prices a person typed for lines backcover has no price for (``{line id: "450.00"}``)."""
+    out: dict[str, Decimal] = {}
+    for line_id, text in raw.items():
+        t = text.strip().replace(",", "").removeprefix("$")
+        if not t:
+            continue
+        try:
+            d = Decimal(t)
+        except InvalidOperation:
+            d = Decimal(-1)
+        if not d.is_finite() or d < 0 or d > Decimal("10000000"):
+            raise BadInput(
+                f"{text!r} is not a price",
+                "type the allowed amount in dollars, e.g. 450.00",
+                where=f"price of {line_id}",
+            )
+        out[line_id] = d
+    return out
+
+
+def estimate(
+    plan: Any,
+    *,
+    procedure: str | None,
+    setting: str | None,
+    lines: str | None,
+    prices: Mapping[str, Decimal] | None = None,
+) -> dict[str, Any]:
+    """The estimate JSON; ``prices`` fill in (or replace) the allowed amount of lines by id."""
     from backcover.costs import episode_lines, parse_lines
     from backcover.costs import estimate as cost_estimate
 
@@ -139,6 +170,19 @@ def estimate(plan: Any, *, procedure: str | None, setting: str | None, lines: st
     else:
         assert lines is not None
         claim_lines = parse_lines(lines, "lines")
+    if prices:
+        known = {ln.id for ln in claim_lines}
+        for line_id in prices:
+            if line_id not in known:
+                raise BadInput(
+                    f"there is no line {line_id!r} to give a price for",
+                    f"the lines are: {', '.join(sorted(known))}",
+                    where="prices",
+                )
+        claim_lines = [
+            ln.with_price(prices[ln.id], "the price you gave") if ln.id in prices else ln
+            for ln in claim_lines
+        ]
     out: dict[str, Any] = cost_estimate(plan, claim_lines).to_json()
     return out
 
