@@ -6,7 +6,6 @@ from typing import Any
 
 import pytest
 
-
 PATIENT = "ca15b832-01e4-41dd-6a52-97bd3e5510cb"
 
 

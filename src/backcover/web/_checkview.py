@@ -22,10 +22,11 @@ STATUS_WORDS = {
     "not_applicable": "Not needed",
 }
 PA_WORDS = {
-    "required": "Prior authorization is required: your clinic must get the plan's approval before the procedure.",
+    "required": "Prior authorization is required: your clinic must get the plan's approval before the "
+    "procedure.",
     "not_required": "Prior authorization is not required for this.",
-    "plan_dependent": "Whether prior authorization is needed depends on your specific plan: call the number on "
-    "your card or ask your clinic.",
+    "plan_dependent": "Whether prior authorization is needed depends on your specific plan: call the number "
+    "on your card or ask your clinic.",
 }
 PROVENANCE = {"ehr": "clinic record", "claim": "insurance claim", "self_reported": "you reported"}
 _MISSING_KEYS = (
