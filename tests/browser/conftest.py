@@ -151,3 +151,8 @@ def shoot() -> Any:
 @pytest.fixture(scope="session")
 def shared_dir() -> Path:
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def screenshots_dir() -> Path:
+    return SCREENSHOTS

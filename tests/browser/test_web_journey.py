@@ -10,7 +10,7 @@ PATIENT = "ca15b832-01e4-41dd-6a52-97bd3e5510cb"
 
 
 @pytest.fixture(scope="module")
-def page(browser: Any, server: Any, run_axe: Any, shoot: Any) -> Any:
+def page(browser: Any, server: Any, run_axe: Any, shoot: Any, screenshots_dir: Any) -> Any:
     context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
     pg = context.new_page()
     pg.csp_errors = []
@@ -21,6 +21,7 @@ def page(browser: Any, server: Any, run_axe: Any, shoot: Any) -> Any:
     pg.on("pageerror", lambda e: pg.csp_errors.append(str(e)))
     pg.run_axe = run_axe
     pg.shoot = shoot
+    pg.shoot_dir = screenshots_dir
     yield pg
     context.close()
 
@@ -160,8 +161,11 @@ def test_7_download_appeal_letter(page: Any, server: Any, tmp_path_factory: Any)
 
     with page.expect_download() as dl:
         page.click("[data-testid=letter-appeal]")
+    assert dl.value.suggested_filename.endswith(".pdf")
     path = tmp_path_factory.mktemp("pdf") / "appeal.pdf"
     dl.value.save_as(str(path))
+    page.shoot_dir.mkdir(exist_ok=True)
+    (page.shoot_dir / "12-appeal-letter.pdf").write_bytes(path.read_bytes())
     assert path.read_bytes()[:5] == b"%PDF-"
     text = " ".join(p.extract_text() for p in PdfReader(str(path)).pages)
     assert "Corrin" in text
