@@ -15,6 +15,7 @@ from backcover.catalog import find
 from backcover.errors import BadInput
 from backcover.record.model import Record
 from backcover.store import CodeInput, Store, open_store
+from backcover.web._recordview import plain_name
 from backcover.web._workspace import Workspace
 
 __all__ = ["StoreHolder", "case_view", "cases_list", "store_patient_id"]
@@ -56,7 +57,7 @@ def store_patient_id(store: Store, ws: Workspace, record: Record | None) -> int:
     known: dict[str, int] = dict(ws.recall("store_patients") or {})
     if key in known:
         return int(known[key])
-    name = (record.patient.name if record is not None else None) or "Me"
+    name = (plain_name(record.patient.name) if record is not None else None) or "Me"
     birth = record.patient.birth_date if record is not None else None
     p = store.add_patient(name, birth)
     known[key] = p.id

@@ -12,14 +12,14 @@ from backcover.record.model import Item, ItemKind, Record
 from backcover.record.render import describe_when
 from backcover.web._charts import Marker, PainPoint, pain_chart
 
-__all__ = ["item_label", "view"]
+__all__ = ["item_label", "plain_name", "view"]
 
 PROVENANCE = {"ehr": "clinic record", "claim": "insurance claim", "self_reported": "you reported"}
 _PAIN_SCALES = {"nrs": Decimal(1), "peg": Decimal(1)}
 _TIMELINE_LIMIT = 400
 
 
-def _plain_name(name: str | None) -> str | None:
+def plain_name(name: str | None) -> str | None:
     """Synthea appends digits to names (``Corrin41``); people do not."""
     return re.sub(r"(?<=[^\W\d_])\d+\b", "", name).strip() if name else name
 
@@ -104,7 +104,7 @@ def view(record: Record, *, show_all: bool, as_of: date) -> dict[str, Any]:
     age = p.age_on(as_of)
     return {
         "patient": {
-            "name": _plain_name(p.name) or p.id or "you",
+            "name": plain_name(p.name) or p.id or "you",
             "id": p.id,
             "birth_date": p.birth_date.isoformat() if p.birth_date else None,
             "age": age,

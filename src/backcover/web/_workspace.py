@@ -86,6 +86,7 @@ class Workspace:
             d.mkdir(parents=True, exist_ok=True)
             os.chmod(d, 0o700)
         self._state: dict[str, Any] = {"patient": None, "plan": None}
+        self._patients_cache: tuple[Any, list[PatientChoice]] | None = None
         state_file = root / "state.json"
         if state_file.exists():
             try:
@@ -147,8 +148,13 @@ class Workspace:
 
     def patients(self) -> list[PatientChoice]:
         """The people the uploaded FHIR files describe, by Patient id (no record parsing needed)."""
+        uploads = self.uploads()
+        key = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in uploads)
+        cached = self._patients_cache
+        if cached is not None and cached[0] == key:
+            return cached[1]
         seen: dict[str, PatientChoice] = {}
-        for p in self.uploads():
+        for p in uploads:
             for res in _patients_in(p.read_bytes(), p.name):
                 pid = res.get("id")
                 if not isinstance(pid, str) or pid in seen:
@@ -161,7 +167,17 @@ class Workspace:
                     bd if isinstance(bd, str) else None,
                     g if isinstance(g, str) else None,
                 )
-        return sorted(seen.values(), key=lambda c: c.name)
+        result = sorted(seen.values(), key=lambda c: c.name)
+        self._patients_cache = (key, result)
+        return result
+
+    @property
+    def patient_name(self) -> str | None:
+        """The chosen person's name, as the Start page lists it."""
+        pid = self.patient_id
+        if pid is None:
+            return None
+        return next((p.name for p in self.patients() if p.id == pid), pid)
 
     @property
     def log_path(self) -> Path:
