@@ -131,7 +131,7 @@ def case_view(store: Store, case_id: int, patient_id: int, as_of: date) -> dict[
                 "codes": codes,
             }
         )
-        label = ", ".join(c["code"] for c in codes) or "reason in the letter"
+        label = ", ".join(str(c["code"]) for c in codes) or "reason in the letter"
         events.append({"date": d.denial_date.isoformat(), "what": f"Denied ({label})", "kind": "denied"})
     for a in case.appeals:
         if a.filed_on:
