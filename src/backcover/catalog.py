@@ -85,7 +85,9 @@ def resolve(code: str, setting: str | None = None) -> tuple[Procedure, str]:
     if setting is None:
         return proc, proc.usual_setting
     if setting not in SETTINGS:
-        raise BadInput(f"unknown setting {setting!r}", f"valid settings: {', '.join(SETTINGS)}", where="--setting")
+        raise BadInput(
+            f"unknown setting {setting!r}", f"valid settings: {', '.join(SETTINGS)}", where="--setting"
+        )
     if setting not in proc.settings:
         raise BadInput(
             f"{proc.name} ({proc.code}) is not done in the setting {setting!r}",

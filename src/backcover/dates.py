@@ -87,5 +87,5 @@ def sort_key(value: Instant) -> tuple[date, int, float]:
 
 
 def add_weeks(start: date, weeks: int) -> date:
-    """"N weeks" after a date means the start date plus 7 x N days (CONTRACTS.md section 1)."""
+    """ "N weeks" after a date means the start date plus 7 x N days (CONTRACTS.md section 1)."""
     return start + timedelta(days=7 * weeks)

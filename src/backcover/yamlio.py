@@ -90,7 +90,9 @@ def check_keys(node: Mapping[str, Any], allowed: Iterable[str], file: str, what:
     allowed = list(allowed)
     for key in node:
         if key not in allowed:
-            raise BadInput(f"unknown field {key!r} in {what}", suggest(str(key), allowed), file, line_of(node, key))
+            raise BadInput(
+                f"unknown field {key!r} in {what}", suggest(str(key), allowed), file, line_of(node, key)
+            )
 
 
 def dump_yaml(data: Any) -> str:

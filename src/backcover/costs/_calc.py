@@ -147,7 +147,12 @@ class Estimate:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "plan": {"name": self.plan.name, "kind": self.plan.kind, "year": self.plan.year, "example": self.plan.example},
+            "plan": {
+                "name": self.plan.name,
+                "kind": self.plan.kind,
+                "year": self.plan.year,
+                "example": self.plan.example,
+            },
             "lines": [r.to_json() for r in self.lines],
             "totals": {
                 "patient": money(self.total("patient")),
@@ -292,7 +297,11 @@ def _medicare(r: LineResult, plan: Plan, s: _State) -> None:
             r.notes.append(
                 "This clinician does not accept Medicare assignment: they may charge up to the limiting charge, "
                 f"115% of the approved amount (here up to {money(cap)})."
-                + (" No billed amount was given, so the full limiting charge is assumed." if line.billed is None else "")
+                + (
+                    " No billed amount was given, so the full limiting charge is assumed."
+                    if line.billed is None
+                    else ""
+                )
             )
         if plan.medigap == "G":
             medigap_pays = coins + excess
@@ -372,7 +381,9 @@ def _apply(plan: Plan, s: _State, r: LineResult, idx: int) -> None:
     if b is not None and b.visit_limit is not None:
         used = s.visits.get(line.benefit, 0)
         if used >= b.visit_limit:
-            _not_covered(r, f"Over the visit limit ({b.visit_limit} a year for {line.benefit.replace('_', ' ')}).")
+            _not_covered(
+                r, f"Over the visit limit ({b.visit_limit} a year for {line.benefit.replace('_', ' ')})."
+            )
             return
         s.visits[line.benefit] = used + 1
     elif line.benefit in s.visits:
@@ -401,7 +412,9 @@ def _apply(plan: Plan, s: _State, r: LineResult, idx: int) -> None:
     # Rule 3: out of network.
     oon = plan.out_of_network
     if not oon.covered:
-        _not_covered(r, "Out of network, and the plan has no out-of-network benefits: you pay the whole bill.")
+        _not_covered(
+            r, "Out of network, and the plan has no out-of-network benefits: you pay the whole bill."
+        )
         r.surprise_bill_risk = True
         return
     ded = oon.deductible or Deductible(ZERO)
@@ -423,5 +436,9 @@ def _apply(plan: Plan, s: _State, r: LineResult, idx: int) -> None:
     r.notes.append(
         "Out of network: the out-of-network deductible and coinsurance apply, and the provider may bill you the "
         "difference between their charge and the allowed amount (the balance bill), which counts toward no limit."
-        + (" The charge is not known, so the balance bill could not be computed." if line.billed is None else "")
+        + (
+            " The charge is not known, so the balance bill could not be computed."
+            if line.billed is None
+            else ""
+        )
     )

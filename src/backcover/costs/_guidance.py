@@ -37,7 +37,9 @@ def add_guidance(est: Estimate, service_date: dt.date | None = None) -> None:
             f"to each provider; Part A inpatient deductible ${m.part_a_deductible} per benefit period. Source: {m.source}."
         )
         if plan.medigap != "none":
-            notes.append(f"Medigap plan {plan.medigap} pays the rest as described in CONTRACTS rule 5 (its premium is separate).")
+            notes.append(
+                f"Medigap plan {plan.medigap} pays the rest as described in CONTRACTS rule 5 (its premium is separate)."
+            )
         else:
             notes.append("Original Medicare alone has no out-of-pocket maximum.")
     if est.missing_prices:
@@ -63,7 +65,11 @@ def _surprise(est: Estimate) -> list[dict[str, str]]:
             why = f"a balance bill of {money(r.balance_bill or ZERO)} on top of your cost sharing"
         elif r.surprise_bill_risk:
             why = "out of network and not protected: you may owe the provider's full charge"
-        elif est.plan.kind == "medicare" and line.participating and line.role in ("anesthesia", "surgeon", "assistant_surgeon"):
+        elif (
+            est.plan.kind == "medicare"
+            and line.participating
+            and line.role in ("anesthesia", "surgeon", "assistant_surgeon")
+        ):
             why = ""
         elif line.network == "in" and line.role in NEVER_WAIVABLE and line.setting in _FACILITY:
             if est.plan.nsa_applies:
@@ -73,7 +79,12 @@ def _surprise(est: Estimate) -> list[dict[str, str]]:
                 )
             else:
                 why = f"check that the {line.role.replace('_', ' ')} group is in network (or accepts Medicare assignment)"
-        elif line.network == "in" and line.setting in _FACILITY and line.facility_network is None and line.role != "facility":
+        elif (
+            line.network == "in"
+            and line.setting in _FACILITY
+            and line.facility_network is None
+            and line.role != "facility"
+        ):
             why = "check that the facility itself is in network: the protections depend on it"
         if why:
             out.append({"id": line.id, "why": why})
@@ -98,7 +109,9 @@ def _nsa(est: Estimate) -> dict[str, Any]:
         line = r.line
         if line.setting not in _FACILITY or line.role == "facility":
             if line.network == "out" and not r.nsa_protected and not line.emergency:
-                not_protected.append({"id": line.id, "why": "the No Surprises Act does not cover care in an office"})
+                not_protected.append(
+                    {"id": line.id, "why": "the No Surprises Act does not cover care in an office"}
+                )
             continue
         if line.role in NEVER_WAIVABLE:
             do_not_sign.append(
@@ -118,7 +131,9 @@ def _nsa(est: Estimate) -> dict[str, Any]:
                     "A notice-and-consent was signed, so this out-of-network bill is not protected. If it was given "
                     "less than 72 hours before (3 hours for same-day care), it is not valid: say so to the plan."
                 )
-                not_protected.append({"id": line.id, "why": "a signed notice-and-consent gave up the protection"})
+                not_protected.append(
+                    {"id": line.id, "why": "a signed notice-and-consent gave up the protection"}
+                )
             do_not_sign.append({"id": line.id, "advice": advice})
     return {
         "applies": True,
@@ -169,7 +184,11 @@ def _hsa(est: Estimate, pa: dict[str, Any]) -> dict[str, Any] | None:
         return None
     limits = pa["hsa"].get(est.plan.year) or {}
     total = est.patient_total
-    limit = Decimal(limits["contribution_family" if hsa.coverage == "family" else "contribution_self"]) if limits else None
+    limit = (
+        Decimal(limits["contribution_family" if hsa.coverage == "family" else "contribution_self"])
+        if limits
+        else None
+    )
     if limit is not None and hsa.age_55_plus:
         limit += Decimal(limits["catch_up_55"])
     covers = total if hsa.balance is None else min(total, hsa.balance)
@@ -214,12 +233,18 @@ def _supplemental(est: Estimate, service_date: dt.date | None) -> list[dict[str,
                         pays += pol.per_day * days
                         parts.append(f"{money(pol.per_day)} a day for {days} day(s)")
                     else:
-                        parts.append(f"{money(pol.per_day)} for each day in hospital (the number of days is not known)")
+                        parts.append(
+                            f"{money(pol.per_day)} for each day in hospital (the number of days is not known)"
+                        )
             else:
-                parts.append("nothing: the episode has no hospital admission (outpatient care is usually not paid)")
+                parts.append(
+                    "nothing: the episode has no hospital admission (outpatient care is usually not paid)"
+                )
         else:
             for r in est.lines:
-                amount = pol.pays.get(r.line.benefit) or (pol.pays.get(r.line.code or "") if r.line.code else None)
+                amount = pol.pays.get(r.line.benefit) or (
+                    pol.pays.get(r.line.code or "") if r.line.code else None
+                )
                 if amount:
                     pays += amount
                     parts.append(f"{money(amount)} for {r.line.id}")

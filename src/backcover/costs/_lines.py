@@ -116,7 +116,9 @@ def parse_lines_data(data: Any, file: str) -> list[Line]:
     if isinstance(data, Mapping):
         check_keys(data, (*_TOP_KEYS, "service_date", "source", "provider"), file, "the lines file")
         if "lines" not in data:
-            raise BadInput("the file has no `lines:` list", "add `lines:` with one entry per claim line", file, "line 1")
+            raise BadInput(
+                "the file has no `lines:` list", "add `lines:` with one entry per claim line", file, "line 1"
+            )
         items = data["lines"]
         parent: Any = data
     else:
@@ -132,7 +134,9 @@ def parse_lines_data(data: Any, file: str) -> list[Line]:
     out: list[Line] = []
     for i, node in enumerate(items):
         if not isinstance(node, Mapping):
-            raise r.bad(items, i, f"lines[{i}] must be a mapping", "write `- {id: ..., benefit: ..., allowed: ...}`")
+            raise r.bad(
+                items, i, f"lines[{i}] must be a mapping", "write `- {id: ..., benefit: ..., allowed: ...}`"
+            )
         out.append(_line(r, node, i, seen))
     return out
 
@@ -149,12 +153,20 @@ def _line(r: _Reader, node: Mapping[str, Any], i: int, seen: set[str]) -> Line:
     if benefit is None:
         raise r.bad(node, None, f"{what} has no benefit category", f"add `benefit:` ({', '.join(BENEFITS)})")
     if str(benefit) not in BENEFITS:
-        raise r.bad(node, "benefit", f"unknown benefit category {benefit!r} in {what}", suggest(str(benefit), BENEFITS))
+        raise r.bad(
+            node,
+            "benefit",
+            f"unknown benefit category {benefit!r} in {what}",
+            suggest(str(benefit), BENEFITS),
+        )
     allowed = r.amount(node, "allowed", f"{what} allowed", nullable=True)
     billed = r.amount(node, "billed", f"{what} billed", nullable=True)
     if allowed is None and billed is None:
         raise r.bad(
-            node, None, f"{what} has no price (neither allowed nor billed)", "add `allowed:` (the plan's price) or `billed:`"
+            node,
+            None,
+            f"{what} has no price (neither allowed nor billed)",
+            "add `allowed:` (the plan's price) or `billed:`",
         )
     role = node.get("role")
     if role is not None:
@@ -189,6 +201,8 @@ def _line(r: _Reader, node: Mapping[str, Any], i: int, seen: set[str]) -> Line:
         description=str(node.get("description") or ""),
         price_source=str(node["price_source"]) if node.get("price_source") else None,
         days=days,
-        good_faith_estimate=r.amount(node, "good_faith_estimate", f"{what} good_faith_estimate", nullable=True),
+        good_faith_estimate=r.amount(
+            node, "good_faith_estimate", f"{what} good_faith_estimate", nullable=True
+        ),
         accident=accident if isinstance(accident, bool) else None,
     )

@@ -37,7 +37,14 @@ __all__ = [
     "program_amounts",
 ]
 
-KINDS: tuple[str, ...] = ("commercial", "marketplace", "medicare", "medicare-advantage", "medicaid", "uninsured")
+KINDS: tuple[str, ...] = (
+    "commercial",
+    "marketplace",
+    "medicare",
+    "medicare-advantage",
+    "medicaid",
+    "uninsured",
+)
 NETWORK_TYPES: tuple[str, ...] = ("ppo", "hmo", "epo", "pos", "none")
 MEDIGAP: tuple[str, ...] = ("G", "N", "none")
 
@@ -262,21 +269,30 @@ class _Reader:
         if value is None:
             if nullable:
                 return None
-            raise self.bad(node, key, f"{what} has no amount", f"write a dollar amount such as 2000 for {what}")
+            raise self.bad(
+                node, key, f"{what} has no amount", f"write a dollar amount such as 2000 for {what}"
+            )
         d = to_decimal(value)
         if d is None:
             raise self.bad(
-                node, key, f"{what} must be an amount in dollars, not {value!r}", "write a number such as 2000"
+                node,
+                key,
+                f"{what} must be an amount in dollars, not {value!r}",
+                "write a number such as 2000",
             )
         if d < 0:
-            raise self.bad(node, key, f"{what} is negative ({value})", "amounts are zero or more; write 0 if none")
+            raise self.bad(
+                node, key, f"{what} is negative ({value})", "amounts are zero or more; write 0 if none"
+            )
         return d
 
     def rate(self, node: Any, key: str, what: str) -> Decimal:
         value = node.get(key)
         d = to_decimal(value)
         if d is None:
-            raise self.bad(node, key, f"{what} must be a fraction such as 0.2, not {value!r}", "write 0.2 for 20%")
+            raise self.bad(
+                node, key, f"{what} must be a fraction such as 0.2, not {value!r}", "write 0.2 for 20%"
+            )
         if d < 0:
             raise self.bad(node, key, f"{what} is negative ({value})", "write a fraction between 0 and 1")
         if d > 1:
@@ -300,10 +316,14 @@ class _Reader:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            raise self.bad(node, key, f"{what} must be a whole number of zero or more, not {value!r}", "write e.g. 30")
+            raise self.bad(
+                node, key, f"{what} must be a whole number of zero or more, not {value!r}", "write e.g. 30"
+            )
         return value
 
-    def choice(self, node: Any, key: str, what: str, choices: tuple[str, ...], default: str | None = None) -> str:
+    def choice(
+        self, node: Any, key: str, what: str, choices: tuple[str, ...], default: str | None = None
+    ) -> str:
         value = node.get(key, default)
         if value is None:
             raise self.bad(node, None, f"{what} is missing", f"add `{key}:` ({', '.join(choices)})")
@@ -334,7 +354,12 @@ def _deductible(r: _Reader, node: Mapping[str, Any], what: str) -> Deductible:
     fam = r.amount(node, "family", f"{what}.family", nullable=True)
     embedded = r.boolean(node, "embedded", f"{what}.embedded", True)
     if fam is not None and fam < ind:
-        raise r.bad(node, "family", f"{what}.family ({fam}) is less than the individual amount ({ind})", "check the SBC")
+        raise r.bad(
+            node,
+            "family",
+            f"{what}.family ({fam}) is less than the individual amount ({ind})",
+            "check the SBC",
+        )
     return Deductible(ind, fam, embedded)
 
 
@@ -357,7 +382,15 @@ def _benefit(r: _Reader, benefits: Mapping[str, Any], name: str) -> Benefit:
         raise r.bad(benefits, name, f"{what} must be a mapping", f"write `{name}: {{coinsurance: 0.2}}`")
     check_keys(
         node,
-        ("covered", "copay", "coinsurance", "deductible_applies", "visit_limit", "referral_required", "notes"),
+        (
+            "covered",
+            "copay",
+            "coinsurance",
+            "deductible_applies",
+            "visit_limit",
+            "referral_required",
+            "notes",
+        ),
         r.file,
         what,
     )
@@ -390,7 +423,12 @@ def _accumulators(r: _Reader, top: Mapping[str, Any], medicare: bool) -> tuple[A
         vnode = r.map(node, "visits_used", "accumulators.visits_used")
         for b in vnode:
             if str(b) not in BENEFITS:
-                raise r.bad(vnode, b, f"unknown benefit category {b!r} in accumulators.visits_used", suggest(str(b), BENEFITS))
+                raise r.bad(
+                    vnode,
+                    b,
+                    f"unknown benefit category {b!r} in accumulators.visits_used",
+                    suggest(str(b), BENEFITS),
+                )
             n = r.count(vnode, b, f"accumulators.visits_used.{b}")
             visits[str(b)] = n or 0
     return Accumulators(**money, visits_used=visits), tuple(str(k) for k in node)
@@ -401,7 +439,9 @@ def _supplemental(r: _Reader, top: Mapping[str, Any]) -> tuple[Supplemental, ...
     if items is None:
         return ()
     if not isinstance(items, list):
-        raise r.bad(top, "supplemental", "supplemental must be a list of policies", "write `supplemental: [{...}]`")
+        raise r.bad(
+            top, "supplemental", "supplemental must be a list of policies", "write `supplemental: [{...}]`"
+        )
     out: list[Supplemental] = []
     for i, node in enumerate(items):
         what = f"supplemental[{i}]"
@@ -409,7 +449,16 @@ def _supplemental(r: _Reader, top: Mapping[str, Any]) -> tuple[Supplemental, ...
             raise r.bad(items, i, f"{what} must be a mapping", "see docs/costs.md for the fields")
         check_keys(
             node,
-            ("kind", "name", "per_admission", "per_day", "pays", "waiting_period_days", "effective", "accident_only"),
+            (
+                "kind",
+                "name",
+                "per_admission",
+                "per_day",
+                "pays",
+                "waiting_period_days",
+                "effective",
+                "accident_only",
+            ),
             r.file,
             what,
         )
@@ -426,7 +475,9 @@ def _supplemental(r: _Reader, top: Mapping[str, Any]) -> tuple[Supplemental, ...
             try:
                 eff = dt.date.fromisoformat(str(eff))
             except ValueError:
-                raise r.bad(node, "effective", f"{what}.effective is not a date", "write YYYY-MM-DD") from None
+                raise r.bad(
+                    node, "effective", f"{what}.effective is not a date", "write YYYY-MM-DD"
+                ) from None
         out.append(
             Supplemental(
                 kind=kind,
@@ -507,16 +558,26 @@ def parse_plan_data(data: Any, file: str) -> Plan:
             covered = r.boolean(onode, "covered", "out_of_network.covered", True)
             if covered:
                 oded = (
-                    _deductible(r, r.map(onode, "deductible", "out_of_network.deductible"), "out_of_network.deductible")
+                    _deductible(
+                        r,
+                        r.map(onode, "deductible", "out_of_network.deductible"),
+                        "out_of_network.deductible",
+                    )
                     if onode.get("deductible") is not None
                     else Deductible(ZERO)
                 )
                 if "coinsurance" not in onode:
                     raise r.bad(
-                        onode, None, "out_of_network has no coinsurance", "add `coinsurance: 0.4` (or your plan's rate)"
+                        onode,
+                        None,
+                        "out_of_network has no coinsurance",
+                        "add `coinsurance: 0.4` (or your plan's rate)",
                     )
                 oon = OutOfNetwork(
-                    True, oded, _oop(r, onode, "oop_max", "out_of_network.oop_max"), r.rate(onode, "coinsurance", "out_of_network.coinsurance")
+                    True,
+                    oded,
+                    _oop(r, onode, "oop_max", "out_of_network.oop_max"),
+                    r.rate(onode, "coinsurance", "out_of_network.coinsurance"),
                 )
             else:
                 oon = OutOfNetwork(False)
@@ -540,7 +601,12 @@ def parse_plan_data(data: Any, file: str) -> Plan:
     medigap = "none"
     if "medigap" in data:
         if not medicare:
-            raise r.bad(data, "medigap", "medigap applies only to Original Medicare (kind: medicare)", "remove `medigap:`")
+            raise r.bad(
+                data,
+                "medigap",
+                "medigap applies only to Original Medicare (kind: medicare)",
+                "remove `medigap:`",
+            )
         medigap = r.choice(data, "medigap", "medigap plan", MEDIGAP)
 
     hsa = None
@@ -572,7 +638,9 @@ def parse_plan_data(data: Any, file: str) -> Plan:
     plan = Plan(
         name=name,
         kind=kind,
-        network_type=r.choice(data, "network_type", "network type", NETWORK_TYPES, "none" if medicare else None)
+        network_type=r.choice(
+            data, "network_type", "network type", NETWORK_TYPES, "none" if medicare else None
+        )
         if kind not in ("medicare", "uninsured")
         else str(data.get("network_type") or "none"),
         year=year,
