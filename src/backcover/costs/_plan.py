@@ -498,7 +498,7 @@ def parse_plan_data(data: Any, file: str) -> Plan:
     if not isinstance(data, Mapping):
         raise BadInput(
             "a plan file must be a YAML mapping (name:, kind:, deductible:, ...)",
-            "start from a template: backcover plan new --template silver-ppo",
+            "start from a template: backcover plan new --template ppo",
             file,
             "line 1",
         )
@@ -592,7 +592,7 @@ def parse_plan_data(data: Any, file: str) -> Plan:
     elif kind not in ("medicare", "uninsured"):
         raise BadInput(
             "the plan lists no benefits",
-            "add `benefits:` with the cost sharing of each category (see backcover plan new --template silver-ppo)",
+            "add `benefits:` with the cost sharing of each category (see backcover plan new --template ppo)",
             file,
             "line 1",
         )
