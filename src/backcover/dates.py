@@ -9,7 +9,7 @@ their precision is reported so that callers can say so.
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from backcover.errors import BadInput
 
@@ -54,7 +54,7 @@ def parse_fhir_datetime(text: object) -> tuple[Instant, str]:
     sec = min(int(m["S"]), 59)
     micro = int((m["f"] or ".0")[1:7].ljust(6, "0"))
     if m["tz"] == "Z":
-        tz = timezone.utc
+        tz = UTC
     else:
         sign = 1 if m["tz"][0] == "+" else -1
         hh, mm = m["tz"][1:].split(":")
