@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (tables of claim lines read best one line per case)
 """Table-driven tests of CONTRACTS.md section 2's line rules, each amount computed by hand."""
 
 from __future__ import annotations

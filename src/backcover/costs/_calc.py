@@ -215,7 +215,8 @@ def _share(
     patient = raw if oop_left is None else min(raw, oop_left)
     if patient < raw:
         r.notes.append(
-            f"The out-of-pocket maximum is reached on this line: you pay {money(patient)} instead of {money(raw)}."
+            f"The out-of-pocket maximum is reached on this line: you pay {money(patient)} instead of "
+            f"{money(raw)}."
         )
     d_paid = cents(min(d, patient))
     c_paid = cents(min(c, patient - min(d, patient)))
@@ -280,7 +281,8 @@ def _medicare(r: LineResult, plan: Plan, s: _State) -> None:
         s.part_a += cents(d)
         coins = ZERO
         r.notes.append(
-            f"Medicare Part A: the inpatient deductible for the benefit period (${m.part_a_deductible}, {m.year}); "
+            f"Medicare Part A: the inpatient deductible for the benefit period (${m.part_a_deductible}, "
+            f"{m.year}); "
             "days 61 and later of a stay have a daily coinsurance that is not counted here."
         )
         if plan.medigap in ("G", "N"):
@@ -295,7 +297,8 @@ def _medicare(r: LineResult, plan: Plan, s: _State) -> None:
             cap = m.limiting_charge_factor * allowed
             excess = max((cap if line.billed is None else min(line.billed, cap)) - allowed, ZERO)
             r.notes.append(
-                "This clinician does not accept Medicare assignment: they may charge up to the limiting charge, "
+                "This clinician does not accept Medicare assignment: they may charge up to the limiting "
+                "charge, "
                 f"115% of the approved amount (here up to {money(cap)})."
                 + (
                     " No billed amount was given, so the full limiting charge is assumed."
@@ -343,10 +346,9 @@ def estimate(plan: Plan, lines: list[Line], *, service_date: dt.date | None = No
         results.append(r)
         if line.allowed is None and line.billed is None:
             r.notes.append(
-                "No price is known for this line"
-                + (f" ({line.price_source})" if line.price_source else "")
-                + ". Give one (from a Good Faith Estimate, your insurer's cost estimator or the fee schedule) "
-                "and estimate again; it is left out of the totals."
+                "No price is known for this line, so it is left out of the totals. Give one (from a Good "
+                "Faith "
+                "Estimate, your insurer's cost estimator or the fee schedule named in price_source)."
             )
             continue
         _apply(plan, s, r, idx)
@@ -366,7 +368,8 @@ def _apply(plan: Plan, s: _State, r: LineResult, idx: int) -> None:
     if b is None and plan.kind not in ("medicare", "uninsured"):
         raise BadInput(
             f"line {line.id!r}: the plan lists no cost sharing for the benefit {line.benefit!r}",
-            f"add `{line.benefit}: {{...}}` under `benefits:` in the plan file, from its Summary of Benefits and "
+            f"add `{line.benefit}: {{...}}` under `benefits:` in the plan file, from its Summary of "
+            "Benefits and "
             "Coverage (or `{covered: false}`)",
             plan.file,
             f"lines[{idx}]",
@@ -434,8 +437,10 @@ def _apply(plan: Plan, s: _State, r: LineResult, idx: int) -> None:
     r.balance_bill = cents(max(line.billed - r.allowed, ZERO)) if line.billed is not None else ZERO
     r.surprise_bill_risk = True
     r.notes.append(
-        "Out of network: the out-of-network deductible and coinsurance apply, and the provider may bill you the "
-        "difference between their charge and the allowed amount (the balance bill), which counts toward no limit."
+        "Out of network: the out-of-network deductible and coinsurance apply, and the provider may bill you "
+        "the "
+        "difference between their charge and the allowed amount (the balance bill), which counts toward no "
+        "limit."
         + (
             " The charge is not known, so the balance bill could not be computed."
             if line.billed is None

@@ -26,19 +26,23 @@ def add_guidance(est: Estimate, service_date: dt.date | None = None) -> None:
     notes = est.notes
     if plan.example:
         notes.append(
-            "This plan is an illustrative example, not a real plan: replace its numbers with those of your own "
+            "This plan is an illustrative example, not a real plan: replace its numbers with those of your "
+            "own "
             "Summary of Benefits and Coverage (backcover plan new --template ... writes a copy to edit)."
         )
     notes.extend(plan.warnings)
     if plan.medicare is not None:
         m = plan.medicare
         notes.append(
-            f"Original Medicare {m.year}: Part B deductible ${m.part_b_deductible}, then 20% of the approved amount "
-            f"to each provider; Part A inpatient deductible ${m.part_a_deductible} per benefit period. Source: {m.source}."
+            f"Original Medicare {m.year}: Part B deductible ${m.part_b_deductible}, then 20% of the "
+            "approved amount "
+            f"to each provider; Part A inpatient deductible ${m.part_a_deductible} per benefit period. "
+            f"Source: {m.source}."
         )
         if plan.medigap != "none":
             notes.append(
-                f"Medigap plan {plan.medigap} pays the rest as described in CONTRACTS rule 5 (its premium is separate)."
+                f"Medigap plan {plan.medigap} pays the rest as described in CONTRACTS rule 5 (its premium "
+                "is separate)."
             )
         else:
             notes.append("Original Medicare alone has no out-of-pocket maximum.")
@@ -74,11 +78,13 @@ def _surprise(est: Estimate) -> list[dict[str, str]]:
         elif line.network == "in" and line.role in NEVER_WAIVABLE and line.setting in _FACILITY:
             if est.plan.nsa_applies:
                 why = (
-                    f"the {line.role.replace('_', ' ')} group is often not in the same networks as the facility; at an "
+                    f"the {line.role.replace('_', ' ')} group is often not in the same networks as the "
+                    "facility; at an "
                     "in-network facility the No Surprises Act still limits you to in-network cost sharing"
                 )
             else:
-                why = f"check that the {line.role.replace('_', ' ')} group is in network (or accepts Medicare assignment)"
+                role = line.role.replace("_", " ")
+                why = f"check that the {role} group is in network (or accepts Medicare assignment)"
         elif (
             line.network == "in"
             and line.setting in _FACILITY
@@ -98,7 +104,8 @@ def _nsa(est: Estimate) -> dict[str, Any]:
         return {
             "applies": False,
             "why": (
-                "The No Surprises Act's balance-billing protections cover private plans (employer and marketplace); "
+                "The No Surprises Act's balance-billing protections cover private plans (employer and "
+                "marketplace); "
                 "Medicare, Medicaid and Medicare Advantage have their own limits on what providers may bill."
             ),
         }
@@ -117,19 +124,23 @@ def _nsa(est: Estimate) -> dict[str, Any]:
             do_not_sign.append(
                 {
                     "id": line.id,
-                    "advice": f"Do not sign a consent form for {line.role.replace('_', ' ')}: this protection cannot "
-                    "be waived, and a form asking you to waive it is not valid.",
+                    "advice": f"Do not sign a consent form for {line.role.replace('_', ' ')}: this "
+                    "protection cannot be waived, and a form asking you to waive it is not valid.",
                 }
             )
         else:
             advice = (
-                "If you are asked to sign a notice-and-consent (CMS-10780) for this clinician, you may refuse: "
-                "signing lets an out-of-network clinician bill you more. Ask for an in-network clinician instead."
+                "If you are asked to sign a notice-and-consent (CMS-10780) for this clinician, you may "
+                "refuse: "
+                "signing lets an out-of-network clinician bill you more. Ask for an in-network clinician "
+                "instead."
             )
             if line.consent_signed and line.network == "out":
                 advice = (
-                    "A notice-and-consent was signed, so this out-of-network bill is not protected. If it was given "
-                    "less than 72 hours before (3 hours for same-day care), it is not valid: say so to the plan."
+                    "A notice-and-consent was signed, so this out-of-network bill is not protected. If it "
+                    "was given "
+                    "less than 72 hours before (3 hours for same-day care), it is not valid: say so to the "
+                    "plan."
                 )
                 not_protected.append(
                     {"id": line.id, "why": "a signed notice-and-consent gave up the protection"}
@@ -156,22 +167,27 @@ def _gfe(est: Estimate, pa: dict[str, Any]) -> dict[str, Any] | None:
                 {
                     "id": r.line.id,
                     "over_by": money(billed - gfe),
-                    "advice": f"The bill is {money(billed - gfe)} over the Good Faith Estimate (${threshold} or more): "
-                    f"you can start patient-provider dispute resolution within {g['dispute_window_days']} days of "
-                    "the bill; the provider may not send it to collections while it is open.",
+                    "advice": f"The bill is {money(billed - gfe)} over the Good Faith Estimate "
+                    f"(${threshold} or more): "
+                    f"you can start patient-provider dispute resolution within {g['dispute_window_days']} "
+                    "days of the bill; the provider may not send it to collections while it is open.",
                 }
             )
     if est.plan.kind != "uninsured" and not disputes:
         return None
     return {
         "right": (
-            "Uninsured or paying yourself (not billing insurance): you have a right to a Good Faith Estimate. "
-            "Booked 3+ business days ahead: within 1 business day; booked 10+ business days ahead, or on request: "
+            "Uninsured or paying yourself (not billing insurance): you have a right to a Good Faith "
+            "Estimate. "
+            "Booked 3+ business days ahead: within 1 business day; booked 10+ business days ahead, or on "
+            "request: "
             "within 3 business days."
         ),
         "dispute_rule": (
-            f"If a provider's bill is ${threshold} or more over its Good Faith Estimate, you can dispute it within "
-            f"{g['dispute_window_days']} days of the bill. Keep the estimate. The dispute fee is {g['dispute_fee_confidence']}."
+            f"If a provider's bill is ${threshold} or more over its Good Faith Estimate, you can dispute it "
+            "within "
+            f"{g['dispute_window_days']} days of the bill. Keep the estimate. The dispute fee is "
+            f"{g['dispute_fee_confidence']}."
         ),
         "disputes": disputes,
         "source": g["source"],
@@ -198,7 +214,8 @@ def _hsa(est: Estimate, pa: dict[str, Any]) -> dict[str, Any] | None:
         "left_to_pay": money(total - covers),
         "contribution_limit": None if limit is None else money(limit),
         "explanation": (
-            "Your HSA can pay this care's cost sharing and bills tax-free (they are qualified medical expenses)"
+            "Your HSA can pay this care's cost sharing and bills tax-free (they are qualified medical "
+            "expenses)"
             + (
                 f"; your balance of {money(hsa.balance)} covers {money(covers)} of {money(total)}."
                 if hsa.balance is not None
@@ -253,7 +270,8 @@ def _supplemental(est: Estimate, service_date: dt.date | None) -> list[dict[str,
         conditions: list[str] = []
         if pol.accident_only:
             conditions.append(
-                "only if the back problem came from an accident (an injury), not from illness or wear; a disc that "
+                "only if the back problem came from an accident (an injury), not from illness or wear; a "
+                "disc that "
                 "herniated without an injury is usually not covered"
             )
         waiting_ok: bool | None = None
@@ -267,7 +285,8 @@ def _supplemental(est: Estimate, service_date: dt.date | None) -> list[dict[str,
                 )
             else:
                 conditions.append(
-                    f"only for care after its {pol.waiting_period_days}-day waiting period from the policy's start"
+                    f"only for care after its {pol.waiting_period_days}-day waiting period from the "
+                    "policy's start"
                 )
         if waiting_ok is False:
             pays = ZERO
@@ -278,7 +297,7 @@ def _supplemental(est: Estimate, service_date: dt.date | None) -> list[dict[str,
                 "pays": money(pays),
                 "explanation": "; ".join(parts),
                 "conditions": conditions,
-                "note": "A supplemental policy pays you, not the provider; it does not lower the bills above.",
+                "note": "A supplemental policy pays you, not the provider; it does not lower the bills.",
             }
         )
     return out

@@ -667,12 +667,17 @@ def _sanity(plan: Plan) -> list[str]:
     """Warnings (not errors) when a plan's numbers go past the year's legal limits."""
     out: list[str] = []
     limits = program_amounts()["aca_oop_limit"].get(plan.year)
-    if plan.kind in ("commercial", "marketplace") and limits and plan.oop_max.individual is not None:
-        if plan.oop_max.individual > Decimal(limits["self"]):
-            out.append(
-                f"The in-network out-of-pocket maximum ({plan.oop_max.individual}) is above the ACA limit for "
-                f"{plan.year} (${limits['self']} self-only); check the plan file."
-            )
+    ind = plan.oop_max.individual
+    if (
+        plan.kind in ("commercial", "marketplace")
+        and limits
+        and ind is not None
+        and ind > Decimal(limits["self"])
+    ):
+        out.append(
+            f"The in-network out-of-pocket maximum ({plan.oop_max.individual}) is above the ACA limit "
+            f"for {plan.year} (${limits['self']} self-only); check the plan file."
+        )
     hsa = program_amounts()["hsa"].get(plan.year)
     if plan.hsa is not None and hsa and plan.deductible.individual < Decimal(hsa["hdhp_min_deductible_self"]):
         out.append(

@@ -59,10 +59,24 @@ class PriceTable:
 def _table(data: Any, file: str, *, builtin: bool) -> PriceTable:
     r = _Reader(file)
     if not isinstance(data, Mapping):
-        raise BadInput("a price table must be a YAML mapping", "see knowledge/prices/medicare-2026.yaml", file, "line 1")
+        raise BadInput(
+            "a price table must be a YAML mapping", "see knowledge/prices/medicare-2026.yaml", file, "line 1"
+        )
     check_keys(
         data,
-        ("table", "title", "year", "payer", "conversion_factors", "kinds", "amounts", "multiple", "multiple_source", "confidence", "source"),
+        (
+            "table",
+            "title",
+            "year",
+            "payer",
+            "conversion_factors",
+            "kinds",
+            "amounts",
+            "multiple",
+            "multiple_source",
+            "confidence",
+            "source",
+        ),
         file,
         "the price table",
     )
@@ -70,7 +84,7 @@ def _table(data: Any, file: str, *, builtin: bool) -> PriceTable:
     if not builtin and not data.get("source"):
         raise BadInput(
             "a price table needs a `source:` saying where its amounts come from",
-            "add `source: \"PFS Look-up Tool, national, read 2026-11-27\"` (or your Good Faith Estimate)",
+            'add `source: "PFS Look-up Tool, national, read 2026-11-27"` (or your Good Faith Estimate)',
             file,
             "line 1",
         )
@@ -78,10 +92,17 @@ def _table(data: Any, file: str, *, builtin: bool) -> PriceTable:
     sources: dict[str, str] = {}
     anode = data.get("amounts") or {}
     if not isinstance(anode, Mapping):
-        raise r.bad(data, "amounts", "amounts must map codes to prices", 'write `amounts: {"63030": {asc: 1234.56}}`')
+        raise r.bad(
+            data, "amounts", "amounts must map codes to prices", 'write `amounts: {"63030": {asc: 1234.56}}`'
+        )
     for code, entry in anode.items():
         if not isinstance(entry, Mapping):
-            raise r.bad(anode, code, f"amounts for {code} must be a mapping", f"write {{{', '.join(PRICE_KINDS)}: AMOUNT}}")
+            raise r.bad(
+                anode,
+                code,
+                f"amounts for {code} must be a mapping",
+                f"write {{{', '.join(PRICE_KINDS)}: AMOUNT}}",
+            )
         check_keys(entry, (*PRICE_KINDS, "source"), file, f"amounts.{code}")
         for kind in PRICE_KINDS:
             if entry.get(kind) is not None:
@@ -93,7 +114,7 @@ def _table(data: Any, file: str, *, builtin: bool) -> PriceTable:
     kinds = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in (data.get("kinds") or {}).items()}
     if not builtin:
         base = builtin_tables()[0]
-        kinds = {**base.kinds, **kinds}
+        kinds = {**{k: dict(v) for k, v in base.kinds.items()}, **kinds}
         for k in list(kinds):
             kinds[k] = {**kinds[k], "name": f"{kinds[k].get('name', k)} — from your table ({data['source']})"}
     return PriceTable(
