@@ -64,7 +64,9 @@ def test_every_family_and_setting_has_an_episode_naming_its_sources(code: str, s
 
 
 @pytest.mark.parametrize(
-    "code", ["63030", "63047", "22612", "22857", "63685"], ids=["microdiscectomy", "laminectomy", "fusion", "adr", "scs"]
+    "code",
+    ["63030", "63047", "22612", "22857", "63685"],
+    ids=["microdiscectomy", "laminectomy", "fusion", "adr", "scs"],
 )
 def test_surgery_episodes_have_anesthesia(code: str) -> None:
     proc_settings = [s for f in families().values() if code in f.codes for s in f.settings]
@@ -99,7 +101,9 @@ def test_commercial_price_is_a_stated_multiple_of_medicare(prices: Path) -> None
     est = estimate(plan, lines)
     # MRI 988 (deductible), surgeon 1012 + 20% of 1458, facility 20% of 7410, anesthesia 20% of 1235, PT 6 x $40
     assert est.to_json()["totals"]["patient_total"] == "4260.60"
-    lines2 = episode_lines("63030", "asc", plan, tables=[load_price_table(prices)], price_multiple=Decimal("2"))
+    lines2 = episode_lines(
+        "63030", "asc", plan, tables=[load_price_table(prices)], price_multiple=Decimal("2")
+    )
     assert estimate(plan, lines2).to_json()["totals"]["patient_total"] == "3800.00"
 
 
@@ -113,7 +117,9 @@ def test_inpatient_facility_is_part_a_for_medicare(prices: Path) -> None:
 
 
 def test_cli_estimate_63030_asc_every_line_names_its_price_source() -> None:
-    res = runner.invoke(app, ["estimate", "--plan", "ppo", "--procedure", "63030", "--setting", "asc", "--format", "json"])
+    res = runner.invoke(
+        app, ["estimate", "--plan", "ppo", "--procedure", "63030", "--setting", "asc", "--format", "json"]
+    )
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     assert out["procedure"]["code"] == "63030" and out["setting"] == "asc"
@@ -134,7 +140,10 @@ def test_cli_price_option_fills_lines_by_id_and_code() -> None:
     assert res.exit_code == 0, res.output
     out = json.loads(res.stdout)
     # injection: 600 to the deductible; follow-up visit: $50 copay
-    assert [(line["id"], line["patient"]) for line in out["lines"]] == [("injection", "600.00"), ("follow_up", "50.00")]
+    assert [(line["id"], line["patient"]) for line in out["lines"]] == [
+        ("injection", "600.00"),
+        ("follow_up", "50.00"),
+    ]
     assert out["totals"]["complete"] is True
     bad = runner.invoke(app, [*args, "--price", "nosuch=1"])
     assert bad.exit_code == 2 and "injection" in bad.output
@@ -143,7 +152,19 @@ def test_cli_price_option_fills_lines_by_id_and_code() -> None:
 def test_cli_estimate_with_prices_file(prices: Path) -> None:
     res = runner.invoke(
         app,
-        ["estimate", "--plan", "original-medicare", "--procedure", "63030", "--setting", "asc", "--prices", str(prices), "--format", "json"],
+        [
+            "estimate",
+            "--plan",
+            "original-medicare",
+            "--procedure",
+            "63030",
+            "--setting",
+            "asc",
+            "--prices",
+            str(prices),
+            "--format",
+            "json",
+        ],
     )
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["totals"]["patient_total"] == "1266.40"
@@ -160,7 +181,9 @@ def test_price_table_without_source_is_bad_input(tmp_path: Path) -> None:
     ("args", "message"),
     [
         pytest.param(["--procedure", "99999"], "unknown procedure code", id="unknown-code"),
-        pytest.param(["--procedure", "63030", "--setting", "office"], "valid settings for 63030", id="wrong-setting"),
+        pytest.param(
+            ["--procedure", "63030", "--setting", "office"], "valid settings for 63030", id="wrong-setting"
+        ),
         pytest.param([], "nothing to estimate", id="nothing"),
         pytest.param(["--procedure", "63030", "--format", "xml"], "unknown format", id="format"),
     ],

@@ -213,11 +213,21 @@ def test_plan_templates_lists_them() -> None:
 @pytest.mark.parametrize(
     ("line", "problem"),
     [
-        pytest.param("{id: a, benefit: outpatient_physican, allowed: 100}", "did you mean 'outpatient_physician'", id="benefit"),
-        pytest.param("{id: a, benefit: anesthesia, role: anesthesiolgy, allowed: 100}", "unknown role", id="role"),
+        pytest.param(
+            "{id: a, benefit: outpatient_physican, allowed: 100}",
+            "did you mean 'outpatient_physician'",
+            id="benefit",
+        ),
+        pytest.param(
+            "{id: a, benefit: anesthesia, role: anesthesiolgy, allowed: 100}", "unknown role", id="role"
+        ),
         pytest.param("{id: a, benefit: anesthesia, allowed: -100}", "negative", id="negative"),
         pytest.param("{id: a, benefit: anesthesia}", "has no price", id="no-price"),
-        pytest.param("{id: a, benefit: anesthesia, allowed: 100, network: oon}", "unknown line 'a' network", id="network"),
+        pytest.param(
+            "{id: a, benefit: anesthesia, allowed: 100, network: oon}",
+            "unknown line 'a' network",
+            id="network",
+        ),
     ],
 )
 def test_bad_lines_exit_2(tmp_path: Path, line: str, problem: str) -> None:
