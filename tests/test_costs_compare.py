@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (claim lines and command lines read best on one line)
 """compare-plans: premiums + out-of-pocket for a year of care, and the worst case, side by side."""
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def test_premium_override_and_text_output(files: tuple[Path, Path]) -> None:
 
 def test_named_pathways_and_unknown_prices_reported() -> None:
     assert {"conservative-care-then-esi", "fusion-year"} <= set(pathways())
-    title, care = pathway("conservative care then ESI")
+    title, _care = pathway("conservative care then ESI")
     assert "epidural" in title
     res = runner.invoke(app, ["compare-plans", "--plan", "ppo", "--plan", "original-medicare-medigap-g",
                               "--pathway", "fusion year", "--format", "json"])  # fmt: skip

@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (claim lines and command lines read best on one line)
 """Episodes and price tables: every procedure family has its usual lines, every line names its price
 source, unknown prices are never invented, and a person's own prices flow through the rules."""
 

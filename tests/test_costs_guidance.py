@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (claim lines and command lines read best on one line)
 """What the estimate tells beyond the totals: surprise bills, the No Surprises Act and consent forms,
 the Good Faith Estimate and the $400 rule, the HSA, and supplemental policies."""
 
