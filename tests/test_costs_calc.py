@@ -431,3 +431,43 @@ def test_line_with_benefit_missing_from_plan_is_bad_input() -> None:
         estimate(plan(), lines("{id: er, benefit: emergency_room, allowed: 900}"))
     assert "emergency_room" in e.value.problem
     assert "benefits" in e.value.fix
+
+
+def test_cli_worked_example_json_and_plan_file_lines(tmp_path: Path) -> None:
+    import json
+
+    from typer.testing import CliRunner
+
+    from backcover.cli import app
+
+    ex = SHARED / "examples"
+    runner = CliRunner()
+    res = runner.invoke(
+        app,
+        [
+            "estimate",
+            "--plan",
+            str(ex / "plan-silver-ppo.yaml"),
+            "--lines",
+            str(ex / "lines-microdiscectomy-asc.yaml"),
+            "--format",
+            "json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert [
+        (x["id"], x["patient"], x["plan"], x["balance_bill"], x["nsa_protected"]) for x in out["lines"]
+    ] == [
+        ("surgeon", "1800.00", "0.00", "0.00", False),
+        ("anes", "300.00", "400.00", "0.00", True),
+    ]
+    assert out["totals"]["patient_total"] == "2100.00"
+    # a plan file may carry its own `lines:`: they are used when neither --lines nor --procedure is given
+    both = tmp_path / "plan-with-lines.yaml"
+    both.write_text(
+        (ex / "plan-silver-ppo.yaml").read_text() + (ex / "lines-microdiscectomy-asc.yaml").read_text()
+    )
+    res2 = runner.invoke(app, ["estimate", "--plan", str(both), "--format", "json"])
+    assert res2.exit_code == 0, res2.output
+    assert json.loads(res2.stdout)["totals"] == out["totals"]
