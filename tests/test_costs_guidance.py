@@ -131,3 +131,19 @@ def test_example_plans_say_they_are_examples() -> None:
         parse_plan(template_text("marketplace-bronze"), "b.yaml"), lines("{id: a, benefit: lab, allowed: 10}")
     )
     assert any("illustrative example" in n for n in est.notes)
+
+
+def test_hmo_referral_and_medicare_therapy_threshold_notes() -> None:
+    hmo = parse_plan(template_text("hmo"), "hmo.yaml")
+    est = estimate(hmo, lines("{id: v, benefit: specialist_visit, allowed: 150}"))
+    assert any("referral" in n and "specialist visit" in n for n in est.notes)
+    om = parse_plan(template_text("original-medicare"), "om.yaml")
+    est = estimate(om, lines("{id: pt, benefit: rehabilitation, allowed: 120}"))
+    assert any("$2480" in n and "unconfirmed" in n for n in est.notes)
+
+
+def test_money_is_read_from_its_text_not_through_a_float() -> None:
+    ls = parse_lines(
+        "lines:\n  - {id: a, benefit: lab, allowed: 0.1000000000000000055511151231257827}\n", "l.yaml"
+    )
+    assert str(ls[0].allowed) == "0.1000000000000000055511151231257827"

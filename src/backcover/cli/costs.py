@@ -32,8 +32,9 @@ from backcover.costs import (
 )
 from backcover.costs._lines import parse_lines_data
 from backcover.costs._money import money, to_decimal
+from backcover.costs._yaml import load_money_yaml
 from backcover.errors import BadInput
-from backcover.yamlio import atomic_write_text, load_yaml, suggest
+from backcover.yamlio import atomic_write_text, suggest
 
 __all__ = ["compare_plans_cmd", "estimate_cmd", "plan_app"]
 
@@ -157,9 +158,9 @@ def estimate_cmd(
                 "put the setting on each line of the lines file",
                 where="--setting",
             )
-        the_lines = parse_lines_data(load_yaml(lines), str(lines))
+        the_lines = parse_lines_data(load_money_yaml(lines), str(lines))
     else:
-        data = load_yaml(Path(plan)) if Path(plan).exists() else None
+        data = load_money_yaml(Path(plan)) if Path(plan).exists() else None
         if data is None or "lines" not in data:
             raise BadInput(
                 "nothing to estimate",
@@ -331,7 +332,7 @@ def compare_plans_cmd(
         title, care = pathway(pathway_name)
     else:
         assert year is not None
-        data = load_yaml(year)
+        data = load_money_yaml(year)
         care = parse_care(data, str(year))
         title = str(data.get("title") or year.name)
     plans = [_plan(p) for p in plan]

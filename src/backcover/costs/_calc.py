@@ -438,9 +438,8 @@ def _apply(plan: Plan, s: _State, r: LineResult, idx: int) -> None:
     r.surprise_bill_risk = True
     r.notes.append(
         "Out of network: the out-of-network deductible and coinsurance apply, and the provider may bill you "
-        "the "
-        "difference between their charge and the allowed amount (the balance bill), which counts toward no "
-        "limit."
+        "the difference between their charge and the allowed amount (the balance bill), which counts "
+        "toward no limit."
         + (
             " The charge is not known, so the balance bill could not be computed."
             if line.billed is None

@@ -191,15 +191,13 @@ def _worst(plan: Plan) -> tuple[Decimal | None, str]:
     if plan.kind == "medicaid" and plan.oop_max.individual is None:
         return None, (
             "No stated limit in the plan file; federal rules cap Medicaid cost sharing at 5% of family "
-            "income "
-            "(42 CFR 447.56(f))"
+            "income (42 CFR 447.56(f))"
         )
     if plan.oop_max.individual is None:
         return None, "The plan states no out-of-pocket maximum"
     return plan.oop_max.individual, (
         "The in-network out-of-pocket maximum (self-only); out-of-network care, balance bills, non-covered "
-        "care "
-        "and premiums are not capped by it"
+        "care and premiums are not capped by it"
     )
 
 

@@ -27,8 +27,7 @@ def add_guidance(est: Estimate, service_date: dt.date | None = None) -> None:
     if plan.example:
         notes.append(
             "This plan is an illustrative example, not a real plan: replace its numbers with those of your "
-            "own "
-            "Summary of Benefits and Coverage (backcover plan new --template ... writes a copy to edit)."
+            "own Summary of Benefits and Coverage (backcover plan new --template ... writes a copy to edit)."
         )
     notes.extend(plan.warnings)
     if plan.medicare is not None:
@@ -46,6 +45,29 @@ def add_guidance(est: Estimate, service_date: dt.date | None = None) -> None:
             )
         else:
             notes.append("Original Medicare alone has no out-of-pocket maximum.")
+    referral = sorted(
+        {
+            r.line.benefit
+            for r in est.lines
+            if (b := plan.benefits.get(r.line.benefit)) is not None and b.referral_required and b.covered
+        }
+    )
+    if referral:
+        notes.append(
+            "This plan needs a referral (usually from your primary care doctor) before: "
+            + ", ".join(x.replace("_", " ") for x in referral)
+            + ". Without one it may pay nothing; get it before the first visit."
+        )
+    if plan.medicare is not None:
+        therapy = sum((r.allowed or ZERO for r in est.lines if r.line.benefit == "rehabilitation"), ZERO)
+        kx = pa["medicare"].get(plan.year, {}).get("kx_threshold_therapy")
+        if therapy and kx:
+            notes.append(
+                f"Medicare therapy: above ${kx} of physical and speech therapy in {plan.year} "
+                f"(the KX threshold; {pa['medicare'][plan.year]['kx_threshold_confidence']}) the therapist "
+                "must confirm on each claim that the care is still medically necessary. This estimate has "
+                f"{money(therapy)} of therapy."
+            )
     if est.missing_prices:
         notes.append(
             f"{len(est.missing_prices)} line(s) have no known price and are not in the totals: "
@@ -120,6 +142,16 @@ def _nsa(est: Estimate) -> dict[str, Any]:
                     {"id": line.id, "why": "the No Surprises Act does not cover care in an office"}
                 )
             continue
+        if line.role == "neuromonitoring":
+            do_not_sign.append(
+                {
+                    "id": line.id,
+                    "advice": "Whether intraoperative neuromonitoring is an ancillary service whose "
+                    "protection can never be waived is unconfirmed; ask for an in-network monitoring group "
+                    "rather than sign a consent form for it.",
+                }
+            )
+            continue
         if line.role in NEVER_WAIVABLE:
             do_not_sign.append(
                 {
@@ -185,8 +217,7 @@ def _gfe(est: Estimate, pa: dict[str, Any]) -> dict[str, Any] | None:
         ),
         "dispute_rule": (
             f"If a provider's bill is ${threshold} or more over its Good Faith Estimate, you can dispute it "
-            "within "
-            f"{g['dispute_window_days']} days of the bill. Keep the estimate. The dispute fee is "
+            f"within {g['dispute_window_days']} days of the bill. Keep the estimate. The dispute fee is "
             f"{g['dispute_fee_confidence']}."
         ),
         "disputes": disputes,

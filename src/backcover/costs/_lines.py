@@ -9,8 +9,9 @@ from typing import Any
 
 from backcover.catalog import SETTINGS
 from backcover.costs._plan import _TOP_KEYS, BENEFITS, _Reader
+from backcover.costs._yaml import load_money_yaml_text
 from backcover.errors import BadInput
-from backcover.yamlio import check_keys, line_of, load_yaml_text, suggest
+from backcover.yamlio import check_keys, line_of, suggest
 
 __all__ = ["NEVER_WAIVABLE", "ROLES", "Line", "parse_lines", "parse_lines_data"]
 
@@ -108,7 +109,7 @@ class Line:
 
 def parse_lines(text: str, file: str = "<lines>") -> list[Line]:
     """Parse the YAML text of a lines file (``lines: [...]``)."""
-    return parse_lines_data(load_yaml_text(text, file), file)
+    return parse_lines_data(load_money_yaml_text(text, file), file)
 
 
 def parse_lines_data(data: Any, file: str) -> list[Line]:

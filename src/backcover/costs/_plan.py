@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from backcover.costs._money import ZERO, to_decimal
+from backcover.costs._yaml import load_money_yaml, load_money_yaml_text
 from backcover.errors import BadInput
 from backcover.knowledge import KNOWLEDGE_DIR
-from backcover.yamlio import check_keys, line_of, load_yaml, load_yaml_text, suggest
+from backcover.yamlio import check_keys, line_of, load_yaml, suggest
 
 __all__ = [
     "BENEFITS",
@@ -256,7 +257,7 @@ class _Reader:
         self.file = file
 
     def bad(self, node: Any, key: str | int | None, problem: str, fix: str) -> BadInput:
-        return BadInput(problem, fix, self.file, line_of(node, key) or "top of the file")
+        return BadInput(problem, fix, self.file, line_of(node, key))
 
     def map(self, node: Any, key: str, what: str) -> Mapping[str, Any]:
         value = node[key]
@@ -336,13 +337,13 @@ class _Reader:
 def load_plan(path: Path | str) -> Plan:
     """Read and check a plan file."""
     p = Path(path)
-    data = load_yaml(p)
+    data = load_money_yaml(p)
     return parse_plan_data(data, str(p))
 
 
 def parse_plan(text: str, file: str = "<plan>") -> Plan:
     """Parse and check the YAML text of a plan file; BadInput names the field, the line and the fix."""
-    return parse_plan_data(load_yaml_text(text, file), file)
+    return parse_plan_data(load_money_yaml_text(text, file), file)
 
 
 def _deductible(r: _Reader, node: Mapping[str, Any], what: str) -> Deductible:
@@ -536,7 +537,7 @@ def parse_plan_data(data: Any, file: str) -> Plan:
                     "add `deductible: {individual: AMOUNT}` from the plan's Summary of Benefits and Coverage "
                     "(write 0 if the plan has none)",
                     file,
-                    line_of(data, None) or "line 1",
+                    line_of(data, None),
                 )
         else:
             deductible = _deductible(r, r.map(data, "deductible", "deductible"), "deductible")
@@ -547,7 +548,7 @@ def parse_plan_data(data: Any, file: str) -> Plan:
                 "add `oop_max: {individual: AMOUNT}` from the Summary of Benefits and Coverage "
                 "(`individual: null` if it truly has none)",
                 file,
-                line_of(data, None) or "line 1",
+                line_of(data, None),
             )
         onode = data.get("out_of_network")
         if onode is None:
@@ -594,7 +595,7 @@ def parse_plan_data(data: Any, file: str) -> Plan:
             "the plan lists no benefits",
             "add `benefits:` with the cost sharing of each category (see backcover plan new --template ppo)",
             file,
-            "line 1",
+            line_of(data, None),
         )
 
     accs, acc_fields = _accumulators(r, data, medicare)

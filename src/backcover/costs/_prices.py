@@ -15,6 +15,7 @@ from typing import Any
 
 from backcover.costs._money import to_decimal
 from backcover.costs._plan import _Reader
+from backcover.costs._yaml import load_money_yaml
 from backcover.errors import BadInput
 from backcover.knowledge import KNOWLEDGE_DIR
 from backcover.yamlio import check_keys, load_yaml
@@ -147,4 +148,4 @@ def commercial_multiple() -> tuple[Decimal, str, str]:
 def load_price_table(path: Path | str) -> PriceTable:
     """A person's own price table (same format as the built-in one, with a `source:`)."""
     p = Path(path)
-    return _table(load_yaml(p), str(p), builtin=False)
+    return _table(load_money_yaml(p), str(p), builtin=False)
