@@ -6,6 +6,7 @@ price tables, episodes) reads package data only. See docs/costs.md.
 
 from __future__ import annotations
 
+from backcover.costs._api import estimate_request
 from backcover.costs._calc import Estimate, LineResult, estimate
 from backcover.costs._compare import (
     CareItem,
@@ -17,8 +18,8 @@ from backcover.costs._compare import (
     pathways,
 )
 from backcover.costs._episodes import episode_info, episode_lines
-from backcover.costs._lines import Line, parse_lines
-from backcover.costs._plan import BENEFITS, KINDS, Plan, load_plan, parse_plan
+from backcover.costs._lines import Line, parse_lines, parse_lines_data
+from backcover.costs._plan import BENEFITS, KINDS, Plan, load_plan, parse_plan, parse_plan_data
 from backcover.costs._prices import PriceTable, builtin_tables, load_price_table
 from backcover.costs._templates import template_path, template_text, templates
 
@@ -38,11 +39,14 @@ __all__ = [
     "episode_info",
     "episode_lines",
     "estimate",
+    "estimate_request",
     "load_plan",
     "load_price_table",
     "parse_care",
     "parse_lines",
+    "parse_lines_data",
     "parse_plan",
+    "parse_plan_data",
     "pathway",
     "pathways",
     "template_path",
