@@ -188,16 +188,18 @@ def _print_estimate(est: Estimate, header: dict[str, Any]) -> None:
         c.print(f"[bold]{est.plan.name}[/]", highlight=False)
     for r in est.lines:
         j = r.to_json()
-        what = ", ".join(
-            x for x in (r.line.code, r.line.benefit.replace("_", " "), r.line.network + "-network") if x
-        )
+        net = "" if est.plan.kind in ("medicare", "uninsured") else f"{r.line.network}-of-network"
+        net = net.replace("in-of-network", "in-network")
+        if est.plan.kind == "medicare" and not r.line.participating:
+            net = "does not accept assignment"
+        what = ", ".join(x for x in (r.line.code, r.line.benefit.replace("_", " "), net) if x)
         c.print(f"\n[bold]{r.line.id}[/] {r.line.description} [dim]({what})[/]", highlight=False)
         if r.price_known:
             c.print(
                 f"  allowed ${j['allowed']}  you pay ${j['patient']}  plan pays ${j['plan']}  balance bill "
                 f"${j['balance_bill']}"
                 + ("  [green]No Surprises Act protected[/]" if r.nsa_protected else "")
-                + ("" if r.covered else "  [red]not covered[/]"),
+                + ("" if r.covered or est.plan.kind == "uninsured" else "  [red]not covered[/]"),
                 highlight=False,
             )
             if r.line.price_source:
@@ -226,9 +228,9 @@ def _print_estimate(est: Estimate, header: dict[str, Any]) -> None:
         highlight=False,
     )
     acc = est.accumulators_after()
-    c.print(
-        "After this: " + ", ".join(f"{k} {v}" for k, v in acc.items() if k != "visits_used"), highlight=False
-    )
+    if est.plan.kind != "uninsured":
+        met = ", ".join(f"{k} {v}" for k, v in acc.items() if k != "visits_used")
+        c.print(f"After this: {met}", highlight=False)
     if header.get("included"):
         c.print(header["included"], highlight=False)
     for n in est.notes:

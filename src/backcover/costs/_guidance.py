@@ -122,6 +122,11 @@ def _surprise(est: Estimate) -> list[dict[str, str]]:
 def _nsa(est: Estimate) -> dict[str, Any]:
     plan = est.plan
     src = program_amounts()["no_surprises_act"]
+    if plan.kind == "uninsured":
+        return {
+            "applies": False,
+            "why": "No insurance: the No Surprises Act's Good Faith Estimate rules below protect you.",
+        }
     if not plan.nsa_applies:
         return {
             "applies": False,
@@ -217,8 +222,8 @@ def _gfe(est: Estimate, pa: dict[str, Any]) -> dict[str, Any] | None:
         ),
         "dispute_rule": (
             f"If a provider's bill is ${threshold} or more over its Good Faith Estimate, you can dispute it "
-            f"within {g['dispute_window_days']} days of the bill. Keep the estimate. The dispute fee is "
-            f"{g['dispute_fee_confidence']}."
+            f"within {g['dispute_window_days']} days of the bill. Keep the estimate. (The amount of "
+            "the dispute fee is not confirmed by backcover.)"
         ),
         "disputes": disputes,
         "source": g["source"],
