@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (the random plan reads best as YAML, one field a line)
 """Properties of the calculator over random plans and claim lines (hypothesis)."""
 
 from __future__ import annotations
