@@ -100,6 +100,10 @@ def _price(
         return Price(cents(base.amount * m), f"{base.source} x {m} ({why})"), notes
     if plan.kind == "medicaid":
         notes.append("Medicaid pays by each state's fee schedule; the Medicare amount stands in for it here.")
+    if plan.kind == "medicare-advantage":
+        notes.append(
+            "Medicare Advantage plans set their own rates; the Medicare amount stands in for them here."
+        )
     return base, notes
 
 

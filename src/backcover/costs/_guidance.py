@@ -141,12 +141,25 @@ def _nsa(est: Estimate) -> dict[str, Any]:
     not_protected: list[dict[str, str]] = []
     for r in est.lines:
         line = r.line
+        unprotected_oon = line.network == "out" and not r.nsa_protected
         if line.setting not in _FACILITY or line.role == "facility":
-            if line.network == "out" and not r.nsa_protected and not line.emergency:
-                not_protected.append(
-                    {"id": line.id, "why": "the No Surprises Act does not cover care in an office"}
+            if unprotected_oon:
+                why = (
+                    "an out-of-network facility is not protected outside an emergency; choose one in network"
+                    if line.role == "facility"
+                    else "the No Surprises Act does not cover care in an office"
                 )
+                not_protected.append({"id": line.id, "why": why})
             continue
+        if unprotected_oon and line.facility_network != "in":
+            not_protected.append(
+                {
+                    "id": line.id,
+                    "why": "the facility is not known to be in network, so nothing protects this bill",
+                }
+            )
+        elif unprotected_oon and line.consent_signed:
+            not_protected.append({"id": line.id, "why": "a signed notice-and-consent gave up the protection"})
         if line.role == "neuromonitoring":
             do_not_sign.append(
                 {
@@ -156,8 +169,7 @@ def _nsa(est: Estimate) -> dict[str, Any]:
                     "rather than sign a consent form for it.",
                 }
             )
-            continue
-        if line.role in NEVER_WAIVABLE:
+        elif line.role in NEVER_WAIVABLE:
             do_not_sign.append(
                 {
                     "id": line.id,
@@ -165,24 +177,24 @@ def _nsa(est: Estimate) -> dict[str, Any]:
                     "protection cannot be waived, and a form asking you to waive it is not valid.",
                 }
             )
-        else:
-            advice = (
-                "If you are asked to sign a notice-and-consent (CMS-10780) for this clinician, you may "
-                "refuse: "
-                "signing lets an out-of-network clinician bill you more. Ask for an in-network clinician "
-                "instead."
+        elif line.consent_signed and line.network == "out":
+            do_not_sign.append(
+                {
+                    "id": line.id,
+                    "advice": "A notice-and-consent was signed, so this out-of-network bill is not "
+                    "protected. If it was given less than 72 hours before (3 hours for same-day care), it is "
+                    "not valid: say so to the plan.",
+                }
             )
-            if line.consent_signed and line.network == "out":
-                advice = (
-                    "A notice-and-consent was signed, so this out-of-network bill is not protected. If it "
-                    "was given "
-                    "less than 72 hours before (3 hours for same-day care), it is not valid: say so to the "
-                    "plan."
-                )
-                not_protected.append(
-                    {"id": line.id, "why": "a signed notice-and-consent gave up the protection"}
-                )
-            do_not_sign.append({"id": line.id, "advice": advice})
+        else:
+            do_not_sign.append(
+                {
+                    "id": line.id,
+                    "advice": "If you are asked to sign a notice-and-consent (CMS-10780) for this clinician, "
+                    "you may refuse: signing lets an out-of-network clinician bill you more. Ask for an "
+                    "in-network clinician instead.",
+                }
+            )
     return {
         "applies": True,
         "protected": protected,
