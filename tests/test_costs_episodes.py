@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from backcover.catalog import families
 from backcover.cli import app
-from backcover.costs import episode_lines, estimate, load_plan, load_price_table, template_path
+from backcover.costs import episode_lines, estimate, load_plan, load_price_table, template_path, templates
 
 runner = CliRunner()
 
@@ -198,3 +198,32 @@ def test_cli_estimate_bad_arguments(args: list[str], message: str) -> None:
 def test_cli_estimate_unknown_plan_suggests_template() -> None:
     res = runner.invoke(app, ["estimate", "--plan", "ppo2", "--procedure", "63030"])
     assert res.exit_code == 2 and "did you mean 'ppo'" in res.output
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        pytest.param(t, id=t)
+        for t in sorted(__import__("backcover.costs", fromlist=["templates"]).templates())
+    ],
+)
+def test_every_template_prices_every_episode_without_missing_benefits(template: str) -> None:
+    plan = _plan(template)
+    for f in families().values():
+        for s in f.settings:
+            est = estimate(plan, episode_lines(f.code, s, plan))
+            assert est.lines
+
+
+def test_unknown_facility_network_is_reported_unprotected() -> None:
+    from backcover.costs import parse_lines
+
+    plan = _plan("ppo")
+    ls = parse_lines(
+        "lines:\n  - {id: s, benefit: outpatient_physician, role: surgeon, allowed: 100, billed: 300, network: out, setting: asc}\n",
+        "l.yaml",
+    )
+    est = estimate(plan, ls)
+    why = {n["id"]: n["why"] for n in est.guidance["no_surprises_act"]["not_protected"]}
+    assert "not known to be in network" in why["s"]
+    assert est.to_json()["lines"][0]["balance_bill"] == "200.00"
