@@ -112,6 +112,7 @@ def _codeset(name: str) -> _CodeSet:
     return _CodeSet(exact, tuple(prefixes))
 
 
+@lru_cache(maxsize=65536)
 def lookup(system: str | None, code: str) -> CodeMatch | None:
     """The concept a code maps to, or ``None``. ``system`` is a FHIR URI or a code-set name."""
     key = system_key(system)
