@@ -72,13 +72,10 @@ def docs_page(request: Request) -> Response:
 
 # ----- Start -------------------------------------------------------------------------------------
 def _start_context(request: Request, error: BadInput | None = None) -> dict[str, Any]:
-    ws = ctx(request).workspace
-    try:  # TEMP until backcover.costs lands on main
-        from backcover.web import _plans
+    from backcover.web import _plans
 
-        templates, plan = _plans.template_choices(), _plans.current_plan_summary(ws)
-    except ImportError:
-        templates, plan = [], None
+    ws = ctx(request).workspace
+    templates, plan = _plans.template_choices(), _plans.current_plan_summary(ws)
     return {
         "title": "Start",
         "flash": flash(request),
@@ -373,7 +370,7 @@ def _plan_payer(request: Request) -> str | None:
         from backcover.web import _plans
 
         cur = _plans.current_plan(ws)
-    except (ImportError, BadInput):
+    except BadInput:
         return None
     return _PAYER_OF_PLAN.get(cur[2].kind) if cur else None
 
@@ -648,7 +645,7 @@ def _plan_kind(request: Request) -> str | None:
         from backcover.web import _plans
 
         cur = _plans.current_plan(ctx(request).workspace)
-    except (ImportError, BadInput):
+    except BadInput:
         return None
     return cur[2].kind if cur else None
 
