@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Request
+import orjson
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from backcover.catalog import SETTINGS, families, resolve, search
@@ -131,8 +132,27 @@ class DeadlinesRequest(BaseModel):
     service: Literal["pre", "post"] = "post"
 
 
-@router.post("/check", summary="Coverage determination (backcover check)")
-def api_check(body: CheckRequest, request: Request) -> dict[str, Any]:
+def _json(data: Any) -> Response:
+    """The core's JSON as it is (no re-encoding through FastAPI's encoder: faster, and exact)."""
+    return Response(orjson.dumps(data), media_type="application/json")
+
+
+def _doc(example_of: str) -> dict[int | str, dict[str, Any]]:
+    return {
+        200: {
+            "description": f"The JSON of {example_of}, exactly as the CLI prints it with --format json",
+            "content": {"application/json": {"schema": {"type": "object"}}},
+        }
+    }
+
+
+@router.post(
+    "/check",
+    summary="Coverage determination (backcover check)",
+    response_class=Response,
+    responses=_doc("CONTRACTS.md section 1 (the Determination)"),
+)
+def api_check(body: CheckRequest, request: Request) -> Response:
     """Does the record meet the payer's policy for this procedure; is prior authorization needed;
     what is missing. Returns the Determination JSON of CONTRACTS.md section 1."""
     web = ctx(request)
@@ -143,29 +163,43 @@ def api_check(body: CheckRequest, request: Request) -> dict[str, Any]:
     else:
         record = svc.workspace_record(web.workspace, body.patient)
     det = svc.check(record, body.procedure, body.payer, setting=body.setting, state=body.state, as_of=as_of)
-    return det
+    return _json(det)
 
 
-@router.post("/estimate", summary="Out-of-pocket estimate (backcover estimate)")
-def api_estimate(body: EstimateRequest, request: Request) -> dict[str, Any]:
+@router.post(
+    "/estimate",
+    summary="Out-of-pocket estimate (backcover estimate)",
+    response_class=Response,
+    responses=_doc("CONTRACTS.md section 2 (the Estimate)"),
+)
+def api_estimate(body: EstimateRequest, request: Request) -> Response:
     """Price an episode of care or explicit claim lines under a plan. Returns the Estimate JSON of
     CONTRACTS.md section 2."""
     web = ctx(request)
     plan = svc.plan_from(web.workspace, text=body.plan, template=body.plan_template, saved=body.plan_name)
     prices = svc.parse_prices(body.prices) if body.prices else None
-    return svc.estimate(plan, procedure=body.procedure, setting=body.setting, lines=body.lines, prices=prices)
+    return _json(
+        svc.estimate(plan, procedure=body.procedure, setting=body.setting, lines=body.lines, prices=prices)
+    )
 
 
-@router.post("/deadlines", summary="Appeal deadlines (backcover deadlines)")
-def api_deadlines(body: DeadlinesRequest) -> dict[str, Any]:
+@router.post(
+    "/deadlines",
+    summary="Appeal deadlines (backcover deadlines)",
+    response_class=Response,
+    responses=_doc("CONTRACTS.md section 3 (the appeal levels)"),
+)
+def api_deadlines(body: DeadlinesRequest) -> Response:
     """Every appeal level in order, with its last day to file and decision time. Returns the JSON of
     CONTRACTS.md section 3."""
-    return svc.deadlines(
-        body.plan_kind,
-        body.notice_date,
-        received_date=body.received_date,
-        urgent=body.urgent,
-        service=body.service,
+    return _json(
+        svc.deadlines(
+            body.plan_kind,
+            body.notice_date,
+            received_date=body.received_date,
+            urgent=body.urgent,
+            service=body.service,
+        )
     )
 
 
