@@ -74,7 +74,7 @@ async def run(url: str, body: dict[str, Any], total: int, clients: int) -> tuple
 def report(name: str, lat: list[float], wall: float, errors: int) -> None:
     ms = [x * 1000 for x in lat]
     print(
-        f"{name}: {len(ms)} requests, {errors} non-200; p50 {percentile(ms, 50):.1f} ms, "
+        f"{name}:\n  {len(ms)} requests, {errors} non-200; p50 {percentile(ms, 50):.1f} ms, "
         f"p99 {percentile(ms, 99):.1f} ms, mean {statistics.fmean(ms):.1f} ms, {len(ms) / wall:.0f} req/s"
     )
 
@@ -113,6 +113,8 @@ def main() -> None:
             imported = {"procedure": "72148", "payer": "commercial", "as_of": "2014-04-01"}
             warm = httpx.post(url + "/api/check", json=imported, timeout=60)
             print(f"warm-up: HTTP {warm.status_code}, decision {warm.json().get('decision')}")
+            lat, wall, errors = asyncio.run(run(url, imported, min(200, args.requests), 1))
+            report("imported Synthea record (1 client, for reference)", lat, wall, errors)
             lat, wall, errors = asyncio.run(run(url, imported, args.requests, args.clients))
             report(f"imported Synthea record ({args.clients} clients)", lat, wall, errors)
             example = SHARED / "examples" / "check-mri-commercial-early.json"
