@@ -52,7 +52,7 @@ def _x(day: date, first: date, span: int, left: float, width: float) -> float:
 
 def pain_chart(points: list[PainPoint], markers: list[Marker], title: str = "Pain over time") -> Markup:
     """A line of 0–10 pain scores over time with vertical marks for treatments and procedures."""
-    w, h = 720.0, 300.0
+    w, h = 540.0, 290.0
     left, right, top, bottom = 44.0, 12.0, 16.0, 58.0
     pw, ph = w - left - right, h - top - bottom
     days = [p.day for p in points] + [m.day for m in markers]
@@ -126,7 +126,7 @@ def pain_chart(points: list[PainPoint], markers: list[Marker], title: str = "Pai
                 'stroke-width="3"/>'
             )
         parts.append(f'<text class="legend" x="{lx + 18}" y="{y}">{label}</text>')
-        lx += 30 + 8.5 * len(label)
+        lx += 26 + 7.2 * len(label)
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -136,16 +136,19 @@ def _money(d: Decimal) -> str:
 
 
 def cost_chart(bars: list[CostBar], title: str = "Who pays what") -> Markup:
-    """Horizontal stacked bars: what you pay, what the plan pays, and any balance bill, per line."""
-    w = 720.0
-    left, right, row = 170.0, 16.0, 34.0
-    top = 8.0
-    legend_h = 30.0
-    h = top + row * max(len(bars), 1) + legend_h + 8
+    """Stacked bars, one per line of the bill: what you pay, what the plan pays, any balance bill.
+
+    Each line's name sits above its bar, so the chart stays readable on a phone-width screen.
+    """
+    w = 360.0
+    left, right, row = 4.0, 4.0, 44.0
+    top = 4.0
+    legend_h = 26.0
+    h = top + row * max(len(bars), 1) + legend_h
     total_max = max((b.patient + b.plan + b.balance_bill for b in bars), default=Decimal(0))
     pw = w - left - right
     parts = [
-        f'<svg class="chart" viewBox="0 0 {w:.0f} {h:.0f}" role="img" '
+        f'<svg class="chart chart-narrow" viewBox="0 0 {w:.0f} {h:.0f}" role="img" '
         'aria-labelledby="cost-title cost-desc">',
         f'<title id="cost-title">{escape(title)}</title>',
         '<desc id="cost-desc">For each line of the bill, the part you pay, the part the plan pays and any '
@@ -153,9 +156,9 @@ def cost_chart(bars: list[CostBar], title: str = "Who pays what") -> Markup:
     ]
     for i, b in enumerate(bars):
         y = top + i * row
+        total = b.patient + b.plan + b.balance_bill
         parts.append(
-            f'<text class="axis" x="{left - 8}" y="{y + 20:.1f}" text-anchor="end">'
-            f"{escape(b.label[:24])}</text>"
+            f'<text class="axis" x="{left}" y="{y + 13:.1f}">{escape(b.label[:44])}: {_money(total)}</text>'
         )
         x = left
         for amount, cls, who in (
@@ -167,15 +170,15 @@ def cost_chart(bars: list[CostBar], title: str = "Who pays what") -> Markup:
                 continue
             bw = float(amount / total_max) * pw
             parts.append(
-                f'<rect class="bar-{cls}" x="{x:.1f}" y="{y + 6:.1f}" width="{bw:.1f}" height="20">'
+                f'<rect class="bar-{cls}" x="{x:.1f}" y="{y + 18:.1f}" width="{bw:.1f}" height="18">'
                 f"<title>{escape(b.label)}: {who} {_money(amount)}</title></rect>"
             )
             x += bw
-    ly = h - legend_h + 10
+    ly = h - legend_h + 8
     lx = left
     for cls, label in (("you", "you pay"), ("plan", "plan pays"), ("balance", "balance bill")):
-        parts.append(f'<rect class="bar-{cls}" x="{lx}" y="{ly}" width="14" height="14"/>')
-        parts.append(f'<text class="legend" x="{lx + 20}" y="{ly + 12}">{label}</text>')
-        lx += 130
+        parts.append(f'<rect class="bar-{cls}" x="{lx}" y="{ly}" width="12" height="12"/>')
+        parts.append(f'<text class="legend" x="{lx + 17}" y="{ly + 11}">{label}</text>')
+        lx += 110
     parts.append("</svg>")
     return Markup("".join(parts))
