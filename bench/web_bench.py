@@ -92,8 +92,16 @@ def main() -> None:
         port = free_port()
         exe = Path(sys.executable).parent / "backcover"
         proc = subprocess.Popen(
-            [str(exe), "serve", "--port", str(port), "--data-dir", str(Path(tmp) / "ws"),
-             "--store", f"sqlite:///{tmp}/store.db"],
+            [
+                str(exe),
+                "serve",
+                "--port",
+                str(port),
+                "--data-dir",
+                str(Path(tmp) / "ws"),
+                "--store",
+                f"sqlite:///{tmp}/store.db",
+            ],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             env={**os.environ, "BACKCOVER_DEBUG": ""},
