@@ -1,4 +1,3 @@
-# ruff: noqa: E501  (claim lines and command lines read best on one line)
 """The built-in 2026 Medicare national amounts: the ASC microdiscectomy episode now has real numbers
 for the lines whose price was found, every line names where its price came from, a price read from
 a third-party page is flagged unconfirmed (JSON notes and text), and unsourced lines still ask."""
