@@ -141,7 +141,9 @@ def test_every_builtin_amount_names_source_year_and_confidence() -> None:
                 assert isinstance(entry[kind], str), f"{code}.{kind} must be quoted text, not a float"
     table = builtin_tables()[0]
     assert table.lookup("63030", "asc").amount is None
-    assert table.lookup("99213", "pfs_nonfacility").amount is None  # two pages disagree: left out
+    assert table.lookup("00630", "anesthesia").amount is None  # time units depend on the case
+    # 99213: three pages agree on 2.85 RVUs; the outlier page's 2.73 is not used
+    assert table.lookup("99213", "pfs_nonfacility").amount == Decimal("95.19")
 
 
 def test_your_own_table_can_mark_a_price_unconfirmed(tmp_path: Path) -> None:
@@ -165,3 +167,17 @@ def test_builtin_amount_without_source_is_refused() -> None:
     data = load_yaml_text('payer: medicare\namounts:\n  "63030": {asc: "1.00"}\n', "t.yaml")
     with pytest.raises(BadInput, match="source"):
         _table(data, "t.yaml", builtin=True)
+
+
+def test_office_epidural_is_fully_priced_and_complete() -> None:
+    plan = _plan("original-medicare")
+    est = estimate(plan, episode_lines("62323", "office", plan))
+    got = {r.line.id: (r.allowed, r.patient) for r in est.lines}
+    # 62323 office 8.18 RVUs x 33.4009 = 273.22, all Part B deductible; 99213 95.19: the 9.78 left + 20% of 85.41
+    assert got == {
+        "injection": (Decimal("273.22"), Decimal("273.22")),
+        "follow_up": (Decimal("95.19"), Decimal("26.86")),
+    }
+    tot = est.to_json()["totals"]
+    assert tot["complete"] is True and tot["missing_prices"] == []
+    assert tot["patient_total"] == "300.08"
