@@ -173,7 +173,8 @@ def test_office_epidural_is_fully_priced_and_complete() -> None:
     plan = _plan("original-medicare")
     est = estimate(plan, episode_lines("62323", "office", plan))
     got = {r.line.id: (r.allowed, r.patient) for r in est.lines}
-    # 62323 office 8.18 RVUs x 33.4009 = 273.22, all Part B deductible; 99213 95.19: the 9.78 left + 20% of 85.41
+    # 62323 office: 8.18 RVUs x 33.4009 = 273.22, all Part B deductible;
+    # 99213 (95.19): the 9.78 deductible left + 20% of 85.41
     assert got == {
         "injection": (Decimal("273.22"), Decimal("273.22")),
         "follow_up": (Decimal("95.19"), Decimal("26.86")),
