@@ -289,7 +289,11 @@ def _record_context(
             record = _services.workspace_record(ws)
         except BadInput as exc:
             load_error = exc
-    view = _recordview.view(record, show_all=show_all, as_of=web.today()) if record is not None else None
+    view = (
+        _recordview.view(record, show_all=show_all, as_of=web.today(), year=year)
+        if record is not None
+        else None
+    )
     return {
         "title": "My record",
         "flash": flash(request),
@@ -308,7 +312,9 @@ def _record_context(
 @router.get("/record")
 def record_page(request: Request) -> Response:
     show_all = request.query_params.get("all") == "1"
-    return render(request, "record.html", _record_context(request, show_all=show_all))
+    raw_year = request.query_params.get("year", "")
+    year = int(raw_year) if raw_year.isdigit() and 1900 <= int(raw_year) <= 2200 else None
+    return render(request, "record.html", _record_context(request, show_all=show_all, year=year))
 
 
 @router.post("/record/start-log")

@@ -52,7 +52,8 @@ def _marker_kind(it: Item) -> str | None:
     return None
 
 
-def view(record: Record, *, show_all: bool, as_of: date) -> dict[str, Any]:
+def view(record: Record, *, show_all: bool, as_of: date, year: int | None = None) -> dict[str, Any]:
+    """``year`` narrows the chart to one calendar year (the timeline always shows everything)."""
     p = record.patient
     points: list[PainPoint] = []
     markers: list[Marker] = []
@@ -113,7 +114,13 @@ def view(record: Record, *, show_all: bool, as_of: date) -> dict[str, Any]:
         "rows": rows,
         "hidden": hidden,
         "total": len(record.items),
-        "chart": pain_chart(points, markers, title="Pain over time, with treatments marked"),
+        "years": sorted({d.year for d in [p.day for p in points] + [m.day for m in markers]}),
+        "year": year,
+        "chart": pain_chart(
+            [p for p in points if year is None or p.day.year == year],
+            [m for m in markers if year is None or m.day.year == year],
+            title=f"Pain over time{f' in {year}' if year else ''}, with treatments marked",
+        ),
         "pain_points": [{"date": pt.day.isoformat(), "value": str(pt.value)} for pt in points],
         "markers": [{"date": m.day.isoformat(), "label": m.label, "kind": m.kind} for m in markers],
         "warnings": list(record.warnings),
