@@ -276,7 +276,7 @@ def _log_entry(section: str, form: FormData) -> dict[str, Any]:
 
 
 def _record_context(
-    request: Request, error: BadInput | None = None, show_all: bool = False
+    request: Request, error: BadInput | None = None, show_all: bool = False, year: int | None = None
 ) -> dict[str, Any]:
     from backcover.web import _recordview, _services
 
