@@ -70,6 +70,9 @@ def test_2_import_and_pick_patient(page: Any, server: Any, shared_dir: Any) -> N
     assert "chronic low back pain" in timeline.lower()
     assert "ibuprofen" in timeline.lower()
     check_page(page, "03-record")
+    page.click("text=2014")
+    assert "in 2014" in (page.locator("figure svg title").first.text_content() or "")
+    check_page(page, "03-record-2014")
 
 
 def test_2b_treatment_log_entry(page: Any, server: Any) -> None:
