@@ -56,19 +56,39 @@ def allowed_hosts_for(port: int | None, extra: Iterable[str] = ()) -> frozenset[
     return frozenset(out)
 
 
-async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
-    data = orjson.dumps(body)
+async def _send_json(send: Send, status: int, body: dict[str, Any], scope: Scope | None = None) -> None:
+    """The error as JSON for the API, or as a small HTML page (that htmx can swap in) for the pages."""
+    if scope is not None and not str(scope.get("path", "")).startswith("/api/"):
+        data = _error_html(body).encode()
+        ctype = b"text/html; charset=utf-8"
+    else:
+        data = orjson.dumps(body)
+        ctype = b"application/json"
     await send(
         {
             "type": "http.response.start",
             "status": status,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(data)).encode()),
-            ],
+            "headers": [(b"content-type", ctype), (b"content-length", str(len(data)).encode())],
         }
     )
     await send({"type": "http.response.body", "body": data})
+
+
+def _error_html(body: dict[str, Any]) -> str:
+    from html import escape
+
+    from backcover import DISCLAIMER
+
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Error · backcover</title>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<link rel="stylesheet" href="/static/app.css"></head><body><main id="main">'
+        '<div class="alert error" role="alert" data-testid="error">'
+        f"<p><strong>{escape(str(body['error']))}</strong></p>"
+        f"<p>What to do: {escape(str(body['fix']))}</p></div>"
+        '<p><a href="/">Back to Start</a></p>'
+        f'<p class="disclaimer">{escape(DISCLAIMER)}</p></main></body></html>'
+    )
 
 
 class HostGuardMiddleware:
@@ -107,6 +127,7 @@ class HostGuardMiddleware:
                     "file": None,
                     "where": "Host header",
                 },
+                scope,
             )
             return
         origin = headers.get("origin")
@@ -122,6 +143,7 @@ class HostGuardMiddleware:
                         "file": None,
                         "where": "Origin header",
                     },
+                    scope,
                 )
                 return
         await self.app(scope, receive, send)
@@ -151,7 +173,7 @@ class BodyLimitMiddleware:
                 except ValueError:
                     n = 0
                 if n > self.max_bytes:
-                    await _send_json(send, 413, too_big)
+                    await _send_json(send, 413, too_big, scope)
                     return
         seen = 0
         started = False
@@ -175,7 +197,7 @@ class BodyLimitMiddleware:
             await self.app(scope, limited_receive, tracking_send)
         except _TooBig:
             if not started:
-                await _send_json(send, 413, too_big)
+                await _send_json(send, 413, too_big, scope)
 
 
 class _TooBig(Exception):
