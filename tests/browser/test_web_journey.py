@@ -59,6 +59,9 @@ def test_2_import_and_pick_patient(page: Any, server: Any, shared_dir: Any) -> N
     page.click("text=Import records")
     page.wait_for_selector("[data-testid=import-done]")
     assert "Imported 4 files" in page.inner_text("[data-testid=import-done]")
+    # the progress indicator showed the upload and says it is done
+    assert page.locator("#import progress").is_visible()
+    assert page.inner_text("#import [data-progress-label]") == "Done."
     assert page.inner_text("[data-testid=import-done]")
     check_page(page, "02-start-imported")
     page.check(f"[data-testid=patient-{PATIENT}]")
