@@ -824,6 +824,9 @@ def _compare_context(request: Request, form: FormData | None) -> dict[str, Any]:
             else:
                 title, care = f"one {cname}", [CareItem(procedure=cname)]
             result = compare_plans(plans, care, title=title, premiums=premiums or None).to_json()
+            labels = dict(choices)
+            for row, key in zip(result["plans"], picked[:8], strict=False):
+                row["label"] = labels.get(key, key)
         except BadInput as exc:
             error = exc
     care_choices = [(f"pathway:{p}", pathway(p)[0]) for p in pathways()] + [
@@ -835,6 +838,9 @@ def _compare_context(request: Request, form: FormData | None) -> dict[str, Any]:
         "picked": picked,
         "care_choices": care_choices,
         "care_choice": care_choice,
+        "premiums": {
+            k[8:]: v for k, v in (form.items() if form is not None else []) if k.startswith("premium-")
+        },
         "result": result,
         "error": error,
     }
