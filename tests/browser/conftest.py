@@ -134,6 +134,8 @@ def _shoot(page: Any, name: str) -> None:
     SCREENSHOTS.mkdir(exist_ok=True)
     for label, size in (("desktop", (1280, 800)), ("phone", (390, 844))):
         page.set_viewport_size({"width": size[0], "height": size[1]})
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= size[0], f"{name}: the page is {wide}px wide at a {size[0]}px screen (scrolls sideways)"
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 800})
 
