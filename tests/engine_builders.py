@@ -7,7 +7,17 @@ from decimal import Decimal
 from typing import Any
 
 from backcover.codesets import lookup
-from backcover.record.model import Coding, Item, ItemKind, Patient, Provenance, Record, Region, SourceRef, When
+from backcover.record.model import (
+    Coding,
+    Item,
+    ItemKind,
+    Patient,
+    Provenance,
+    Record,
+    Region,
+    SourceRef,
+    When,
+)
 
 EST = timezone(timedelta(hours=-4))
 
@@ -95,7 +105,9 @@ def nrs(value: int, when: date | datetime, **kw: Any) -> Item:
 
 
 def odi(value: int, when: date) -> Item:
-    return item("loinc", "odi", when, value=value, concepts=("odi_score",), kind=ItemKind.SCORE, unit="%", scale="odi")
+    return item(
+        "loinc", "odi", when, value=value, concepts=("odi_score",), kind=ItemKind.SCORE, unit="%", scale="odi"
+    )
 
 
 def pt_series(first: date, n: int, every_days: int = 7) -> list[Item]:
@@ -105,7 +117,11 @@ def pt_series(first: date, n: int, every_days: int = 7) -> list[Item]:
 def med_order(code: str, start: date, days: int = 30) -> Item:
     """A medication order with no end and no supply: the importer makes it a 30-day course."""
     return item(
-        "rxnorm", code, start, end=start + timedelta(days=days - 1), details={"duration_basis": "assumed 30-day course"}
+        "rxnorm",
+        code,
+        start,
+        end=start + timedelta(days=days - 1),
+        details={"duration_basis": "assumed 30-day course"},
     )
 
 
@@ -120,7 +136,14 @@ def mri(day: date, conclusion: str | None = "L5-S1 protrusion compressing the ri
 
 
 def exam(day: date) -> Item:
-    return item("loinc", "0", day, kind=ItemKind.OBSERVATION, concepts=("neuro_exam",), text="Straight leg raise positive")
+    return item(
+        "loinc",
+        "0",
+        day,
+        kind=ItemKind.OBSERVATION,
+        concepts=("neuro_exam",),
+        text="Straight leg raise positive",
+    )
 
 
 def record(*items: Item | list[Item], birth: date = date(1960, 5, 5)) -> Record:

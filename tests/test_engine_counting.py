@@ -5,11 +5,23 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from engine_builders import at, dx, exam, item, med_order, med_statement, mri, nrs, odi, pt_series, record
 
 from backcover.engine import Determination, check
 from backcover.errors import BadInput
 from backcover.record.model import Item, ItemKind
+from tests.engine_builders import (
+    at,
+    dx,
+    exam,
+    item,
+    med_order,
+    med_statement,
+    mri,
+    nrs,
+    odi,
+    pt_series,
+    record,
+)
 
 AS_OF = date(2026, 3, 2)
 
@@ -28,7 +40,9 @@ def esi_ready(*extra: Item | list[Item]) -> list[Item | list[Item]]:
     ]
 
 
-def run(*items: Item | list[Item], code: str = "62323", payer: str = "medicare", as_of: date = AS_OF, **kw: str) -> Determination:
+def run(
+    *items: Item | list[Item], code: str = "62323", payer: str = "medicare", as_of: date = AS_OF, **kw: str
+) -> Determination:
     return check(record(*items), code, payer, as_of=as_of, **kw)  # type: ignore[arg-type]
 
 
@@ -75,7 +89,12 @@ def test_empty_record_needs_documentation_and_says_what() -> None:
     assert d.decision == "needs_documentation"
     assert crit(d, "esi.conservative_care") == "unknown"
     assert any(n.startswith("To document (esi.conservative_care)") for n in d.notes)
-    assert d.crd_coverage_information() == {"covered": "conditional", "pa-needed": "no-auth", "doc-needed": "clinical", "info-needed": "OTH"}
+    assert d.crd_coverage_information() == {
+        "covered": "conditional",
+        "pa-needed": "no-auth",
+        "doc-needed": "clinical",
+        "info-needed": "OTH",
+    }
 
 
 def test_missing_imaging_is_undocumented_not_failed() -> None:
@@ -96,7 +115,13 @@ def test_imaging_without_a_report_cannot_show_concordance() -> None:
 
 def test_active_statement_counts_to_as_of_and_gives_the_eligible_date() -> None:
     start = AS_OF - timedelta(days=15)
-    d = run(dx("M54.16", date(2026, 1, 5)), med_statement("7258", start), mri(date(2026, 2, 15)), exam(AS_OF), nrs(6, AS_OF))
+    d = run(
+        dx("M54.16", date(2026, 1, 5)),
+        med_statement("7258", start),
+        mri(date(2026, 2, 15)),
+        exam(AS_OF),
+        nrs(6, AS_OF),
+    )
     assert crit(d, "esi.conservative_care") == "not_met"
     assert d.decision == "criteria_not_met"
     assert d.earliest_eligible_date == start + timedelta(days=28)
@@ -112,7 +137,10 @@ def test_order_without_end_is_a_30_day_course() -> None:
 
 def test_stopped_care_that_is_too_short_gives_no_eligible_date() -> None:
     d = run(
-        dx("M54.16", date(2025, 12, 1)), med_order("7258", date(2026, 1, 1)), code="72148", payer="commercial",
+        dx("M54.16", date(2025, 12, 1)),
+        med_order("7258", date(2026, 1, 1)),
+        code="72148",
+        payer="commercial",
         as_of=date(2026, 4, 1),
     )
     assert crit(d, "mri.conservative_care") == "not_met"  # 30 days < 6 weeks, ended two months ago
@@ -122,22 +150,35 @@ def test_stopped_care_that_is_too_short_gives_no_eligible_date() -> None:
 
 def test_duration_is_counted_across_modalities() -> None:
     # Naproxen 01-01..01-30 (30 days) then therapy 01-25..02-22: neither alone reaches 6 weeks.
-    items = [dx("M54.16", date(2025, 11, 1)), med_order("7258", date(2026, 1, 1)), pt_series(date(2026, 1, 25), 5)]
+    items = [
+        dx("M54.16", date(2025, 11, 1)),
+        med_order("7258", date(2026, 1, 1)),
+        pt_series(date(2026, 1, 25), 5),
+    ]
     d = run(*items, code="72148", payer="commercial", as_of=date(2026, 3, 1))
     c = next(c for c in d.criteria if c.id == "mri.conservative_care")
     assert c.status == "met", c.explanation
-    assert "naproxen" in c.explanation.lower() or "7258" in str([e.resource for e in c.evidence]) or c.evidence
+    assert (
+        "naproxen" in c.explanation.lower() or "7258" in str([e.resource for e in c.evidence]) or c.evidence
+    )
     assert len(c.evidence) == 6
 
 
 def test_a_gap_of_more_than_two_weeks_starts_a_new_span() -> None:
-    items = [dx("M54.16", date(2025, 11, 1)), med_order("7258", date(2026, 1, 1)), pt_series(date(2026, 2, 20), 2)]
+    items = [
+        dx("M54.16", date(2025, 11, 1)),
+        med_order("7258", date(2026, 1, 1)),
+        pt_series(date(2026, 2, 20), 2),
+    ]
     d = run(*items, code="72148", payer="commercial", as_of=date(2026, 3, 1))
     assert crit(d, "mri.conservative_care") == "not_met"
 
 
 def test_self_reported_care_counts_but_notes_the_payer_wants_records() -> None:
-    sessions = [item("cpt", "97110", date(2026, 1, 12) + timedelta(days=7 * i), provenance="self_reported") for i in range(6)]
+    sessions = [
+        item("cpt", "97110", date(2026, 1, 12) + timedelta(days=7 * i), provenance="self_reported")
+        for i in range(6)
+    ]
     d = run(*[i for i in esi_ready() if not isinstance(i, list)], sessions)
     assert crit(d, "esi.conservative_care") == "met"
     assert any("self-reported" in n and "clinical records" in n for n in d.notes)
@@ -199,10 +240,16 @@ def rfa_base() -> list[Item | list[Item]]:
         pytest.param((8, 2), (8, 2), "not_met", id="both-75pct"),
     ],
 )
-def test_rfa_needs_80pct_relief_from_each_of_two_blocks(first: tuple[int, int], second: tuple[int, int], status: str) -> None:
+def test_rfa_needs_80pct_relief_from_each_of_two_blocks(
+    first: tuple[int, int], second: tuple[int, int], status: str
+) -> None:
     d = run(
-        *rfa_base(), mbb(date(2025, 10, 1), *first), mbb(date(2025, 10, 22), *second), code="64635",
-        setting="asc", as_of=date(2025, 11, 20),
+        *rfa_base(),
+        mbb(date(2025, 10, 1), *first),
+        mbb(date(2025, 10, 22), *second),
+        code="64635",
+        setting="asc",
+        as_of=date(2025, 11, 20),
     )
     assert crit(d, "facet.rfa.diagnostic_blocks") == status
     assert d.decision == ("meets_criteria" if status == "met" else "criteria_not_met")
@@ -217,8 +264,12 @@ def test_one_good_block_is_not_enough() -> None:
 
 def test_scores_pair_by_time_without_part_of() -> None:
     d = run(
-        *rfa_base(), mbb(date(2025, 10, 1), 7, 1, link=False), mbb(date(2025, 10, 22), 7, 1, link=False),
-        code="64635", setting="asc", as_of=date(2025, 11, 20),
+        *rfa_base(),
+        mbb(date(2025, 10, 1), 7, 1, link=False),
+        mbb(date(2025, 10, 22), 7, 1, link=False),
+        code="64635",
+        setting="asc",
+        as_of=date(2025, 11, 20),
     )
     assert crit(d, "facet.rfa.diagnostic_blocks") == "met"
 
@@ -227,7 +278,14 @@ def test_baseline_must_be_on_the_day_of_the_block() -> None:
     day = date(2025, 10, 1)
     proc = item("cpt", "64493", at(day, 9))
     blocks = [proc, nrs(7, at(day - timedelta(days=3), 9)), nrs(1, at(day, 11))]
-    d = run(*rfa_base(), blocks, mbb(date(2025, 10, 22), 7, 1), code="64635", setting="asc", as_of=date(2025, 11, 20))
+    d = run(
+        *rfa_base(),
+        blocks,
+        mbb(date(2025, 10, 22), 7, 1),
+        code="64635",
+        setting="asc",
+        as_of=date(2025, 11, 20),
+    )
     c = next(c for c in d.criteria if c.id == "facet.rfa.diagnostic_blocks")
     assert c.status == "unknown"
     assert "2025-10-01" in c.explanation
@@ -238,7 +296,14 @@ def test_date_only_scores_linked_by_part_of_are_taken_in_order() -> None:
     day = date(2025, 10, 1)
     proc = item("cpt", "64493", day, rid="Procedure/b1")
     blocks = [proc, nrs(9, day, refs=(proc.id,)), nrs(1, day, refs=(proc.id,))]
-    d = run(*rfa_base(), blocks, mbb(date(2025, 10, 22), 7, 1), code="64635", setting="asc", as_of=date(2025, 11, 20))
+    d = run(
+        *rfa_base(),
+        blocks,
+        mbb(date(2025, 10, 22), 7, 1),
+        code="64635",
+        setting="asc",
+        as_of=date(2025, 11, 20),
+    )
     assert crit(d, "facet.rfa.diagnostic_blocks") == "met"
 
 
@@ -302,20 +367,54 @@ def test_age_alone_is_not_a_red_flag_for_mri() -> None:
 @pytest.mark.parametrize(
     ("code", "payer", "setting", "state", "as_of", "expected"),
     [
-        pytest.param("64635", "medicare", "hospital-outpatient", "PA", date(2023, 6, 30), "not_required", id="opd-before-facet-start"),
-        pytest.param("64635", "medicare", "hospital-outpatient", "PA", date(2023, 7, 1), "required", id="opd-facet-start"),
-        pytest.param("64635", "medicare", "asc", "PA", date(2026, 1, 1), "not_required", id="asc-not-on-opd-list"),
-        pytest.param("63650", "medicare", "hospital-outpatient", "NY", date(2022, 1, 1), "required", id="opd-neurostimulator"),
+        pytest.param(
+            "64635",
+            "medicare",
+            "hospital-outpatient",
+            "PA",
+            date(2023, 6, 30),
+            "not_required",
+            id="opd-before-facet-start",
+        ),
+        pytest.param(
+            "64635",
+            "medicare",
+            "hospital-outpatient",
+            "PA",
+            date(2023, 7, 1),
+            "required",
+            id="opd-facet-start",
+        ),
+        pytest.param(
+            "64635", "medicare", "asc", "PA", date(2026, 1, 1), "not_required", id="asc-not-on-opd-list"
+        ),
+        pytest.param(
+            "63650",
+            "medicare",
+            "hospital-outpatient",
+            "NY",
+            date(2022, 1, 1),
+            "required",
+            id="opd-neurostimulator",
+        ),
         pytest.param("64483", "medicare", "asc", "TX", date(2026, 2, 1), "required", id="wiser-texas"),
-        pytest.param("64483", "medicare", "asc", "TX", date(2026, 1, 14), "not_required", id="wiser-before-start"),
-        pytest.param("64483", "medicare", "asc", "NY", date(2026, 2, 1), "not_required", id="wiser-other-state"),
-        pytest.param("64493", "medicare", "asc", "TX", date(2026, 2, 1), "not_required", id="wiser-excludes-facet"),
+        pytest.param(
+            "64483", "medicare", "asc", "TX", date(2026, 1, 14), "not_required", id="wiser-before-start"
+        ),
+        pytest.param(
+            "64483", "medicare", "asc", "NY", date(2026, 2, 1), "not_required", id="wiser-other-state"
+        ),
+        pytest.param(
+            "64493", "medicare", "asc", "TX", date(2026, 2, 1), "not_required", id="wiser-excludes-facet"
+        ),
         pytest.param("64483", "medicare-advantage", "asc", "TX", date(2026, 2, 1), "plan_dependent", id="ma"),
         pytest.param("64483", "medicaid", "asc", "TX", date(2026, 2, 1), "plan_dependent", id="medicaid"),
         pytest.param("64483", "commercial", "asc", "TX", date(2026, 2, 1), "required", id="commercial-esi"),
     ],
 )
-def test_prior_authorization(code: str, payer: str, setting: str, state: str, as_of: date, expected: str) -> None:
+def test_prior_authorization(
+    code: str, payer: str, setting: str, state: str, as_of: date, expected: str
+) -> None:
     d = check(record(), code, payer, setting=setting, state=state, as_of=as_of)
     assert d.prior_authorization == expected
     assert d.prior_authorization_basis
@@ -342,7 +441,11 @@ def test_esi_cites_the_state_mac_copy(state: str, policy: str, words: str) -> No
     d = run(*esi_ready(), state=state)
     assert d.policies[0].id == policy
     assert words in d.policies[0].title
-    assert all(c.source.policy == policy for c in d.criteria if c.source.policy.startswith("L39") or c.source.policy.startswith("L36"))
+    assert all(
+        c.source.policy == policy
+        for c in d.criteria
+        if c.source.policy.startswith("L39") or c.source.policy.startswith("L36")
+    )
 
 
 def test_no_state_cites_the_lcd_family_and_says_so() -> None:

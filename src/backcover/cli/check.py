@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Sequence
 from datetime import date
-from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import typer
 from rich.panel import Panel
@@ -15,10 +12,11 @@ from rich.text import Text
 
 from backcover import DISCLAIMER, catalog
 from backcover.cli._app import app, emit_json, guarded, out_console
+from backcover.cli.record import Format, FormatOpt, PatientOpt, RecordOpt
 from backcover.dates import parse_date_only
 from backcover.engine import Determination, check, normalise_payer, normalise_state
 from backcover.errors import BadInput
-from backcover.record.model import Record
+from backcover.record.load import load_record
 
 __all__ = ["check_cmd", "render_determination"]
 
@@ -37,15 +35,6 @@ _STATUS = {
 _PA = {"required": "required", "not_required": "not required", "plan_dependent": "depends on the plan"}
 
 
-def _loader() -> Callable[..., Record]:
-    mod = importlib.import_module("backcover.record.load")
-    return cast(Callable[..., Record], mod.load_record)
-
-
-def load_records(paths: Sequence[Path], patient: str | None) -> Record:
-    return _loader()(list(paths), patient=patient)
-
-
 def parse_as_of(text: str | None) -> date:
     if text is None:
         return date.today()  # the CLI may read the clock; the core never does
@@ -60,7 +49,10 @@ def render_determination(d: Determination) -> list[Any]:
     style, label = _DECISION_STYLE[d.decision]
     head = Text()
     head.append(f"{d.procedure.name} ({d.procedure.code})\n", style="bold")
-    head.append(f"payer {d.payer} · setting {d.setting} · state {d.state or 'not given'} · as of {d.as_of.isoformat()}\n")
+    head.append(
+        f"payer {d.payer} · setting {d.setting} · state {d.state or 'not given'} · as of "
+        f"{d.as_of.isoformat()}\n"
+    )
     head.append("Decision: ")
     head.append(label, style=style)
     head.append("\nPrior authorization: ")
@@ -84,7 +76,12 @@ def render_determination(d: Determination) -> list[Any]:
         shows = Text(c.explanation)
         if c.status in ("unknown", "not_met") and c.required:
             shows.append(f"\nTo satisfy: {c.to_satisfy}", style="cyan")
-        table.add_row(Text(s_label, style=s_style), crit, shows, Text(f"{c.source.policy}\n{c.source.section}", style="dim"))
+        table.add_row(
+            Text(s_label, style=s_style),
+            crit,
+            shows,
+            Text(f"{c.source.policy}\n{c.source.section}", style="dim"),
+        )
     out.append(table)
     pol = Text("Policies: ", style="bold")
     pol.append("; ".join(f"{p.id} {p.title} <{p.url}>" for p in d.policies))
@@ -103,28 +100,28 @@ def render_determination(d: Determination) -> list[Any]:
 @app.command("check")
 @guarded
 def check_cmd(
-    record: list[Path] = typer.Option(
-        ..., "--record", help="FHIR R4 JSON/NDJSON file or folder, or a treatment log (repeatable)."
-    ),
+    record: RecordOpt,
     procedure: str = typer.Option(..., "--procedure", help="CPT/HCPCS code, e.g. 62323, 64635, 72148."),
     payer: str = typer.Option(..., "--payer", help="medicare, medicare-advantage, commercial or medicaid."),
-    setting: str | None = typer.Option(None, "--setting", help="office, asc, hospital-outpatient or inpatient."),
+    setting: str | None = typer.Option(
+        None, "--setting", help="office, asc, hospital-outpatient or inpatient."
+    ),
     state: str | None = typer.Option(None, "--state", help="Two-letter state of the patient and service."),
-    patient: str | None = typer.Option(None, "--patient", help="Patient id when the inputs hold several people."),
-    as_of: str | None = typer.Option(None, "--as-of", help="Date of the question (YYYY-MM-DD); default today."),
-    fmt: str = typer.Option("text", "--format", help="json or text."),
+    patient: PatientOpt = None,
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Date of the question (YYYY-MM-DD); default today."
+    ),
+    format: FormatOpt = Format.text,
 ) -> None:
-    """Does the record meet the payer's coverage criteria for this procedure, and is prior authorization needed?"""
-    if fmt not in ("json", "text"):
-        raise BadInput(f"unknown format {fmt!r}", "use --format json or --format text", where="--format")
+    """Does the record meet the payer's criteria for this procedure, and is prior authorization needed?"""
     # Check the question before reading any record, so that a typo fails fast.
     normalise_payer(payer)
     normalise_state(state)
     catalog.resolve(procedure, setting)
     day = parse_as_of(as_of)
-    rec = load_records(record, patient)
+    rec = load_record(record, patient)
     result = check(rec, procedure, payer, setting=setting, state=state, as_of=day)
-    if fmt == "json":
+    if format is Format.json:
         emit_json(result.to_json())
         return
     for part in render_determination(result):

@@ -17,7 +17,9 @@ from backcover.yamlio import suggest
 
 __all__ = ["pack_json", "policies_app"]
 
-policies_app = typer.Typer(help="List the coverage policy packs and show their criteria and sources.", no_args_is_help=True)
+policies_app = typer.Typer(
+    help="List the coverage policy packs and show their criteria and sources.", no_args_is_help=True
+)
 app.add_typer(policies_app, name="policies")
 
 
@@ -69,7 +71,8 @@ def pack_json(p: Pack, *, full: bool = False) -> dict[str, Any]:
         out["fallback_for"] = list(p.fallback_for)
     if full:
         out["noncovered_codes"] = [
-            {"codes": sorted(n.codes), "reason": n.reason, "source": n.source.to_json()} for n in p.noncovered_codes
+            {"codes": sorted(n.codes), "reason": n.reason, "source": n.source.to_json()}
+            for n in p.noncovered_codes
         ]
         out["exclusions"] = [_leaf_json(e) for e in p.exclusions]
         out["criteria"] = _node_json(p.criteria) if p.criteria is not None else None
@@ -116,7 +119,9 @@ def list_cmd(
     table.add_column("Payers")
     table.add_column("Codes")
     for x in chosen:
-        codes_set = sorted({c for r in x.rules for c in r.codes}) if x.kind == "prior_authorization" else x.codes
+        codes_set = (
+            sorted({c for r in x.rules for c in r.codes}) if x.kind == "prior_authorization" else x.codes
+        )
         if codes_set is None:
             codes = "any (baseline)"
         else:
@@ -161,7 +166,9 @@ def show_cmd(
     if p.noncovered_codes or p.exclusions:
         out_console.print(Text("Not covered:", style="bold"))
         for n in p.noncovered_codes:
-            out_console.print(f"  codes {', '.join(sorted(n.codes))}: {n.reason} [{n.source.policy}, {n.source.section}]")
+            out_console.print(
+                f"  codes {', '.join(sorted(n.codes))}: {n.reason} [{n.source.policy}, {n.source.section}]"
+            )
         for e in p.exclusions:
             out_console.print(f"  {e.id}: {e.summary} [{e.source.policy}, {e.source.section}]")
     if p.criteria is not None:
@@ -175,8 +182,8 @@ def show_cmd(
         )
         if r.confidence:
             out_console.print(Text(f"    unconfirmed: {r.confidence}", style="yellow"))
-    for n in p.notes:
-        out_console.print(f"Note: {n}")
+    for note in p.notes:
+        out_console.print(f"Note: {note}")
     out_console.print(Text(DISCLAIMER, style="italic dim"))
 
 
@@ -194,4 +201,6 @@ def _print_node(node: Node, depth: int) -> None:
         line.append(" (shown by the claim)", style="dim")
     out_console.print(line)
     if node.confidence or node.source.confidence:
-        out_console.print(Text(f"{pad}    unconfirmed: {node.confidence or node.source.confidence}", style="yellow"))
+        out_console.print(
+            Text(f"{pad}    unconfirmed: {node.confidence or node.source.confidence}", style="yellow")
+        )

@@ -25,7 +25,7 @@ from backcover.engine._model import (
     Source,
     Status,
 )
-from backcover.engine._packs import PAYERS, Group, Leaf, Node, Pack, packs
+from backcover.engine._packs import PAYERS, Leaf, Node, Pack, packs
 from backcover.errors import BadInput
 from backcover.record.model import Item, Record
 from backcover.yamlio import suggest
@@ -57,7 +57,9 @@ def normalise_state(state: str | None) -> str | None:
     s = state.strip().upper()
     if s not in STATES:
         raise BadInput(
-            f"unknown state {state!r}", "use the two-letter postal code of a US state or territory, e.g. PA", where="--state"
+            f"unknown state {state!r}",
+            "use the two-letter postal code of a US state or territory, e.g. PA",
+            where="--state",
         )
     return s
 
@@ -154,16 +156,24 @@ def _combine_all(states: list[_State]) -> _State:
     return _State("met")
 
 
-def _select(code: str, payer: str, setting: str, state: str | None, as_of: date) -> tuple[list[Pack], list[str]]:
+def _select(
+    code: str, payer: str, setting: str, state: str | None, as_of: date
+) -> tuple[list[Pack], list[str]]:
     notes: list[str] = []
     all_packs = [p for p in packs() if p.kind != "prior_authorization"]
     specific = [p for p in all_packs if not p.fallback_for and p.applies(code, payer, setting, state, as_of)]
     if not specific and payer == "medicare-advantage":
-        specific = [p for p in all_packs if not p.fallback_for and p.applies(code, "commercial", setting, state, as_of)]
+        specific = [
+            p
+            for p in all_packs
+            if not p.fallback_for and p.applies(code, "commercial", setting, state, as_of)
+        ]
         if specific:
             notes.append(
-                "Original Medicare has no specific criteria for this code, so a Medicare Advantage plan may use its "
-                "own public criteria (42 CFR 422.101(b)(6), CMS-4201-F). The commercial guideline shown is the "
+                "Original Medicare has no specific criteria for this code, so a Medicare Advantage "
+                "plan may use its "
+                "own public criteria (42 CFR 422.101(b)(6), CMS-4201-F). The commercial guideline "
+                "shown is the "
                 "kind of criteria such plans use; check your plan's."
             )
     if specific:
@@ -176,7 +186,9 @@ def _select(code: str, payer: str, setting: str, state: str | None, as_of: date)
     return fallback, notes
 
 
-def _pa(code: str, payer: str, setting: str, state: str | None, as_of: date, used: list[Pack]) -> tuple[PriorAuth, list[str], list[str]]:
+def _pa(
+    code: str, payer: str, setting: str, state: str | None, as_of: date, used: list[Pack]
+) -> tuple[PriorAuth, list[str], list[str]]:
     basis: list[str] = []
     notes: list[str] = []
     if payer == "medicare":
@@ -196,53 +208,88 @@ def _pa(code: str, payer: str, setting: str, state: str | None, as_of: date, use
                     probe = rule.states[0]
                     if rule.applies(code, setting, probe, as_of):
                         notes.append(
-                            f"{pack.title} requires prior authorization for this code in {', '.join(rule.states)}; "
+                            f"{pack.title} requires prior authorization for this code in "
+                            f"{', '.join(rule.states)}; "
                             "give --state to check the patient's state."
                         )
         if basis:
             return "required", basis, notes
         return (
             "not_required",
-            ["Original Medicare requires no prior authorization for this code in this setting, state and date "
-             "(checked: the hospital outpatient list of 42 CFR 419.83 and the WISeR model)."],
+            [
+                "Original Medicare requires no prior authorization for this code in this setting, "
+                "state and date "
+                "(checked: the hospital outpatient list of 42 CFR 419.83 and the WISeR model)."
+            ],
             notes,
         )
     if payer == "medicare-advantage":
         return (
             "plan_dependent",
-            ["Medicare Advantage plans set their own prior-authorization lists (42 CFR 422.138); an approval covers "
-             "the whole course of treatment (CMS-4201-F)."],
+            [
+                "Medicare Advantage plans set their own prior-authorization lists (42 CFR "
+                "422.138); an approval covers "
+                "the whole course of treatment (CMS-4201-F)."
+            ],
             notes,
         )
     if payer == "medicaid":
-        return "plan_dependent", ["Medicaid prior authorization varies by state and by managed-care plan."], notes
+        return (
+            "plan_dependent",
+            ["Medicaid prior authorization varies by state and by managed-care plan."],
+            notes,
+        )
     for pack in used:
         if pack.prior_authorization == "required":
-            return "required", [f"{pack.title} ({pack.policy}): prior authorization is required for this service."], notes
+            return (
+                "required",
+                [f"{pack.title} ({pack.policy}): prior authorization is required for this service."],
+                notes,
+            )
     for pack in used:
         if pack.prior_authorization == "not_required":
-            return "not_required", [f"{pack.title} ({pack.policy}): no prior authorization for this service."], notes
+            return (
+                "not_required",
+                [f"{pack.title} ({pack.policy}): no prior authorization for this service."],
+                notes,
+            )
     return "plan_dependent", ["Commercial plans differ; check the plan's prior-authorization list."], notes
 
 
-def _policy_ids(pack: Pack, mac: Mac | None, state: str | None) -> tuple[PolicyRef, tuple[str, str] | None, str | None]:
+def _policy_ids(
+    pack: Pack, mac: Mac | None, state: str | None
+) -> tuple[PolicyRef, tuple[str, str] | None, str | None]:
     """The policy to cite, the (id, url) substitution for its criteria, and a note."""
     if pack.lcd_family is None:
-        return PolicyRef(pack.policy, pack.title, pack.url, pack.kind, pack.start, pack.confidence), None, None
+        return (
+            PolicyRef(pack.policy, pack.title, pack.url, pack.kind, pack.start, pack.confidence),
+            None,
+            None,
+        )
     title = family_title(pack.lcd_family)
     if mac is not None and (lcd := mac.lcd(pack.lcd_family)):
         url = mcd_url(lcd)
-        ref = PolicyRef(lcd, f"{title} ({mac.name}, jurisdiction {mac.jurisdiction})", url, pack.kind, pack.start, pack.confidence)
+        ref = PolicyRef(
+            lcd,
+            f"{title} ({mac.name}, jurisdiction {mac.jurisdiction})",
+            url,
+            pack.kind,
+            pack.start,
+            pack.confidence,
+        )
         return ref, (lcd, url), None
     if mac is not None:
         note = (
-            f"{mac.name} (jurisdiction {mac.jurisdiction}) issues its own copy of the LCD \"{title}\"; its id is not "
-            f"confirmed in backcover's sources, so the criteria of the LCD family ({pack.policy} and its sister "
+            f"{mac.name} (jurisdiction {mac.jurisdiction}) issues its own copy of the LCD "
+            f'"{title}"; its id is not '
+            f"confirmed in backcover's sources, so the criteria of the LCD family ({pack.policy} "
+            "and its sister "
             "versions, near-identical) are cited. Check the Medicare Coverage Database for the MAC's id."
         )
         ref = PolicyRef(
             pack.policy,
-            f"{title} ({mac.name}, jurisdiction {mac.jurisdiction} version; cited by its family id {pack.policy})",
+            f"{title} ({mac.name}, jurisdiction {mac.jurisdiction} version; cited by its family id "
+            f"{pack.policy})",
             pack.url,
             pack.kind,
             pack.start,
@@ -250,10 +297,15 @@ def _policy_ids(pack: Pack, mac: Mac | None, state: str | None) -> tuple[PolicyR
         )
         return ref, None, note
     note = (
-        f"No state given: the LCD \"{title}\" is cited by its family id {pack.policy}. Each MAC has its own copy; "
+        f'No state given: the LCD "{title}" is cited by its family id {pack.policy}. Each MAC has '
+        "its own copy; "
         "give --state to cite the patient's MAC's version."
     )
-    return PolicyRef(pack.policy, f"{title} (LCD family)", pack.url, pack.kind, pack.start, pack.confidence), None, note
+    return (
+        PolicyRef(pack.policy, f"{title} (LCD family)", pack.url, pack.kind, pack.start, pack.confidence),
+        None,
+        note,
+    )
 
 
 def check(
@@ -322,18 +374,27 @@ def check(
         notes.append(
             f"Earliest date the criteria could be met: {earliest.isoformat()} (if the current care goes on)."
         )
-    self_reported = sorted({e.resource for c in criteria if c.status == "met" for e in c.evidence if e.provenance == "self_reported"})
+    self_reported = sorted(
+        {
+            e.resource
+            for c in criteria
+            if c.status == "met"
+            for e in c.evidence
+            if e.provenance == "self_reported"
+        }
+    )
     if self_reported:
         notes.append(
-            "Some evidence is self-reported (" + ", ".join(self_reported) + "). It counts here, but the payer will "
+            "Some evidence is self-reported ("
+            + ", ".join(self_reported)
+            + "). It counts here, but the payer will "
             "want the clinical records (visit notes, pharmacy or therapy records) that show it."
         )
     unconfirmed = [c.id for c in criteria if c.confidence]
     if unconfirmed:
         notes.append(
-            "Unconfirmed: these criteria come from secondary sources or are not confirmed on the payer's own page: "
-            + ", ".join(unconfirmed)
-            + ". Each one's `confidence` says why."
+            "Unconfirmed: these criteria come from secondary sources or are not confirmed on the "
+            "payer's own page: " + ", ".join(unconfirmed) + ". Each one's `confidence` says why."
         )
     for pack in used:
         notes.extend(pack.notes)

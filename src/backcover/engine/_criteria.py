@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 
 from backcover.catalog import Procedure
@@ -123,10 +124,13 @@ def symptom_duration(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     need_on, need_text = _need(p, onset)
     so_far = _weeks_text((ctx.as_of - onset).days)
     if ctx.as_of >= need_on:
-        return Outcome("met", f"Symptoms documented since {_d(onset)} ({so_far}); {need_text} needed.", [first])
+        return Outcome(
+            "met", f"Symptoms documented since {_d(onset)} ({so_far}); {need_text} needed.", [first]
+        )
     return Outcome(
         "not_met",
-        f"Symptoms documented since {_d(onset)}: {so_far} as of {_d(ctx.as_of)}, where {need_text} are needed "
+        f"Symptoms documented since {_d(onset)}: {so_far} as of {_d(ctx.as_of)}, where {need_text} "
+        "are needed "
         f"(reached on {_d(need_on)}).",
         [first],
         eligible_on=need_on,
@@ -166,7 +170,9 @@ def conservative_care(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     concepts = list(p.get("concepts") or ["conservative_care"])
     items = [it for it in _with(ctx, concepts) if it.kind not in _NOT_CARE and it.when is not None]
     if not items:
-        return Outcome("unknown", "No conservative care (therapy, medication, exercise program) is documented.")
+        return Outcome(
+            "unknown", "No conservative care (therapy, medication, exercise program) is documented."
+        )
     spans = care_spans(items, ctx.as_of)
     best = max(spans, key=lambda s: (s.days, s.start))
     need_on, need_text = _need(p, best.start)
@@ -178,7 +184,8 @@ def conservative_care(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
         if len(mods) < min_mod:
             return Outcome(
                 "not_met",
-                f"{text} Only {len(mods)} kind of care ({', '.join(concept_label(m).lower() for m in mods)}); "
+                f"{text} Only {len(mods)} kind of care "
+                f"({', '.join(concept_label(m).lower() for m in mods)}); "
                 f"{min_mod} different kinds are needed.",
                 list(best.items),
             )
@@ -187,7 +194,8 @@ def conservative_care(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     current = (ctx.as_of - latest.end).days <= 14
     eligible = max(_need(p, latest.start)[0], ctx.as_of) if current else None
     text = (
-        f"{_span_text(best.items, ctx.as_of)}: {_weeks_text(best.days)} of care documented as of {_d(ctx.as_of)}, "
+        f"{_span_text(best.items, ctx.as_of)}: {_weeks_text(best.days)} of care documented as of "
+        f"{_d(ctx.as_of)}, "
         f"where {need_text} are needed."
     )
     if eligible is not None:
@@ -199,7 +207,9 @@ def conservative_care(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
 
 def imaging(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     concepts = list(p.get("concepts") or ["advanced_spine_imaging"])
-    found = sorted(_with(ctx, concepts, (ItemKind.IMAGING, ItemKind.PROCEDURE)), key=lambda i: i.date or date.min)
+    found = sorted(
+        _with(ctx, concepts, (ItemKind.IMAGING, ItemKind.PROCEDURE)), key=lambda i: i.date or date.min
+    )
     found = [i for i in found if i.date is not None]
     if not found:
         return Outcome("unknown", f"No {_labels(concepts).lower()} is documented.")
@@ -222,9 +232,7 @@ def imaging(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     if findings:
         text += f": {' '.join(dict.fromkeys(f.strip().rstrip('.') for f in findings))}"
     elif p.get("report_needed"):
-        return Outcome(
-            "unknown", f"{text}, but its report (findings) is not in the record.", same
-        )
+        return Outcome("unknown", f"{text}, but its report (findings) is not in the record.", same)
     return Outcome("met", text + ".", same)
 
 
@@ -242,7 +250,9 @@ def severity(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
         limit = add_months(ctx.as_of, -int(months))
         scores = [s for s in scores if s.date is not None and s.date >= limit]
     if not scores:
-        return Outcome("unknown", "No pain or function score (NRS, PEG, Oswestry, Roland-Morris) is documented.")
+        return Outcome(
+            "unknown", "No pain or function score (NRS, PEG, Oswestry, Roland-Morris) is documented."
+        )
     # A baseline is a score taken on its own, not one recorded as part of a procedure (e.g. after a block).
     standalone = [s for s in scores if not any(r.startswith("Procedure/") for r in s.refs)]
     scores = standalone or scores
@@ -256,12 +266,20 @@ def severity(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     judged = {k: s for k, s in latest.items() if k in mins}
     if not judged:
         need = ", ".join(f"{k.upper()} ≥ {v}" for k, v in mins.items())
-        return Outcome("unknown", f"Documented: {shown}; none on a scale the policy names ({need}).", list(latest.values()))
+        return Outcome(
+            "unknown",
+            f"Documented: {shown}; none on a scale the policy names ({need}).",
+            list(latest.values()),
+        )
     ok = [s for k, s in judged.items() if isinstance(s.value, Decimal) and s.value >= mins[k]]
     need = " or ".join(f"{k.upper()} ≥ {v}" for k, v in mins.items())
     if ok:
         return Outcome("met", f"{'; '.join(_score_text(s) for s in ok)} ({need} needed).", ok)
-    return Outcome("not_met", f"Latest: {'; '.join(_score_text(s) for s in judged.values())}; {need} is needed.", list(judged.values()))
+    return Outcome(
+        "not_met",
+        f"Latest: {'; '.join(_score_text(s) for s in judged.values())}; {need} is needed.",
+        list(judged.values()),
+    )
 
 
 def red_flag(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
@@ -274,7 +292,11 @@ def red_flag(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
 
 def _procs(ctx: Ctx, concepts: Sequence[str]) -> list[Item]:
     return sorted(
-        (it for it in _with(ctx, concepts, (ItemKind.PROCEDURE,)) if it.date is not None and it.date <= ctx.as_of),
+        (
+            it
+            for it in _with(ctx, concepts, (ItemKind.PROCEDURE,))
+            if it.date is not None and it.date <= ctx.as_of
+        ),
         key=lambda i: i.date or date.min,
     )
 
@@ -315,7 +337,9 @@ def block_relief(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
         if value >= minimum:
             good.append((day, r.procedure, r, after, value))
         else:
-            bad.append(f"{_d(day)}: {r.scale.upper()} {r.baseline.value} to {after.value} ({_fmt_pct(value)} relief)")
+            bad.append(
+                f"{_d(day)}: {r.scale.upper()} {r.baseline.value} to {after.value} ({_fmt_pct(value)} relief)"
+            )
     gap = int(p.get("min_days_apart") or 0)
     described = [
         f"{_d(day)}: {r.scale.upper()} {r.baseline.value} to {after.value} ({_fmt_pct(v)} relief)"
@@ -324,23 +348,24 @@ def block_relief(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     if len(good) >= need:
         if gap and need > 1:
             dates = [g[0] for g in good]
-            if all((b - a).days < gap for a, b in zip(dates, dates[1:], strict=False)):
+            if any((b - a).days < gap for a, b in pairwise(dates)):
                 return Outcome(
                     "not_met",
-                    f"Blocks with enough relief: {'; '.join(described)}, but they are less than {gap} days apart.",
+                    f"Blocks with enough relief: {'; '.join(described)}, but they are less than "
+                    f"{gap} days apart.",
                     used,
                 )
         return Outcome(
             "met",
-            f"{len(good)} block{'s' if len(good) != 1 else ''} with at least {minimum}% relief: {'; '.join(described)}.",
+            f"{len(good)} block{'s' if len(good) != 1 else ''} with at least {minimum}% relief: "
+            f"{'; '.join(described)}.",
             used,
         )
     if len(good) + len(unscored) >= need and unscored:
         return Outcome(
             "unknown",
-            f"Pain scores before and after the block on {', '.join(_d(d) for d in unscored)} are not documented"
-            + (f"; with enough relief: {'; '.join(described)}" if described else "")
-            + ".",
+            f"Pain scores before and after the block on {', '.join(_d(d) for d in unscored)} are "
+            "not documented" + (f"; with enough relief: {'; '.join(described)}" if described else "") + ".",
             used,
         )
     parts = []
@@ -371,17 +396,27 @@ def sustained_relief(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     assert last.date is not None
     need_on, need_text = _need(p, last.date)
     reliefs = relief_for(last, _scores(ctx), later_until=ctx.as_of)
+    reported = _reported_relief(last, p, minimum, need_text)
+    if reported is not None and not any(
+        s.date is not None and s.date > last.date for r in reliefs for s in r.after
+    ):
+        return reported
     if not reliefs:
         return Outcome(
             "unknown",
-            f"The earlier procedure on {_d(last.date)} has no pain score from the same day before it, so its relief "
+            f"The earlier procedure on {_d(last.date)} has no pain score from the same day before "
+            "it, so its relief "
             "cannot be measured.",
             [last],
         )
     r = reliefs[0]
     later = [s for s in r.after if s.date is not None and s.date > last.date]
     if not later:
-        return Outcome("unknown", f"No {r.scale.upper()} score after the procedure on {_d(last.date)}.", [last, r.baseline])
+        return Outcome(
+            "unknown",
+            f"No {r.scale.upper()} score after the procedure on {_d(last.date)}.",
+            [last, r.baseline],
+        )
     window = [s for s in later if s.date is not None and s.date <= need_on]
     beyond = [s for s in later if s.date is not None and s.date >= need_on]
     considered = window + beyond[:1]
@@ -392,7 +427,8 @@ def sustained_relief(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
         s = lows[0]
         return Outcome(
             "not_met",
-            f"{base}; {s.value} on {_d(s.date)} ({_fmt_pct(r.relief_of(s))} relief), under the {minimum}% needed.",  # type: ignore[arg-type]
+            f"{base}; {s.value} on {_d(s.date)} "  # type: ignore[arg-type]
+            f"({_fmt_pct(r.relief_of(s))} relief), under the {minimum}% needed.",
             used,
         )
     last_seen = max(s.date for s in considered if s.date is not None)
@@ -408,6 +444,22 @@ def sustained_relief(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     )
 
 
+def _reported_relief(proc: Item, p: Mapping[str, Any], minimum: Decimal, need_text: str) -> Outcome | None:
+    """Relief the person reported for a procedure (treatment log: relief_percent, relief_weeks)."""
+    pct_v, weeks_v = proc.details.get("relief_percent"), proc.details.get("relief_weeks")
+    if pct_v is None or weeks_v is None or proc.date is None:
+        return None
+    pct_d, weeks_d = Decimal(str(pct_v)), Decimal(str(weeks_v))
+    need_on, _ = _need(p, proc.date)
+    lasted_to = proc.date + timedelta(days=int(weeks_d * 7))
+    text = f"Reported for the procedure on {_d(proc.date)}: {pct_d}% relief lasting {weeks_d} weeks"
+    if pct_d < minimum:
+        return Outcome("not_met", f"{text}; at least {minimum}% is needed.", [proc])
+    if lasted_to >= need_on:
+        return Outcome("met", f"{text} (at least {minimum}% for {need_text} needed).", [proc])
+    return Outcome("not_met", f"{text}; it must last {need_text}.", [proc])
+
+
 def trial_relief(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     concepts = list(p["concepts"])
     minimum = Decimal(str(p["min_relief_pct"]))
@@ -420,13 +472,16 @@ def trial_relief(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     reliefs = relief_for(last, _scores(ctx), later_until=min(until, ctx.as_of))
     if not reliefs or reliefs[0].best is None:
         return Outcome(
-            "unknown", f"The trial on {_d(last.date)} has no paired pain scores (before it, and during it).", [last]
+            "unknown",
+            f"The trial on {_d(last.date)} has no paired pain scores (before it, and during it).",
+            [last],
         )
     r = reliefs[0]
     best = r.best
     assert best is not None
     s, value = best
-    text = f"Trial on {_d(last.date)}: {r.scale.upper()} {r.baseline.value} to {s.value} ({_fmt_pct(value)} relief)"
+    text = f"Trial on {_d(last.date)}: {r.scale.upper()} {r.baseline.value} to {s.value}"
+    text += f" ({_fmt_pct(value)} relief)"
     if value >= minimum:
         return Outcome("met", f"{text}; {minimum}% needed.", [last, r.baseline, s])
     return Outcome("not_met", f"{text}; {minimum}% is needed.", [last, r.baseline, s])
@@ -452,7 +507,8 @@ def frequency(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     if len(days) < maximum:
         return Outcome(
             "met",
-            f"{len(days)} session{'s' if len(days) != 1 else ''}{where} in the {window_text} before {_d(ctx.as_of)}; "
+            f"{len(days)} session{'s' if len(days) != 1 else ''}{where} in the {window_text} "
+            f"before {_d(ctx.as_of)}; "
             f"up to {maximum} allowed, so one more fits.",
             procs,
         )
@@ -494,7 +550,13 @@ def interval(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
 def age(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     years = ctx.record.patient.age_on(ctx.as_of)
     lo, hi = p.get("min"), p.get("max")
-    rng = f"{lo}–{hi}" if lo is not None and hi is not None else f"at least {lo}" if lo is not None else f"at most {hi}"
+    rng = (
+        f"{lo}–{hi}"
+        if lo is not None and hi is not None
+        else f"at least {lo}"
+        if lo is not None
+        else f"at most {hi}"
+    )
     if years is None:
         return Outcome("unknown", "The record has no birth date.")
     if (lo is not None and years < int(lo)) or (hi is not None and years > int(hi)):
@@ -527,22 +589,26 @@ def nicotine_free(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     since = ctx.as_of - timedelta(days=7 * weeks)
     cap = Decimal(str(p.get("max_cotinine") or 10))
     tests = [
-        t for t in _with(ctx, ["nicotine_test"]) if isinstance(t.value, Decimal) and t.date is not None and t.date >= since
+        t
+        for t in _with(ctx, ["nicotine_test"])
+        if isinstance(t.value, Decimal) and t.date is not None and t.date >= since
     ]
     if tests:
         t = max(tests, key=lambda t: t.date or date.min)
         assert isinstance(t.value, Decimal)
+        tday = _d(t.date or ctx.as_of)
         if t.value <= cap:
-            return Outcome("met", f"Cotinine {t.value} {t.unit or ''} on {_d(t.date)} (at most {cap} ng/mL).", [t])  # type: ignore[arg-type]
-        return Outcome("not_met", f"Cotinine {t.value} {t.unit or ''} on {_d(t.date)}; at most {cap} ng/mL is needed.", [t])  # type: ignore[arg-type]
+            return Outcome("met", f"Cotinine {t.value} {t.unit or ''} on {tday} (at most {cap} ng/mL).", [t])
+        return Outcome(
+            "not_met", f"Cotinine {t.value} {t.unit or ''} on {tday}; at most {cap} ng/mL is needed.", [t]
+        )
     use = _with(ctx, ["nicotine_use"])
     current = [
-        u
-        for u in use
-        if u.when is not None and (u.when.ongoing or (u.when.end_as_of(ctx.as_of) >= since))
+        u for u in use if u.when is not None and (u.when.ongoing or (u.when.end_as_of(ctx.as_of) >= since))
     ]
     status = sorted(
-        (s for s in _with(ctx, ["never_smoker", "former_smoker"]) if s.date is not None), key=lambda s: s.date or date.min
+        (s for s in _with(ctx, ["never_smoker", "former_smoker"]) if s.date is not None),
+        key=lambda s: s.date or date.min,
     )
     last_use = max((u.date for u in current if u.date), default=None)
     if current and not (status and last_use is not None and status[-1].date and status[-1].date > last_use):
@@ -554,17 +620,23 @@ def nicotine_free(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     if status:
         s = status[-1]
         return Outcome("met", f"{concept_label(s.concept or 'never_smoker')} on {_d(s.date)}.", [s])  # type: ignore[arg-type]
-    return Outcome("unknown", f"Smoking status is not documented (nicotine-free for {weeks} weeks, or a cotinine test).")
+    return Outcome(
+        "unknown", f"Smoking status is not documented (nicotine-free for {weeks} weeks, or a cotinine test)."
+    )
 
 
 def lab_value(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     if p.get("only_if"):
         cond = _with(ctx, list(p["only_if"]), (ItemKind.DIAGNOSIS,))
         if not cond:
-            return Outcome("not_applicable", f"Applies only with {_labels(list(p['only_if'])).lower()}, which is not documented.")
+            return Outcome(
+                "not_applicable",
+                f"Applies only with {_labels(list(p['only_if'])).lower()}, which is not documented.",
+            )
     concepts = list(p["concepts"])
     labs = sorted(
-        (i for i in _with(ctx, concepts) if isinstance(i.value, Decimal) and i.date is not None), key=lambda i: i.date or date.min
+        (i for i in _with(ctx, concepts) if isinstance(i.value, Decimal) and i.date is not None),
+        key=lambda i: i.date or date.min,
     )
     below = Decimal(str(p["below"]))
     if not labs:
@@ -602,7 +674,8 @@ def excluded_indication(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     if excluded:
         return Outcome(
             "met",
-            f"{_diag_text(excluded)} is documented together with a covered indication: {_diag_text(covered)}.",
+            f"{_diag_text(excluded)} is documented together with a covered indication: "
+            f"{_diag_text(covered)}.",
             excluded + covered,
         )
     return Outcome("met", "None of the indications the policy does not cover is documented.")
@@ -620,16 +693,23 @@ def requires_indication(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
             f"({_labels(list(p['covered'])).lower()}).",
             other,
         )
-    return Outcome("unknown", f"No diagnosis is documented; the policy covers only {_labels(list(p['covered'])).lower()}.")
+    return Outcome(
+        "unknown",
+        f"No diagnosis is documented; the policy covers only {_labels(list(p['covered'])).lower()}.",
+    )
 
 
 def age_over(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     years = ctx.record.patient.age_on(ctx.as_of)
     cap = int(p["max"])
     if years is None:
-        return Outcome("unknown", f"The record has no birth date; the policy does not cover people over {cap}.")
+        return Outcome(
+            "unknown", f"The record has no birth date; the policy does not cover people over {cap}."
+        )
     if years > cap:
-        return Outcome("not_met", f"Age {years} on {_d(ctx.as_of)}: the policy does not cover people over {cap}.")
+        return Outcome(
+            "not_met", f"Age {years} on {_d(ctx.as_of)}: the policy does not cover people over {cap}."
+        )
     return Outcome("met", f"Age {years} on {_d(ctx.as_of)} (not over {cap}).")
 
 

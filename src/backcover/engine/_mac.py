@@ -8,7 +8,7 @@ from functools import cache
 from backcover.knowledge import KNOWLEDGE_DIR
 from backcover.yamlio import load_yaml
 
-__all__ = ["Mac", "STATES", "family_title", "mac_for", "mcd_url"]
+__all__ = ["STATES", "Mac", "family_title", "mac_for", "mcd_url"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +52,60 @@ def mcd_url(lcd_id: str) -> str:
 
 
 STATES: tuple[str, ...] = (
-    "AL AK AZ AR CA CO CT DE DC FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND "
-    "OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY PR VI GU AS MP"
-).split()
+    "AL",
+    "AK",
+    "AZ",
+    "AR",
+    "CA",
+    "CO",
+    "CT",
+    "DE",
+    "DC",
+    "FL",
+    "GA",
+    "HI",
+    "ID",
+    "IL",
+    "IN",
+    "IA",
+    "KS",
+    "KY",
+    "LA",
+    "ME",
+    "MD",
+    "MA",
+    "MI",
+    "MN",
+    "MS",
+    "MO",
+    "MT",
+    "NE",
+    "NV",
+    "NH",
+    "NJ",
+    "NM",
+    "NY",
+    "NC",
+    "ND",
+    "OH",
+    "OK",
+    "OR",
+    "PA",
+    "RI",
+    "SC",
+    "SD",
+    "TN",
+    "TX",
+    "UT",
+    "VT",
+    "VA",
+    "WA",
+    "WV",
+    "WI",
+    "WY",
+    "PR",
+    "VI",
+    "GU",
+    "AS",
+    "MP",
+)

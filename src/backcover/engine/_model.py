@@ -191,7 +191,11 @@ class Determination:
     def to_json(self) -> dict[str, Any]:
         """Exactly the CONTRACTS.md section 1 document (with a few added fields)."""
         out: dict[str, Any] = {
-            "procedure": {"code": self.procedure.code, "name": self.procedure.name, "family": self.procedure.family},
+            "procedure": {
+                "code": self.procedure.code,
+                "name": self.procedure.name,
+                "family": self.procedure.family,
+            },
             "payer": self.payer,
             "setting": self.setting,
             "state": self.state,
@@ -200,7 +204,9 @@ class Determination:
             "prior_authorization": self.prior_authorization,
             "prior_authorization_basis": list(self.prior_authorization_basis),
             "criteria": [c.to_json() for c in self.criteria],
-            "earliest_eligible_date": self.earliest_eligible_date.isoformat() if self.earliest_eligible_date else None,
+            "earliest_eligible_date": self.earliest_eligible_date.isoformat()
+            if self.earliest_eligible_date
+            else None,
             "policies": [p.to_json() for p in self.policies],
             "notes": list(self.notes),
             "specific_policy": self.specific_policy,
@@ -223,9 +229,11 @@ class Determination:
             out["covered"] = "not-covered"
             return out
         out["covered"] = "covered" if self.decision == "meets_criteria" else "conditional"
-        out["pa-needed"] = {"required": "auth-needed", "not_required": "no-auth", "plan_dependent": "conditional"}[
-            self.prior_authorization
-        ]
+        out["pa-needed"] = {
+            "required": "auth-needed",
+            "not_required": "no-auth",
+            "plan_dependent": "conditional",
+        }[self.prior_authorization]
         if self.decision in ("needs_documentation", "criteria_not_met"):
             out["doc-needed"] = "clinical"
         if out["covered"] == "conditional" or out["pa-needed"] == "conditional":

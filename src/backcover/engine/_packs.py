@@ -30,8 +30,8 @@ __all__ = [
     "Group",
     "Leaf",
     "Node",
-    "Pack",
     "PaRule",
+    "Pack",
     "leaves",
     "load_pack_file",
     "packs",
@@ -39,7 +39,15 @@ __all__ = [
 ]
 
 PAYERS: tuple[str, ...] = ("medicare", "medicare-advantage", "commercial", "medicaid")
-PACK_KINDS: tuple[str, ...] = ("ncd", "lcd", "guideline", "benefit", "baseline", "prior_authorization", "statute")
+PACK_KINDS: tuple[str, ...] = (
+    "ncd",
+    "lcd",
+    "guideline",
+    "benefit",
+    "baseline",
+    "prior_authorization",
+    "statute",
+)
 
 # Test type -> the parameters it accepts. Parameters naming concepts are checked against concepts.yaml.
 TESTS: dict[str, tuple[str, ...]] = {
@@ -216,7 +224,9 @@ def packs() -> tuple[Pack, ...]:
     seen: dict[str, str] = {}
     for p in out:
         if p.id in seen:
-            raise BadInput(f"pack id {p.id!r} is also used by {seen[p.id]}", "give each pack its own id", p.file)
+            raise BadInput(
+                f"pack id {p.id!r} is also used by {seen[p.id]}", "give each pack its own id", p.file
+            )
         seen[p.id] = p.file
     return tuple(out)
 
@@ -231,7 +241,12 @@ def _date(value: Any, file: str, where: str | None) -> date:
 def _str(node: Mapping[str, Any], key: str, file: str, what: str) -> str:
     value = node.get(key)
     if not isinstance(value, str) or not value.strip():
-        raise BadInput(f"{what} needs {key!r} (text)", f"add {key}: ... to {what}", file, line_of(node, key) or line_of(node))
+        raise BadInput(
+            f"{what} needs {key!r} (text)",
+            f"add {key}: ... to {what}",
+            file,
+            line_of(node, key) or line_of(node),
+        )
     return value.strip()
 
 
@@ -244,17 +259,23 @@ def _opt_list(node: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
 
 def _source(node: Any, file: str, where: str | None, default: Mapping[str, Any]) -> Source:
     if not isinstance(node, Mapping):
-        raise BadInput("a criterion needs a source {policy, section, url, effective}", "add source: {...}", file, where)
+        raise BadInput(
+            "a criterion needs a source {policy, section, url, effective}", "add source: {...}", file, where
+        )
     check_keys(node, ("policy", "section", "url", "effective", "confidence"), file, "source")
     merged = {**default, **dict(node)}
     for key in ("policy", "section", "url"):
         if not merged.get(key):
-            raise BadInput(f"source is missing {key!r}", "every criterion cites policy, section and url", file, where)
+            raise BadInput(
+                f"source is missing {key!r}", "every criterion cites policy, section and url", file, where
+            )
     eff = merged.get("effective")
     conf = str(merged["confidence"]) if merged.get("confidence") else None
     if eff == "unconfirmed":
         eff = None
-        conf = (conf + " " if conf else "") + "The effective date is not confirmed; check the policy's own page."
+        conf = (
+            conf + " " if conf else ""
+        ) + "The effective date is not confirmed; check the policy's own page."
     return Source(
         policy=str(merged["policy"]),
         section=str(merged["section"]),
@@ -270,13 +291,22 @@ def _leaf(node: Mapping[str, Any], file: str, default_source: Mapping[str, Any])
     cid = _str(node, "id", file, "a criterion")
     kind = _str(node, "kind", file, f"criterion {cid}")
     if kind not in KINDS:
-        raise BadInput(f"criterion {cid}: unknown kind {kind!r}", suggest(kind, KINDS), file, line_of(node, "kind"))
+        raise BadInput(
+            f"criterion {cid}: unknown kind {kind!r}", suggest(kind, KINDS), file, line_of(node, "kind")
+        )
     test = node.get("test")
     if not isinstance(test, Mapping) or "type" not in test:
-        raise BadInput(f"criterion {cid} needs test: {{type: ...}}", f"test types: {', '.join(TESTS)}", file, where)
+        raise BadInput(
+            f"criterion {cid} needs test: {{type: ...}}", f"test types: {', '.join(TESTS)}", file, where
+        )
     ttype = str(test["type"])
     if ttype not in TESTS:
-        raise BadInput(f"criterion {cid}: unknown test type {ttype!r}", suggest(ttype, TESTS), file, line_of(test, "type"))
+        raise BadInput(
+            f"criterion {cid}: unknown test type {ttype!r}",
+            suggest(ttype, TESTS),
+            file,
+            line_of(test, "type"),
+        )
     params = {str(k): _plain(v) for k, v in test.items() if k != "type"}
     check_keys(params, TESTS[ttype], file, f"test {ttype} of {cid}")
     known = concept_table()
@@ -284,7 +314,10 @@ def _leaf(node: Mapping[str, Any], file: str, default_source: Mapping[str, Any])
         for c in params.get(key) or []:
             if c not in known:
                 raise BadInput(
-                    f"criterion {cid}: unknown concept {c!r}", suggest(str(c), known), file, line_of(test, key) or where
+                    f"criterion {cid}: unknown concept {c!r}",
+                    suggest(str(c), known),
+                    file,
+                    line_of(test, key) or where,
                 )
     conf = node.get("confidence")
     return Leaf(
@@ -314,7 +347,9 @@ def _node(node: Any, file: str, default_source: Mapping[str, Any]) -> Node:
         op: Literal["all", "any"] = "all" if "all" in node else "any"
         children = node[op]
         if not isinstance(children, list) or not children:
-            raise BadInput(f"{op} needs a list of criteria", "list at least one criterion", file, line_of(node))
+            raise BadInput(
+                f"{op} needs a list of criteria", "list at least one criterion", file, line_of(node)
+            )
         return Group(
             op,
             tuple(_node(c, file, default_source) for c in children),
@@ -334,7 +369,12 @@ def load_pack_file(path: Path) -> Pack:
     check_keys(data, _PACK_KEYS, file, "policy pack")
     pid = _str(data, "id", file, "the pack")
     if pid != path.stem:
-        raise BadInput(f"pack id {pid!r} differs from the file name {path.stem!r}", "make them the same", file, line_of(data, "id"))
+        raise BadInput(
+            f"pack id {pid!r} differs from the file name {path.stem!r}",
+            "make them the same",
+            file,
+            line_of(data, "id"),
+        )
     kind = _str(data, "kind", file, "the pack")
     if kind not in PACK_KINDS:
         raise BadInput(f"unknown pack kind {kind!r}", suggest(kind, PACK_KINDS), file, line_of(data, "kind"))
@@ -354,7 +394,12 @@ def load_pack_file(path: Path) -> Pack:
         default_source["effective"] = start
     pa = data.get("prior_authorization")
     if pa is not None and pa not in PA_VALUES:
-        raise BadInput(f"unknown prior_authorization {pa!r}", suggest(str(pa), PA_VALUES), file, line_of(data, "prior_authorization"))
+        raise BadInput(
+            f"unknown prior_authorization {pa!r}",
+            suggest(str(pa), PA_VALUES),
+            file,
+            line_of(data, "prior_authorization"),
+        )
     noncovered = tuple(
         CodeExclusion(
             frozenset(str(c) for c in e["codes"]),
@@ -367,7 +412,15 @@ def load_pack_file(path: Path) -> Pack:
     for e in exclusions:
         if e.kind != "exclusion":
             raise BadInput(f"exclusion {e.id} must have kind: exclusion", "set kind: exclusion", file)
-    criteria = _node({"all": data["criteria"]} if isinstance(data.get("criteria"), list) else data["criteria"], file, default_source) if data.get("criteria") else None
+    criteria = (
+        _node(
+            {"all": data["criteria"]} if isinstance(data.get("criteria"), list) else data["criteria"],
+            file,
+            default_source,
+        )
+        if data.get("criteria")
+        else None
+    )
     rules = tuple(_rule(r, file, default_source) for r in data.get("rules") or ())
     conf = data.get("confidence")
     pack = Pack(
@@ -396,12 +449,19 @@ def load_pack_file(path: Path) -> Pack:
     ids = [leaf.id for leaf in pack.all_leaves()]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:
-        raise BadInput(f"criterion ids used twice: {', '.join(sorted(dupes))}", "give each criterion its own id", file)
+        raise BadInput(
+            f"criterion ids used twice: {', '.join(sorted(dupes))}", "give each criterion its own id", file
+        )
     return pack
 
 
 def _rule(node: Mapping[str, Any], file: str, default_source: Mapping[str, Any]) -> PaRule:
-    check_keys(node, ("codes", "category", "from", "until", "settings", "states", "source", "confidence"), file, "rule")
+    check_keys(
+        node,
+        ("codes", "category", "from", "until", "settings", "states", "source", "confidence"),
+        file,
+        "rule",
+    )
     where = line_of(node)
     return PaRule(
         codes=frozenset(str(c) for c in node["codes"]),

@@ -138,7 +138,8 @@ def _interval(item: Item, as_of: date) -> tuple[date, date] | None:
 def care_spans(items: Iterable[Item], as_of: date) -> list[Span]:
     """Join care of every modality into continuous spans, oldest first."""
     ivs = sorted(
-        ((iv, it) for it in items if (iv := _interval(it, as_of)) is not None), key=lambda p: (p[0][0], p[0][1])
+        ((iv, it) for it in items if (iv := _interval(it, as_of)) is not None),
+        key=lambda p: (p[0][0], p[0][1]),
     )
     spans: list[Span] = []
     for (s, e), it in ivs:
@@ -188,6 +189,9 @@ class Relief:
 def _order(score: Item, proc: Item) -> int:
     """-1 before the procedure, 1 after it, 0 when the times cannot tell."""
     assert score.when is not None and proc.when is not None
+    timing = score.details.get("timing") if proc.id in score.refs else None
+    if timing in ("before", "after"):
+        return -1 if timing == "before" else 1
     a, b = score.when.start, proc.when.start
     if isinstance(a, datetime) and isinstance(b, datetime):
         return -1 if a < b else 1 if a > b else 0
@@ -209,7 +213,8 @@ def relief_for(proc: Item, scores: Sequence[Item], *, later_until: date | None =
     numeric = [s for s in scores if s.when is not None and isinstance(s.value, Decimal) and s.scale]
     for scale in dict.fromkeys(s.scale for s in numeric if s.scale):
         same = sorted(
-            (s for s in numeric if s.scale == scale and s.date == day), key=lambda s: sort_key(s.when.start)  # type: ignore[union-attr]
+            (s for s in numeric if s.scale == scale and s.date == day),
+            key=lambda s: sort_key(s.when.start),  # type: ignore[union-attr]
         )
         before: list[Item] = []
         after: list[Item] = []
@@ -240,5 +245,10 @@ def relief_for(proc: Item, scores: Sequence[Item], *, later_until: date | None =
         if not isinstance(base.value, Decimal) or base.value <= 0:
             continue
         out.append(Relief(proc, scale, base, tuple(after)))
-    out.sort(key=lambda r: (r.scale not in _PAIN_SCALES, _PAIN_SCALES.index(r.scale) if r.scale in _PAIN_SCALES else 9))
+    out.sort(
+        key=lambda r: (
+            r.scale not in _PAIN_SCALES,
+            _PAIN_SCALES.index(r.scale) if r.scale in _PAIN_SCALES else 9,
+        )
+    )
     return out
