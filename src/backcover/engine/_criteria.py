@@ -657,6 +657,25 @@ def absent(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     return Outcome("met", f"No {_labels(concepts).lower()} is documented.")
 
 
+def improving(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
+    """Pain or function better now than at the start of the window, on the same scale."""
+    since = ctx.as_of - timedelta(days=int(p.get("days") or 90))
+    scores = sorted(
+        (s for s in _scores(ctx) if isinstance(s.value, Decimal) and s.date is not None and s.date >= since),
+        key=lambda s: s.date or date.min,
+    )
+    for scale in dict.fromkeys(s.scale for s in scores):
+        same = [s for s in scores if s.scale == scale]
+        if len(same) >= 2:
+            first, last = same[0], same[-1]
+            assert isinstance(first.value, Decimal) and isinstance(last.value, Decimal)
+            text = f"{_score_text(first)} and {_score_text(last)}"
+            if last.value < first.value:
+                return Outcome("met", f"Improving: {text}.", [first, last])
+            return Outcome("not_met", f"Not improving: {text}.", [first, last])
+    return Outcome("unknown", "There are not two scores on the same scale to show improvement.")
+
+
 def attestation(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     return Outcome("unknown", "A patient record does not show this; the clinician's claim or notes must.")
 
@@ -734,6 +753,7 @@ EVALUATORS: dict[str, Evaluator] = {
     "nicotine_free": nicotine_free,
     "lab_value": lab_value,
     "attestation": attestation,
+    "improving": improving,
     "absent": absent,
     "excluded_indication": excluded_indication,
     "requires_indication": requires_indication,
