@@ -166,7 +166,9 @@ def _select(
         specific = [
             p
             for p in all_packs
-            if p.kind == "guideline" and not p.fallback_for and p.applies(code, "commercial", setting, state, as_of)
+            if p.kind == "guideline"
+            and not p.fallback_for
+            and p.applies(code, "commercial", setting, state, as_of)
         ]
         if specific:
             notes.append(

@@ -80,6 +80,8 @@ def _need(params: Mapping[str, Any], start: date) -> tuple[date, str]:
 
 
 def _labels(concepts: Sequence[str]) -> str:
+    if not concepts:
+        return "none"
     names = [concept_label(c).lower() if i else concept_label(c) for i, c in enumerate(concepts)]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
@@ -686,8 +688,12 @@ def excluded_indication(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     if excluded and not covered:
         return Outcome(
             "not_met",
-            f"The only indication documented is one the policy does not cover: {_diag_text(excluded)}. "
-            f"Covered indications include {_labels(list(p['covered'])).lower()}.",
+            (
+                f"The only indication documented is one the policy does not cover: {_diag_text(excluded)}. "
+                f"Covered indications include {_labels(list(p['covered'])).lower()}."
+            )
+            if p["covered"]
+            else f"The policy does not cover the service with: {_diag_text(excluded)}.",
             excluded,
         )
     if excluded:

@@ -308,8 +308,8 @@ def _leaf(node: Mapping[str, Any], file: str, default_source: Mapping[str, Any])
             file,
             line_of(test, "type"),
         )
+    check_keys(test, ("type", *TESTS[ttype]), file, f"test {ttype} of {cid}")
     params = {str(k): _plain(v) for k, v in test.items() if k != "type"}
-    check_keys(params, TESTS[ttype], file, f"test {ttype} of {cid}")
     known = concept_table()
     for key in _CONCEPT_PARAMS:
         for c in params.get(key) or []:
