@@ -324,7 +324,7 @@ def check(
     state = normalise_state(state)
     proc, setting = catalog.resolve(code, setting)
     code = proc.code
-    ctx = Ctx(record, as_of, proc, payer, setting, state)
+    ctx = Ctx.build(record, as_of, proc, payer, setting, state)
     used, notes = _select(code, payer, setting, state, as_of)
     mac = mac_for(state) if payer in ("medicare", "medicare-advantage") else None
     policies: list[PolicyRef] = []

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import date, timedelta
 from decimal import Decimal
 from itertools import pairwise
 from typing import Any
 
 from backcover.catalog import Procedure
-from backcover.codesets import concept_label
+from backcover.codesets import ancestors, concept_label
 from backcover.engine._model import Status
 from backcover.engine._timeline import (
     Relief,
@@ -37,12 +38,32 @@ _FINDING_KINDS = (ItemKind.DIAGNOSIS, ItemKind.SYMPTOM, ItemKind.OBSERVATION, It
 
 @dataclass(frozen=True, slots=True)
 class Ctx:
+    """The question, and the record's usable items (dated by ``as_of``, not cancelled), computed once."""
+
     record: Record
     as_of: date
     procedure: Procedure
     payer: str
     setting: str
     state: str | None
+    items: tuple[Item, ...] = ()
+    cache: dict[tuple[str, ...], list[Item]] = field(default_factory=dict)
+
+    @classmethod
+    def build(
+        cls, record: Record, as_of: date, procedure: Procedure, payer: str, setting: str, state: str | None
+    ) -> Ctx:
+        usable_items = tuple(it for it in record.items if usable(it, as_of))
+        return cls(record, as_of, procedure, payer, setting, state, usable_items)
+
+    def having(self, concepts: Sequence[str]) -> list[Item]:
+        key = tuple(concepts)
+        hit = self.cache.get(key)
+        if hit is None:
+            wanted = frozenset(concepts)
+            hit = [it for it in self.items if not _lineage(it.concepts).isdisjoint(wanted)]
+            self.cache[key] = hit
+        return hit
 
 
 @dataclass(slots=True)
@@ -54,6 +75,15 @@ class Outcome:
 
 
 Evaluator = Callable[[Mapping[str, Any], Ctx], Outcome]
+
+
+@cache
+def _lineage(concepts: tuple[str, ...]) -> frozenset[str]:
+    """Every concept an item with these concepts counts as (the concepts and all their ancestors)."""
+    out: set[str] = set()
+    for c in concepts:
+        out |= ancestors(c)
+    return frozenset(out)
 
 
 def _d(d: date) -> str:
@@ -87,11 +117,8 @@ def _labels(concepts: Sequence[str]) -> str:
 
 
 def _with(ctx: Ctx, concepts: Sequence[str], kinds: Sequence[ItemKind] | None = None) -> list[Item]:
-    return [
-        it
-        for it in ctx.record.items
-        if usable(it, ctx.as_of) and (kinds is None or it.kind in kinds) and any(it.has(c) for c in concepts)
-    ]
+    found = ctx.having(concepts)
+    return found if kinds is None else [it for it in found if it.kind in kinds]
 
 
 def _diag_text(items: Sequence[Item]) -> str:
@@ -304,7 +331,7 @@ def _procs(ctx: Ctx, concepts: Sequence[str]) -> list[Item]:
 
 
 def _scores(ctx: Ctx) -> list[Item]:
-    return [s for s in ctx.record.items if s.kind is ItemKind.SCORE and usable(s, ctx.as_of)]
+    return [s for s in ctx.items if s.kind is ItemKind.SCORE]
 
 
 def _fmt_pct(x: Decimal) -> str:

@@ -76,7 +76,10 @@ def usable(item: Item, as_of: date) -> bool:
     """Dated on or before ``as_of`` (undated items count) and not cancelled or in error."""
     if item.status and item.status.lower() in INACTIVE_STATUSES:
         return False
-    return item.date is None or item.date <= as_of
+    if item.when is None:
+        return True
+    start = item.when.start
+    return (start.date() if isinstance(start, datetime) else start) <= as_of
 
 
 def region_group(region: Region | None) -> str | None:
