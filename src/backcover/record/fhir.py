@@ -417,6 +417,23 @@ def _human_name(names: Any) -> str | None:
     return full or None
 
 
+def _add_reasons(details: dict[str, Any], res: Mapping[str, Any]) -> None:
+    """Keep the codes of ``reasonCode`` (why a service was done) in the item's details."""
+    reasons = [c.code for r in _lst(res.get("reasonCode")) for c in _codings(r)]
+    if reasons:
+        details["reason"] = reasons
+
+
+def _refs(res: Mapping[str, Any], *keys: str) -> tuple[str, ...]:
+    """The targets of the references in list elements such as ``partOf`` or ``basedOn``."""
+    return tuple(
+        _tail(r["reference"])
+        for key in keys
+        for r in _lst(res.get(key))
+        if isinstance(r, dict) and isinstance(r.get("reference"), str)
+    )
+
+
 def _notes(res: Mapping[str, Any]) -> str | None:
     texts = [
         n["text"] for n in _lst(res.get("note")) if isinstance(n, dict) and isinstance(n.get("text"), str)
@@ -599,14 +616,8 @@ def _procedure(ctx: _Ctx, res: dict[str, Any]) -> list[Item]:
             ctx, res, (p.get("actor") for p in _lst(res.get("performer")) if isinstance(p, dict))
         )
     )
-    reasons = [c for r in _lst(res.get("reasonCode")) for c in _codings(r)]
-    if reasons:
-        details["reason"] = [c.code for c in reasons]
-    refs = tuple(
-        _tail(r["reference"])
-        for r in _lst(res.get("basedOn"))
-        if isinstance(r, dict) and isinstance(r.get("reference"), str)
-    )
+    _add_reasons(details, res)
+    refs = _refs(res, "basedOn")
     return [
         _item(
             ctx,
@@ -762,12 +773,7 @@ def _observation(ctx: _Ctx, res: dict[str, Any]) -> list[Item]:
             f"the {scale.upper()} score is text ({value[:20]!r}), not a number",
             "record the score as valueInteger or valueQuantity",
         )
-    refs = tuple(
-        _tail(r["reference"])
-        for key in ("partOf", "derivedFrom", "focus", "basedOn")
-        for r in res.get(key) or []
-        if isinstance(r, dict) and isinstance(r.get("reference"), str)
-    )
+    refs = _refs(res, "partOf", "derivedFrom", "focus", "basedOn")
     details: dict[str, Any] = {}
     if cats:
         details["category"] = cats
@@ -813,12 +819,7 @@ def _diagnostic_report(ctx: _Ctx, res: dict[str, Any]) -> list[Item]:
     extra = _concepts_for(ccodes)[0] if ccodes else []
     if ccodes:
         details["conclusion_codes"] = [c.to_json() for c in ccodes]
-    refs = tuple(
-        _tail(r["reference"])
-        for key in ("imagingStudy", "result", "basedOn")
-        for r in res.get(key) or []
-        if isinstance(r, dict) and isinstance(r.get("reference"), str)
-    )
+    refs = _refs(res, "imagingStudy", "result", "basedOn")
     kind = ItemKind.IMAGING if imaging else ItemKind.LAB
     return [
         _item(
@@ -877,9 +878,7 @@ def _encounter(ctx: _Ctx, res: dict[str, Any]) -> list[Item]:
             ctx, res, (p.get("individual") for p in _lst(res.get("participant")) if isinstance(p, dict))
         )
     )
-    reasons = [c for r in _lst(res.get("reasonCode")) for c in _codings(r)]
-    if reasons:
-        details["reason"] = [c.code for c in reasons]
+    _add_reasons(details, res)
     extra: list[str] = []
     if not _concepts_for(codes)[0]:
         hit = codesets.match_visit_text(" ".join([text or "", *details.get("specialty", [])]))
@@ -899,9 +898,7 @@ def _service_request(ctx: _Ctx, res: dict[str, Any]) -> list[Item]:
         else _choice_when(ctx, res, "occurrence")
     )
     details: dict[str, Any] = {"intent": res.get("intent")} if res.get("intent") else {}
-    reasons = [c for r in _lst(res.get("reasonCode")) for c in _codings(r)]
-    if reasons:
-        details["reason"] = [c.code for c in reasons]
+    _add_reasons(details, res)
     details.update(_performer_details(ctx, res, [res.get("requester"), *(_lst(res.get("performer")))]))
     extra = ["referral"] if "referral" not in _concepts_for(codes)[0] else []
     return [_item(ctx, res, ItemKind.REFERRAL, when, codes, text=text, extra_concepts=extra, details=details)]
