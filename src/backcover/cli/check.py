@@ -69,6 +69,8 @@ def render_determination(d: Determination) -> list[Any]:
     for c in d.criteria:
         s_style, s_label = _STATUS[c.status]
         crit = Text(c.summary)
+        if c.branch:
+            crit.append(f"\n({c.branch}; one alternative is enough)", style="dim")
         if not c.required:
             crit.append("\n(shown by the claim or notes)", style="dim")
         if c.confidence:

@@ -129,6 +129,11 @@ def _node(run: _Run, node: Node) -> _State:
     states = [_node(run, c) for c in node.children]
     if node.op == "all":
         return _combine_all(states)
+    for i, child in enumerate(node.children):
+        for cid in _ids(child):
+            run.results[cid] = replace(
+                run.results[cid], branch=f"alternative {i + 1} of {len(node.children)}"
+            )
     chosen = next((i for i, s in enumerate(states) if s.status == "met"), None)
     if chosen is not None:
         for i, child in enumerate(node.children):
@@ -367,14 +372,10 @@ def check(
     missing = [c for c in criteria if c.status == "unknown" and c.required]
     for c in missing:
         notes.append(f"To document ({c.id}): {c.to_satisfy}")
-    if earliest is not None and missing:
-        notes.append(
-            f"The time-based criteria are met on {earliest.isoformat()} if the current care goes on; the "
-            "undocumented criteria above must also be documented by then."
-        )
     if earliest is not None:
         notes.append(
-            f"Earliest date the criteria could be met: {earliest.isoformat()} (if the current care goes on)."
+            f"Earliest date the criteria could be met: {earliest.isoformat()}, if the current care goes on."
+            + (" The undocumented criteria above must also be documented by then." if missing else "")
         )
     self_reported = sorted(
         {

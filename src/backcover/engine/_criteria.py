@@ -316,7 +316,7 @@ def red_flag(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     found = _with(ctx, concepts, _FINDING_KINDS)
     if found:
         return Outcome("met", f"Red flag documented: {_diag_text(found)}.", found)
-    return Outcome("not_met", f"No red flag ({_labels(concepts).lower()}) is documented.")
+    return Outcome("not_met", "No red flag is documented.")
 
 
 def _procs(ctx: Ctx, concepts: Sequence[str]) -> list[Item]:
