@@ -424,3 +424,30 @@ def test_cli_record_with_nothing_relevant_needs_documentation(tmp_path: Path) ->
     doc = orjson.loads(r.stdout)
     assert doc["decision"] == "needs_documentation"
     assert any(n.startswith("To document") for n in doc["notes"])
+
+
+def test_policies_list_and_show() -> None:
+    r = cli("policies", "list", "--payer", "medicare", "--procedure", "64635", "--format", "json")
+    assert r.exit_code == 0, r.output
+    ids = {p["id"] for p in orjson.loads(r.stdout)["policies"]}
+    assert {"medicare-facet-rfa-lcd", "medicare-opd-prior-auth"} <= ids
+    assert "commercial-facet-rfa" not in ids
+    r = cli("policies", "show", "medicare-esi-lcd", "--format", "json")
+    doc = orjson.loads(r.stdout)
+    leaves = doc["exclusions"] + doc["criteria"]["all"]
+    assert all(set(x["source"]) >= {"policy", "section", "url"} for x in leaves)
+    assert any(
+        x["id"] == "esi.frequency"
+        and x["test"]
+        == {"type": "frequency", "concepts": ["epidural_steroid_injection"], "max": 4, "months": 12}
+        for x in leaves
+    )
+    text = cli("policies", "show", "commercial-lumbar-mri")
+    flat = " ".join(text.stdout.split())
+    assert "one of:" in flat and "unconfirmed" in flat and " ".join(DISCLAIMER.split()) in flat
+
+
+def test_policies_show_unknown_pack_exits_2() -> None:
+    r = cli("policies", "show", "medicare-esi")
+    assert r.exit_code == 2
+    assert "medicare-esi-lcd" in r.stderr

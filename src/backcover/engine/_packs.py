@@ -274,8 +274,11 @@ def _source(node: Any, file: str, where: str | None, default: Mapping[str, Any])
     conf = str(merged["confidence"]) if merged.get("confidence") else None
     if eff == "unconfirmed":
         eff = None
+        lead = conf.rstrip() if conf else ""
+        if lead and not lead.endswith((".", "!", "?")):
+            lead += "."
         conf = (
-            conf + " " if conf else ""
+            lead + " " if lead else ""
         ) + "The effective date is not confirmed; check the policy's own page."
     return Source(
         policy=str(merged["policy"]),
