@@ -479,3 +479,18 @@ def test_bad_input_lists_valid_choices(kwargs: dict[str, str], word: str) -> Non
     with pytest.raises(BadInput) as err:
         check(record(), code, payer, as_of=AS_OF, **kwargs)  # type: ignore[arg-type]
     assert word in err.value.message()
+
+
+def test_acute_zoster_needs_no_4_weeks_of_pain() -> None:
+    onset = AS_OF - timedelta(days=5)
+    items = [
+        dx("B02.29", onset),
+        exam(AS_OF),
+        nrs(8, AS_OF),
+        med_order("7258", AS_OF - timedelta(days=40)),
+        mri(AS_OF),
+    ]
+    d = run(*items)
+    assert crit(d, "esi.zoster") == "met"
+    assert crit(d, "esi.pain_duration") == "not_applicable"
+    assert d.decision == "meets_criteria"

@@ -255,7 +255,11 @@ def imaging(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
         )
     day = recent[-1].date
     same = [i for i in recent if i.date == day]
-    findings = [str(i.details.get("conclusion")) for i in same if i.details.get("conclusion")]
+    findings = [
+        str(i.details.get("conclusion") or i.details.get("findings"))
+        for i in same
+        if i.details.get("conclusion") or i.details.get("findings")
+    ]
     label = concept_label(same[0].concept or concepts[0])
     text = f"{label} on {_d(day)}"  # type: ignore[arg-type]
     if findings:
@@ -678,6 +682,15 @@ def lab_value(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     return Outcome("not_met", f"{text}; under {below} is needed.", [last])
 
 
+def present(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
+    """An alternative that applies only when a condition is documented (not_met, not unknown, otherwise)."""
+    concepts = list(p["concepts"])
+    found = _with(ctx, concepts, (ItemKind.DIAGNOSIS, ItemKind.SYMPTOM))
+    if found:
+        return Outcome("met", f"Documented: {_diag_text(found)}.", found)
+    return Outcome("not_met", f"No {_labels(concepts).lower()} is documented.")
+
+
 def absent(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     concepts = list(p["concepts"])
     found = _with(ctx, concepts, (ItemKind.DIAGNOSIS, ItemKind.SYMPTOM))
@@ -788,6 +801,7 @@ EVALUATORS: dict[str, Evaluator] = {
     "attestation": attestation,
     "improving": improving,
     "absent": absent,
+    "present": present,
     "excluded_indication": excluded_indication,
     "requires_indication": requires_indication,
     "age_over": age_over,

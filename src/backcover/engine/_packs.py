@@ -60,6 +60,7 @@ TESTS: dict[str, tuple[str, ...]] = {
     "block_relief": ("concepts", "count", "min_relief_pct", "min_days_apart", "only_if_prior"),
     "sustained_relief": ("concepts", "min_relief_pct", "weeks", "months", "within_months"),
     "absent": ("concepts",),
+    "present": ("concepts",),
     "improving": ("days",),
     "trial_relief": ("concepts", "min_relief_pct", "within_days"),
     "frequency": ("concepts", "max", "months", "days"),
