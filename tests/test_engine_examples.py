@@ -242,6 +242,87 @@ CASES = [
 ]
 
 
+CASES += [
+    pytest.param(
+        "fusion-never-smoker.json",
+        "22612",
+        "commercial",
+        None,
+        "PA",
+        date(2026, 4, 1),
+        ("meets_criteria", "required", None),
+        {"diagnosis": "met", "imaging": "met", "conservative_care": "met", "nicotine": "met", "lab": "met"},
+        id="fusion-meets",
+    ),
+    pytest.param(
+        "fusion-current-smoker.json",
+        "22612",
+        "commercial",
+        None,
+        "PA",
+        date(2026, 4, 1),
+        ("criteria_not_met", "required", None),
+        {"nicotine": "not_met", "lab": "met"},
+        id="fusion-smoker",
+    ),
+    pytest.param(
+        "fusion-never-smoker.json",
+        "22612",
+        "commercial",
+        None,
+        "PA",
+        date(2026, 9, 1),
+        ("criteria_not_met", "required", None),
+        {"imaging": "not_met"},
+        id="fusion-imaging-too-old",
+    ),
+    pytest.param(
+        "scs-after-trial.json",
+        "63685",
+        "medicare",
+        "hospital-outpatient",
+        "PA",
+        date(2026, 4, 1),
+        ("meets_criteria", "not_required", None),
+        {"trial": "met", "behavioral_health": "met"},
+        id="scs-implant",
+    ),
+    pytest.param(
+        "scs-after-trial.json",
+        "63650",
+        "medicare",
+        "hospital-outpatient",
+        "PA",
+        date(2026, 4, 1),
+        ("meets_criteria", "required", None),
+        {"behavioral_health": "met"},
+        id="scs-lead-opd-pa",
+    ),
+    pytest.param(
+        "acupuncture-12-visits.json",
+        "97810",
+        "medicare",
+        None,
+        "PA",
+        date(2026, 4, 21),
+        ("meets_criteria", "not_required", None),
+        {"visit_limit": "met", "prior_response": "met"},
+        id="acupuncture-13th-visit-improving",
+    ),
+    pytest.param(
+        "acupuncture-12-visits.json",
+        "97810",
+        "commercial",
+        None,
+        "PA",
+        date(2026, 4, 21),
+        ("meets_criteria", "plan_dependent", None),
+        {"diagnosis": "met"},
+        id="acupuncture-commercial-baseline",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("fixture", "code", "payer", "setting", "state", "as_of", "expected", "kinds"), CASES
 )
