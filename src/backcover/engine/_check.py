@@ -211,6 +211,7 @@ def _pa(
                     )
                     if rule.confidence:
                         notes.append(f"Unconfirmed ({pack.title}): {rule.confidence}")
+                    notes.extend(pack.notes)
                 elif state is None and rule.states is not None and code in rule.codes:
                     probe = rule.states[0]
                     if rule.applies(code, setting, probe, as_of):
