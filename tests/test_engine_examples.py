@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -540,3 +540,32 @@ def test_policies_show_unknown_pack_exits_2() -> None:
     r = cli("policies", "show", "medicare-esi")
     assert r.exit_code == 2
     assert "medicare-esi-lcd" in r.stderr
+
+
+@pytest.mark.parametrize(
+    ("path", "code", "payer", "state", "as_of"),
+    [
+        pytest.param(
+            EXAMPLES / "check-mri-commercial-early.json",
+            "72148",
+            "commercial",
+            "PA",
+            date(2026, 6, 23),
+            id="mri",
+        ),
+        pytest.param(
+            FIX / "esi-five-in-a-year.json", "64483", "medicare", "PA", date(2026, 2, 1), id="esi-frequency"
+        ),
+    ],
+)
+def test_on_the_earliest_eligible_date_the_time_based_criteria_are_met(
+    path: Path, code: str, payer: str, state: str, as_of: date
+) -> None:
+    rec = load_record([path])
+    before = check(rec, code, payer, state=state, as_of=as_of)
+    day = before.earliest_eligible_date
+    assert day is not None
+    on = check(rec, code, payer, state=state, as_of=day)
+    assert on.decision in ("meets_criteria", "needs_documentation"), [(c.id, c.status) for c in on.criteria]
+    eve = check(rec, code, payer, state=state, as_of=day - timedelta(days=1))
+    assert eve.decision == "criteria_not_met"

@@ -468,6 +468,13 @@ def sustained_relief(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     shown = ", ".join(f"{s.value} on {_d(s.date)} ({_fmt_pct(r.relief_of(s))})" for s in considered)  # type: ignore[arg-type]
     if last_seen >= need_on:
         return Outcome("met", f"{base}; after: {shown}: at least {minimum}% relief for {need_text}.", used)
+    if ctx.as_of >= need_on:
+        return Outcome(
+            "unknown",
+            f"{base}; after: {shown}. The relief held until {_d(last_seen)}; a score on or after "
+            f"{_d(need_on)} is needed to show it lasted {need_text}.",
+            used,
+        )
     return Outcome(
         "not_met",
         f"{base}; after: {shown}. The relief has lasted until {_d(last_seen)} so far; {need_text} "
