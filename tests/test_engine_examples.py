@@ -569,3 +569,24 @@ def test_on_the_earliest_eligible_date_the_time_based_criteria_are_met(
     assert on.decision in ("meets_criteria", "needs_documentation"), [(c.id, c.status) for c in on.criteria]
     eve = check(rec, code, payer, state=state, as_of=day - timedelta(days=1))
     assert eve.decision == "criteria_not_met"
+
+
+def test_treatment_log_alone_counts_with_a_note(tmp_path: Path) -> None:
+    log = tmp_path / "log.yaml"
+    log.write_text(
+        "patient: {name: Jan Doe, birth_date: 1958-05-06}\n"
+        "pain:\n  - {date: 2026-03-01, score: 7, region: lower back}\n"
+        "medicines:\n  - {name: Naproxen 500 mg, start: 2026-03-02}\n"
+        "therapy:\n  - {start: 2026-03-10, end: 2026-04-20, type: physical therapy, sessions: 8}\n"
+        "imaging:\n  - "
+        "{date: 2026-04-25, type: mri, region: lumbar, findings: L5-S1 protrusion touching the S1 root}\n"
+    )
+    d = check(load_record([log]), "62323", "medicare", state="OH", as_of=date(2026, 5, 15))
+    got = {c.id: c.status for c in d.criteria}
+    assert got["esi.pain_duration"] == "met"  # from the lower-back pain score
+    assert got["esi.imaging"] == "met"  # findings from the log
+    cc = next(c for c in d.criteria if c.id == "esi.conservative_care")
+    assert cc.status == "met" and "2026-03-10..2026-04-20 (8 sessions)" in cc.explanation
+    assert d.decision == "needs_documentation"  # no diagnosis or exam: the clinician's records are needed
+    assert d.prior_authorization == "required"  # WISeR, Ohio, 2026
+    assert any("self-reported" in n for n in d.notes)

@@ -145,6 +145,12 @@ def diagnosis(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
 
 def symptom_duration(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     found = [it for it in _with(ctx, list(p["concepts"]), (ItemKind.DIAGNOSIS, ItemKind.SYMPTOM)) if it.date]
+    # A pain score recorded for the lower back (e.g. in the treatment log) also shows the pain was there.
+    found += [
+        s
+        for s in _with(ctx, ["pain_score"], (ItemKind.SCORE,))
+        if s.date and s.region is not None and region_group(s.region) == region_group(ctx.procedure.region)
+    ]
     if not found:
         return Outcome("unknown", "The record does not say when the pain started.")
     first = min(found, key=lambda it: it.date or date.max)
@@ -185,13 +191,16 @@ def _span_text(items: Sequence[Item], as_of: date) -> str:
                     extra = f", {basis}" if basis and "30-day" in str(basis) else ""
                     parts.append(f"{name} {_d(med.when.start_date)}..{_d(end)}{extra}")
         else:
-            first, last = its[0].date, its[-1].date
-            n = len({i.date for i in its})
+            first = min(i.when.start_date for i in its if i.when is not None)
+            last = max(i.when.end_as_of(as_of) for i in its if i.when is not None)
+            n = sum(int(i.details.get("sessions") or 0) for i in its) + len(
+                {i.date for i in its if not i.details.get("sessions")}
+            )
             label = concept_label(mod)
-            if n == 1:
-                parts.append(f"{label} on {_d(first)}" if first else label)
+            if n <= 1 and first == last:
+                parts.append(f"{label} on {_d(first)}")
             else:
-                parts.append(f"{label} {_d(first)}..{_d(last)} ({n} sessions)")  # type: ignore[arg-type]
+                parts.append(f"{label} {_d(first)}..{_d(last)} ({n} session{'s' if n != 1 else ''})")
     return " and ".join([", ".join(parts[:-1]), parts[-1]] if len(parts) > 1 else parts)
 
 
@@ -270,7 +279,7 @@ def imaging(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
 
 
 def _score_text(it: Item) -> str:
-    unit = "%" if it.unit == "%" else ""
+    unit = "%" if it.unit == "%" or it.scale == "odi" else ""
     scale = (it.scale or "score").upper()
     return f"{scale} {it.value}{unit} on {_d(it.date)}" if it.date else f"{scale} {it.value}{unit}"
 
