@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from functools import cache
 from itertools import pairwise
 from typing import Any
@@ -348,7 +348,8 @@ def _scores(ctx: Ctx) -> list[Item]:
 
 
 def _fmt_pct(x: Decimal) -> str:
-    return f"{x.quantize(Decimal('1'))}%"
+    """Whole percent for display, half up (85.7 -> 86%); comparisons use the exact value."""
+    return f"{x.quantize(Decimal('1'), rounding=ROUND_HALF_UP)}%"
 
 
 def block_relief(p: Mapping[str, Any], ctx: Ctx) -> Outcome:

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from backcover.codesets import concept_label
 from backcover.dates import sort_key
@@ -164,8 +164,8 @@ def sessions(items: Iterable[Item]) -> list[tuple[date, list[Item]]]:
 
 
 def pct(before: Decimal, after: Decimal) -> Decimal:
-    """Percent relief, to one decimal place (half up)."""
-    return ((before - after) / before * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    """Percent relief, exact (rounded only when shown, so a threshold is never met by rounding)."""
+    return (before - after) / before * 100
 
 
 @dataclass(frozen=True, slots=True)
