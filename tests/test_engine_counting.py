@@ -494,3 +494,12 @@ def test_acute_zoster_needs_no_4_weeks_of_pain() -> None:
     assert crit(d, "esi.zoster") == "met"
     assert crit(d, "esi.pain_duration") == "not_applicable"
     assert d.decision == "meets_criteria"
+
+
+def test_care_from_an_old_episode_does_not_count() -> None:
+    old = pt_series(date(2024, 1, 8), 8)
+    d = run(dx("M54.16", date(2026, 1, 5)), old, mri(date(2026, 2, 15)), exam(AS_OF), nrs(6, AS_OF))
+    c = next(c for c in d.criteria if c.id == "esi.conservative_care")
+    assert c.status == "not_met"
+    assert "more than 12 months ago" in c.explanation
+    assert d.earliest_eligible_date is None

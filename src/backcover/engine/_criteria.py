@@ -76,6 +76,10 @@ class Outcome:
 
 Evaluator = Callable[[Mapping[str, Any], Ctx], Outcome]
 
+# Conservative care counts for the current episode when it went on within this many months
+# (backcover's reading of "for the current episode"; no payer gives a number).
+CURRENT_EPISODE_MONTHS = 12
+
 
 @cache
 def _lineage(concepts: tuple[str, ...]) -> frozenset[str]:
@@ -211,7 +215,18 @@ def conservative_care(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
         return Outcome(
             "unknown", "No conservative care (therapy, medication, exercise program) is documented."
         )
-    spans = care_spans(items, ctx.as_of)
+    all_spans = care_spans(items, ctx.as_of)
+    # The current episode: care that went on within the last CURRENT_EPISODE_MONTHS (backcover's rule).
+    since = add_months(ctx.as_of, -CURRENT_EPISODE_MONTHS)
+    spans = [sp for sp in all_spans if sp.end > since]
+    if not spans:
+        old = all_spans[-1]
+        return Outcome(
+            "not_met",
+            f"The only conservative care documented ({_span_text(old.items, ctx.as_of)}) ended more than "
+            f"{CURRENT_EPISODE_MONTHS} months ago; care for the current episode is needed.",
+            list(old.items),
+        )
     best = max(spans, key=lambda s: (s.days, s.start))
     need_on, need_text = _need(p, best.start)
     min_mod = int(p.get("min_modalities") or 1)
