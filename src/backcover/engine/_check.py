@@ -177,11 +177,9 @@ def _select(
         ]
         if specific:
             notes.append(
-                "Original Medicare has no specific criteria for this code, so a Medicare Advantage "
-                "plan may use its "
-                "own public criteria (42 CFR 422.101(b)(6), CMS-4201-F). The commercial guideline "
-                "shown is the "
-                "kind of criteria such plans use; check your plan's."
+                "Original Medicare has no specific criteria for this code, so a Medicare Advantage plan may "
+                "use its own public criteria (42 CFR 422.101(b)(6), CMS-4201-F). The commercial guideline "
+                "shown is the kind of criteria such plans use; check your plan's."
             )
     if specific:
         return specific, notes
@@ -205,8 +203,8 @@ def _pa(
             for rule in pack.rules:
                 if rule.applies(code, setting, state, as_of):
                     basis.append(
-                        f"{pack.title}: {rule.category} ({rule.source.policy}, {rule.source.section}), "
-                        f"for services from {rule.start.isoformat() if rule.start else 'its start'}"
+                        f"{pack.title}: {rule.category} ({rule.source.policy}, {rule.source.section}), for "
+                        f"services from {rule.start.isoformat() if rule.start else 'its start'}"
                         + (f" to {rule.end.isoformat()}" if rule.end else "")
                     )
                     if rule.confidence:
@@ -217,17 +215,15 @@ def _pa(
                     if rule.applies(code, setting, probe, as_of):
                         notes.append(
                             f"{pack.title} requires prior authorization for this code in "
-                            f"{', '.join(rule.states)}; "
-                            "give --state to check the patient's state."
+                            f"{', '.join(rule.states)}; give --state to check the patient's state."
                         )
         if basis:
             return "required", basis, notes
         return (
             "not_required",
             [
-                "Original Medicare requires no prior authorization for this code in this setting, "
-                "state and date "
-                "(checked: the hospital outpatient list of 42 CFR 419.83 and the WISeR model)."
+                "Original Medicare requires no prior authorization for this code in this setting, state and "
+                "date (checked: the hospital outpatient list of 42 CFR 419.83 and the WISeR model)."
             ],
             notes,
         )
@@ -235,9 +231,8 @@ def _pa(
         return (
             "plan_dependent",
             [
-                "Medicare Advantage plans set their own prior-authorization lists (42 CFR "
-                "422.138); an approval covers "
-                "the whole course of treatment (CMS-4201-F)."
+                "Medicare Advantage plans set their own prior-authorization lists (42 CFR 422.138); an "
+                "approval covers the whole course of treatment (CMS-4201-F)."
             ],
             notes,
         )
@@ -290,9 +285,9 @@ def _policy_ids(
         note = (
             f"{mac.name} (jurisdiction {mac.jurisdiction}) issues its own copy of the LCD "
             f'"{title}"; its id is not '
-            f"confirmed in backcover's sources, so the criteria of the LCD family ({pack.policy} "
-            "and its sister "
-            "versions, near-identical) are cited. Check the Medicare Coverage Database for the MAC's id."
+            f"confirmed in backcover's sources, so the criteria of the LCD family ({pack.policy} and its "
+            "sister versions, near-identical) are cited. Check the Medicare Coverage Database for the MAC's "
+            "id."
         )
         ref = PolicyRef(
             pack.policy,
@@ -306,8 +301,7 @@ def _policy_ids(
         return ref, None, note
     note = (
         f'No state given: the LCD "{title}" is cited by its family id {pack.policy}. Each MAC has '
-        "its own copy; "
-        "give --state to cite the patient's MAC's version."
+        "its own copy; give --state to cite the patient's MAC's version."
     )
     return (
         PolicyRef(pack.policy, f"{title} (LCD family)", pack.url, pack.kind, pack.start, pack.confidence),

@@ -168,9 +168,8 @@ def symptom_duration(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
         )
     return Outcome(
         "not_met",
-        f"Symptoms documented since {_d(onset)}: {so_far} as of {_d(ctx.as_of)}, where {need_text} "
-        "are needed "
-        f"(reached on {_d(need_on)}).",
+        f"Symptoms documented since {_d(onset)}: {so_far} as of {_d(ctx.as_of)}, where {need_text} are "
+        f"needed (reached on {_d(need_on)}).",
         [first],
         eligible_on=need_on,
     )
@@ -238,8 +237,8 @@ def conservative_care(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
             return Outcome(
                 "not_met",
                 f"{text} Only {len(mods)} kind of care "
-                f"({', '.join(concept_label(m).lower() for m in mods)}); "
-                f"{min_mod} different kinds are needed.",
+                f"({', '.join(concept_label(m).lower() for m in mods)}); {min_mod} different kinds are "
+                "needed.",
                 list(best.items),
             )
         return Outcome("met", text, list(best.items))
@@ -248,8 +247,7 @@ def conservative_care(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     eligible = max(_need(p, latest.start)[0], ctx.as_of) if current else None
     text = (
         f"{_span_text(best.items, ctx.as_of)}: {_weeks_text(best.days)} of care documented as of "
-        f"{_d(ctx.as_of)}, "
-        f"where {need_text} are needed."
+        f"{_d(ctx.as_of)}, where {need_text} are needed."
     )
     if eligible is not None:
         text += f" If the current care goes on, {need_text} are reached on {_d(eligible)}."
@@ -409,8 +407,8 @@ def block_relief(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
             if any((b - a).days < gap for a, b in pairwise(dates)):
                 return Outcome(
                     "not_met",
-                    f"Blocks with enough relief: {'; '.join(described)}, but they are less than "
-                    f"{gap} days apart.",
+                    f"Blocks with enough relief: {'; '.join(described)}, but they are less than {gap} days "
+                    "apart.",
                     used,
                 )
         return Outcome(
@@ -462,9 +460,8 @@ def sustained_relief(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     if not reliefs:
         return Outcome(
             "unknown",
-            f"The earlier procedure on {_d(last.date)} has no pain score from the same day before "
-            "it, so its relief "
-            "cannot be measured.",
+            f"The earlier procedure on {_d(last.date)} has no pain score from the same day before it, so "
+            "its relief cannot be measured.",
             [last],
         )
     r = reliefs[0]
@@ -502,8 +499,8 @@ def sustained_relief(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
         )
     return Outcome(
         "not_met",
-        f"{base}; after: {shown}. The relief has lasted until {_d(last_seen)} so far; {need_text} "
-        f"(to {_d(need_on)}) are needed.",
+        f"{base}; after: {shown}. The relief has lasted until {_d(last_seen)} so far; {need_text} (to "
+        f"{_d(need_on)}) are needed.",
         used,
         eligible_on=need_on,
     )
@@ -572,9 +569,8 @@ def frequency(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     if len(days) < maximum:
         return Outcome(
             "met",
-            f"{len(days)} session{'s' if len(days) != 1 else ''}{where} in the {window_text} "
-            f"before {_d(ctx.as_of)}; "
-            f"up to {maximum} allowed, so one more fits.",
+            f"{len(days)} session{'s' if len(days) != 1 else ''}{where} in the {window_text} before "
+            f"{_d(ctx.as_of)}; up to {maximum} allowed, so one more fits.",
             procs,
         )
     k = len(days) - maximum
