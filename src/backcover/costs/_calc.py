@@ -64,6 +64,7 @@ class LineResult:
             "description": self.line.description,
             "price_source": self.line.price_source,
             "price_known": self.price_known,
+            "price_confidence": self.line.price_confidence if self.price_known else None,
             "deductible": m(self.deductible) if self.price_known else None,
             "copay": m(self.copay) if self.price_known else None,
             "coinsurance": m(self.coinsurance) if self.price_known else None,
@@ -351,6 +352,8 @@ def estimate(plan: Plan, lines: list[Line], *, service_date: dt.date | None = No
                 "Estimate, your insurer's cost estimator or the fee schedule named in price_source)."
             )
             continue
+        if line.price_confidence:
+            r.notes.append(f"Unconfirmed price: {line.price_confidence}.")
         _apply(plan, s, r, idx)
     est = Estimate(plan=plan, lines=results, state=s)
     from backcover.costs._guidance import add_guidance

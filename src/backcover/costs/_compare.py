@@ -122,6 +122,7 @@ def care_lines(
                         setting="office",
                         description=f"office visit ({item.visit.replace('_', ' ')})",
                         price_source=price.source,
+                        price_confidence=price.confidence,
                     )
                 )
     return out

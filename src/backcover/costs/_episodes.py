@@ -97,7 +97,7 @@ def _price(
         default, src, conf = commercial_multiple()
         m = multiple if multiple is not None else default
         why = f"the default multiple ({src}; {conf})" if multiple is None else "the multiple you gave"
-        return Price(cents(base.amount * m), f"{base.source} x {m} ({why})"), notes
+        return Price(cents(base.amount * m), f"{base.source} x {m} ({why})", base.confidence), notes
     if plan.kind == "medicaid":
         notes.append("Medicaid pays by each state's fee schedule; the Medicare amount stands in for it here.")
     if plan.kind == "medicare-advantage":
@@ -156,6 +156,7 @@ def episode_lines(
                     medicare_part="A" if (spec["price"] == "facility" and setting == "inpatient") else "B",
                     description=desc,
                     price_source=price.source,
+                    price_confidence=price.confidence,
                 )
             )
     return out

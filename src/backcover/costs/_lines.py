@@ -98,10 +98,12 @@ class Line:
     days: int | None = None
     good_faith_estimate: Decimal | None = None
     accident: bool | None = None
+    # the price table's note when ``allowed`` is not confirmed from the primary source (episodes only)
+    price_confidence: str | None = None
 
     def with_price(self, allowed: Decimal, source: str, billed: Decimal | None = None) -> Line:
         fields = {f: getattr(self, f) for f in self.__dataclass_fields__}
-        fields.update(allowed=allowed, price_source=source)
+        fields.update(allowed=allowed, price_source=source, price_confidence=None)
         if billed is not None:
             fields["billed"] = billed
         return Line(**fields)

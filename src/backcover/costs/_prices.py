@@ -2,6 +2,9 @@
 
 A table's amount is used only when it is there; where no amount is known the price is ``None`` and
 the line says where to look it up. backcover never makes a price up.
+
+An amount entry may carry a ``confidence`` note (e.g. "◐ third-party page quoting the CMS figure");
+the price then carries it, and the estimate flags the line's price as unconfirmed.
 """
 
 from __future__ import annotations
@@ -27,10 +30,14 @@ PRICE_KINDS: tuple[str, ...] = ("pfs_facility", "pfs_nonfacility", "opps", "asc"
 
 @dataclass(frozen=True, slots=True)
 class Price:
-    """A price, or ``amount is None`` when it is not known, with where it came from or where to find it."""
+    """A price, or ``amount is None`` when it is not known, with where it came from or where to find it.
+
+    ``confidence`` is the table's note when the amount is not confirmed from the primary source.
+    """
 
     amount: Decimal | None
     source: str
+    confidence: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +49,7 @@ class PriceTable:
     kinds: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     amounts: Mapping[tuple[str, str], Decimal] = field(default_factory=dict)
     amount_sources: Mapping[str, str] = field(default_factory=dict)
+    amount_confidence: Mapping[str, str] = field(default_factory=dict)
     file: str = ""
 
     def lookup(self, code: str | None, kind: str) -> Price:
@@ -49,7 +57,11 @@ class PriceTable:
         label = info.get("name", f"{self.title}, {kind}")
         if code is not None and (code, kind) in self.amounts:
             src = self.amount_sources.get(code)
-            return Price(self.amounts[(code, kind)], f"{label} [{self.name}{'; ' + src if src else ''}]")
+            return Price(
+                self.amounts[(code, kind)],
+                f"{label} [{self.name}{'; ' + src if src else ''}]",
+                self.amount_confidence.get(code),
+            )
         return Price(
             None,
             f"{label}: no amount for {code or 'this service'} in backcover's table "
@@ -91,6 +103,7 @@ def _table(data: Any, file: str, *, builtin: bool) -> PriceTable:
         )
     amounts: dict[tuple[str, str], Decimal] = {}
     sources: dict[str, str] = {}
+    confidence: dict[str, str] = {}
     anode = data.get("amounts") or {}
     if not isinstance(anode, Mapping):
         raise r.bad(
@@ -104,14 +117,25 @@ def _table(data: Any, file: str, *, builtin: bool) -> PriceTable:
                 f"amounts for {code} must be a mapping",
                 f"write {{{', '.join(PRICE_KINDS)}: AMOUNT}}",
             )
-        check_keys(entry, (*PRICE_KINDS, "source"), file, f"amounts.{code}")
+        check_keys(entry, (*PRICE_KINDS, "source", "year", "confidence"), file, f"amounts.{code}")
+        priced = [k for k in PRICE_KINDS if entry.get(k) is not None]
+        if builtin and priced and not (entry.get("source") and entry.get("year")):
+            raise r.bad(
+                anode,
+                code,
+                f"the amounts for {code} must name their `source` and `year`",
+                "add `source: URL` and `year: 2026` (and `confidence:` unless it is the CMS figure itself)",
+            )
         for kind in PRICE_KINDS:
             if entry.get(kind) is not None:
                 v = r.amount(entry, kind, f"amounts.{code}.{kind}")
                 assert v is not None
                 amounts[(str(code), kind)] = v
         if entry.get("source"):
-            sources[str(code)] = str(entry["source"])
+            year = f", {entry['year']}" if entry.get("year") else ""
+            sources[str(code)] = f"{entry['source']}{year}"
+        if entry.get("confidence"):
+            confidence[str(code)] = str(entry["confidence"])
     kinds = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in (data.get("kinds") or {}).items()}
     if not builtin:
         base = builtin_tables()[0]
@@ -126,6 +150,7 @@ def _table(data: Any, file: str, *, builtin: bool) -> PriceTable:
         kinds=kinds,
         amounts=amounts,
         amount_sources=sources,
+        amount_confidence=confidence,
         file=file,
     )
 
