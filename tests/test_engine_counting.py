@@ -503,3 +503,15 @@ def test_care_from_an_old_episode_does_not_count() -> None:
     assert c.status == "not_met"
     assert "more than 12 months ago" in c.explanation
     assert d.earliest_eligible_date is None
+
+
+def test_a_resolved_diagnosis_is_an_old_episode() -> None:
+    old_radic = item("icd10", "M54.16", date(2019, 1, 1), end=date(2019, 6, 1), status="resolved")
+    new_lbp = dx("M54.50", AS_OF - timedelta(days=10))
+    d = run(old_radic, new_lbp, pt_series(AS_OF - timedelta(days=9), 2))
+    assert d.decision == "not_covered"  # only axial pain now: the radiculopathy resolved in 2019
+    assert crit(d, "esi.noncovered_indication") == "not_met"
+    m = check(record(old_radic, new_lbp), "72148", "commercial", as_of=AS_OF)
+    sd = next(c for c in m.criteria if c.kind == "symptom_duration")
+    assert sd.status == "not_met"
+    assert sd.eligible_on == AS_OF - timedelta(days=10) + timedelta(weeks=6)

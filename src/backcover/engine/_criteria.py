@@ -125,6 +125,24 @@ def _with(ctx: Ctx, concepts: Sequence[str], kinds: Sequence[ItemKind] | None = 
     return found if kinds is None else [it for it in found if it.kind in kinds]
 
 
+_RESOLVED = frozenset({"resolved", "inactive", "remission"})
+
+
+def _current(ctx: Ctx, concepts: Sequence[str], kinds: Sequence[ItemKind] | None = None) -> list[Item]:
+    """Like ``_with``, without diagnoses that had resolved before ``as_of`` (an old episode)."""
+    out = []
+    for it in _with(ctx, concepts, kinds):
+        if it.kind is ItemKind.DIAGNOSIS:
+            if it.status and it.status.lower() in _RESOLVED:
+                continue
+            if it.when is not None and it.when.end is not None and not it.when.ongoing:
+                end = it.when.end_date
+                if end is not None and end < ctx.as_of:
+                    continue
+        out.append(it)
+    return out
+
+
 def _diag_text(items: Sequence[Item]) -> str:
     parts = []
     for it in items:
@@ -139,7 +157,7 @@ def _diag_text(items: Sequence[Item]) -> str:
 
 def diagnosis(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     concepts = list(p["concepts"])
-    found = _with(ctx, concepts, (ItemKind.DIAGNOSIS, ItemKind.SYMPTOM))
+    found = _current(ctx, concepts, (ItemKind.DIAGNOSIS, ItemKind.SYMPTOM))
     if p.get("low_back_only"):
         found = [it for it in found if it.region is None or region_group(it.region) == "lumbosacral"]
     if found:
@@ -148,7 +166,9 @@ def diagnosis(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
 
 
 def symptom_duration(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
-    found = [it for it in _with(ctx, list(p["concepts"]), (ItemKind.DIAGNOSIS, ItemKind.SYMPTOM)) if it.date]
+    found = [
+        it for it in _current(ctx, list(p["concepts"]), (ItemKind.DIAGNOSIS, ItemKind.SYMPTOM)) if it.date
+    ]
     # A pain score recorded for the lower back (e.g. in the treatment log) also shows the pain was there.
     found += [
         s
@@ -339,7 +359,7 @@ def severity(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
 
 def red_flag(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     concepts = list(p.get("concepts") or ["red_flag"])
-    found = _with(ctx, concepts, _FINDING_KINDS)
+    found = _current(ctx, concepts, _FINDING_KINDS)
     if found:
         return Outcome("met", f"Red flag documented: {_diag_text(found)}.", found)
     return Outcome("not_met", "No red flag is documented.")
@@ -713,7 +733,7 @@ def lab_value(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
 def present(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     """An alternative that applies only when a condition is documented (not_met, not unknown, otherwise)."""
     concepts = list(p["concepts"])
-    found = _with(ctx, concepts, (ItemKind.DIAGNOSIS, ItemKind.SYMPTOM))
+    found = _current(ctx, concepts, (ItemKind.DIAGNOSIS, ItemKind.SYMPTOM))
     if found:
         return Outcome("met", f"Documented: {_diag_text(found)}.", found)
     return Outcome("not_met", f"No {_labels(concepts).lower()} is documented.")
@@ -721,7 +741,7 @@ def present(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
 
 def absent(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     concepts = list(p["concepts"])
-    found = _with(ctx, concepts, (ItemKind.DIAGNOSIS, ItemKind.SYMPTOM))
+    found = _current(ctx, concepts, (ItemKind.DIAGNOSIS, ItemKind.SYMPTOM))
     if found:
         return Outcome("not_met", f"Documented: {_diag_text(found)}.", found)
     return Outcome("met", f"No {_labels(concepts).lower()} is documented.")
@@ -751,8 +771,8 @@ def attestation(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
 
 
 def excluded_indication(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
-    excluded = _with(ctx, list(p["excluded"]), (ItemKind.DIAGNOSIS,))
-    covered = _with(ctx, list(p["covered"]), (ItemKind.DIAGNOSIS,))
+    excluded = _current(ctx, list(p["excluded"]), (ItemKind.DIAGNOSIS,))
+    covered = _current(ctx, list(p["covered"]), (ItemKind.DIAGNOSIS,))
     if excluded and not covered:
         return Outcome(
             "not_met",
@@ -775,10 +795,10 @@ def excluded_indication(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
 
 
 def requires_indication(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
-    covered = _with(ctx, list(p["covered"]), (ItemKind.DIAGNOSIS,))
+    covered = _current(ctx, list(p["covered"]), (ItemKind.DIAGNOSIS,))
     if covered:
         return Outcome("met", f"Covered indication documented: {_diag_text(covered)}.", covered)
-    other = _with(ctx, ["back_condition", "chronic_pain", "neck_pain"], (ItemKind.DIAGNOSIS,))
+    other = _current(ctx, ["back_condition", "chronic_pain", "neck_pain"], (ItemKind.DIAGNOSIS,))
     if other:
         return Outcome(
             "not_met",
