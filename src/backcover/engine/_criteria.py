@@ -18,6 +18,7 @@ from backcover.catalog import Procedure
 from backcover.codesets import ancestors, concept_label
 from backcover.engine._model import Status
 from backcover.engine._timeline import (
+    CARE_GAP_DAYS,
     Relief,
     add_months,
     care_spans,
@@ -263,7 +264,7 @@ def conservative_care(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
             )
         return Outcome("met", text, list(best.items))
     latest = spans[-1]
-    current = (ctx.as_of - latest.end).days <= 14
+    current = (ctx.as_of - latest.end).days <= CARE_GAP_DAYS
     eligible = max(_need(p, latest.start)[0], ctx.as_of) if current else None
     text = (
         f"{_span_text(best.items, ctx.as_of)}: {_weeks_text(best.days)} of care documented as of "
