@@ -411,3 +411,20 @@ def test_medicaid_uses_the_baseline_and_says_it_varies_by_state() -> None:
     d = check(record(dx("M54.16", date(2026, 1, 1))), "62323", "medicaid", state="PA", as_of=AS_OF)
     assert (d.decision, d.prior_authorization) == ("meets_criteria", "plan_dependent")
     assert any("vary by state" in n for n in d.notes)
+
+
+def test_second_medial_branch_block_waits_two_weeks() -> None:
+    first = date(2026, 5, 25)
+    b = item("cpt", "64493", at(first, 9), rid="Procedure/mbb1")
+    items = [
+        dx("M47.816", date(2025, 6, 1)),
+        nrs(7, date(2026, 5, 1)),
+        care(date(2025, 9, 1), 6),
+        b,
+        nrs(7, at(first, 8), refs=(b.id,)),
+        nrs(1, at(first, 10), refs=(b.id,)),
+    ]
+    d = check(record(*items), "64493", "medicare", setting="asc", as_of=AS_OF)
+    assert status(d, "facet.mbb.second_block") == "met"
+    assert status(d, "facet.mbb.second_block_interval") == "not_met"
+    assert (d.decision, d.earliest_eligible_date) == ("criteria_not_met", first + timedelta(days=14))
