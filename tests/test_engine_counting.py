@@ -334,12 +334,10 @@ def test_repeat_esi_needs_50pct_relief_for_3_months(
         med_statement("7258", date(2025, 6, 5)),
         mri(date(2025, 7, 1)),
     ]
-    d = run(*base, prior_esi(day, 8, later), as_of=as_of)
+    d = run(*base, prior_esi(day, 8, later), as_of=as_of, code="64483")  # same approach as before
     c = next(c for c in d.criteria if c.id == "esi.repeat_response")
     assert c.status == status, c.explanation
     assert c.eligible_on == eligible
-    if eligible:
-        assert d.earliest_eligible_date == eligible
 
 
 # --- red flags, alternatives and commercial MRI ------------------------------------------------
@@ -515,3 +513,20 @@ def test_a_resolved_diagnosis_is_an_old_episode() -> None:
     sd = next(c for c in m.criteria if c.kind == "symptom_duration")
     assert sd.status == "not_met"
     assert sd.eligible_on == AS_OF - timedelta(days=10) + timedelta(weeks=6)
+
+
+def test_a_non_responder_may_repeat_after_14_days_with_another_approach() -> None:
+    day = date(2026, 2, 2)
+    base = [dx("M54.16", date(2025, 6, 1)), exam(date(2025, 8, 1)), odi(40, date(2025, 8, 1))]
+    base += [med_statement("7258", date(2025, 6, 5)), mri(date(2025, 7, 1))]
+    prior = prior_esi(day, 8, [(10, 7)])  # 12% relief: no response
+    other = run(*base, prior, code="62323", as_of=day + timedelta(days=14))
+    assert crit(other, "esi.nonresponder_change") == "met"
+    assert crit(other, "esi.repeat_response") == "not_applicable"
+    assert other.decision == "meets_criteria"
+    same = run(*base, prior, code="64483", as_of=day + timedelta(days=14))
+    assert crit(same, "esi.nonresponder_change") == "unknown"
+    assert same.decision == "needs_documentation"
+    early = run(*base, prior, code="62323", as_of=day + timedelta(days=10))
+    assert early.decision == "criteria_not_met"
+    assert early.earliest_eligible_date == day + timedelta(days=14)

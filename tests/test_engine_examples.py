@@ -136,8 +136,8 @@ CASES = [
         None,
         "PA",
         date(2025, 12, 1),
-        ("criteria_not_met", "not_required", None),
-        {"prior_response": "not_met"},
+        ("needs_documentation", "not_required", None),
+        {"prior_response": "not_met", "other": "unknown"},
         id="esi-repeat-relief-wore-off",
     ),
     pytest.param(

@@ -767,6 +767,28 @@ def improving(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     return Outcome("unknown", "There are not two scores on the same scale to show improvement.")
 
 
+def different_approach(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
+    """A repeat after no response: a different approach than the last procedure of the family."""
+    procs = _procs(ctx, list(p["concepts"]))
+    if not procs:
+        return Outcome("not_applicable", "No earlier procedure of this kind.")
+    last = procs[-1]
+    code = last.codes[0].code if last.codes else "?"
+    if ctx.procedure.concept not in last.concepts:
+        return Outcome(
+            "met",
+            f"The last one ({code}) on {_d(last.date or ctx.as_of)} used another approach than "
+            f"{ctx.procedure.code}.",
+            [last],
+        )
+    return Outcome(
+        "unknown",
+        f"The last one ({code}) on {_d(last.date or ctx.as_of)} used the same approach; a different level or "
+        "drug also qualifies, but the record does not show it.",
+        [last],
+    )
+
+
 def attestation(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
     return Outcome("unknown", "A patient record does not show this; the clinician's claim or notes must.")
 
@@ -848,6 +870,7 @@ EVALUATORS: dict[str, Evaluator] = {
     "nicotine_free": nicotine_free,
     "lab_value": lab_value,
     "attestation": attestation,
+    "different_approach": different_approach,
     "improving": improving,
     "absent": absent,
     "present": present,

@@ -70,6 +70,7 @@ TESTS: dict[str, tuple[str, ...]] = {
     "nicotine_free": ("weeks", "max_cotinine"),
     "lab_value": ("concepts", "below", "only_if"),
     "attestation": (),
+    "different_approach": ("concepts",),
     # exclusions: not_met means the payer does not cover the service
     "excluded_indication": ("excluded", "covered"),
     "requires_indication": ("covered",),
