@@ -96,6 +96,7 @@ def view(det: dict[str, Any], labels: dict[str, str] | None = None) -> dict[str,
                 "source": c.get("source") or {},
                 "missing": _missing(c) if status in ("unknown", "not_met") else None,
                 "required": c.get("required", True),
+                "confidence": c.get("confidence"),
             }
         )
     order = {"not_met": 0, "unknown": 1, "met": 2, "not_applicable": 3}
@@ -110,6 +111,7 @@ def view(det: dict[str, Any], labels: dict[str, str] | None = None) -> dict[str,
         "sentence": _sentence(det),
         "pa": pa,
         "pa_words": PA_WORDS.get(pa, pa),
+        "pa_basis": [str(b) for b in det.get("prior_authorization_basis") or []],
         "earliest": det.get("earliest_eligible_date"),
         "criteria": criteria,
         "missing": [c for c in criteria if c["status"] in ("unknown", "not_met")],
