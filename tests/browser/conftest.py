@@ -34,7 +34,24 @@ ARGS = [
 ]
 REPO = Path(__file__).resolve().parents[2]
 SHARED = REPO.parent / "shared"
-SCREENSHOTS = REPO.parent / "screenshots-web"
+
+
+def _screenshot_dir() -> Path:
+    """../screenshots-web beside the repo (outside it), or a temporary folder where that cannot be written."""
+    wanted = Path(os.environ.get("BACKCOVER_SCREENSHOTS", REPO.parent / "screenshots-web"))
+    try:
+        wanted.mkdir(parents=True, exist_ok=True)
+        probe = wanted / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+        return wanted
+    except OSError:
+        import tempfile
+
+        return Path(tempfile.mkdtemp(prefix="screenshots-web-"))
+
+
+SCREENSHOTS = _screenshot_dir()
 AXE = Path(__file__).parent / "vendor" / "axe.min.js"
 TODAY = date(2026, 11, 27)
 
@@ -135,7 +152,9 @@ def _shoot(page: Any, name: str) -> None:
     for label, size in (("desktop", (1280, 800)), ("phone", (390, 844))):
         page.set_viewport_size({"width": size[0], "height": size[1]})
         wide = page.evaluate("document.documentElement.scrollWidth")
-        assert wide <= size[0], f"{name}: the page is {wide}px wide at a {size[0]}px screen (scrolls sideways)"
+        assert wide <= size[0], (
+            f"{name}: the page is {wide}px wide at a {size[0]}px screen (scrolls sideways)"
+        )
         page.screenshot(path=str(SCREENSHOTS / f"{name}-{label}.png"), full_page=True)
     page.set_viewport_size({"width": 1280, "height": 800})
 
