@@ -124,7 +124,7 @@ def test_editing_the_plan_file_with_a_typo_is_refused_and_nothing_saved(client: 
     t = setup_person(client)
     before = client.get("/").text
     r = client.post(
-        "/start/plan-text", data={"csrf_token": t, "name": "work_ppo", "text": "name: x\nkind: commercail\n"}
+        "/start/plan-text", data={"csrf_token": t, "name": "work-ppo", "text": "name: x\nkind: commercail\n"}
     )
     assert r.status_code == 400
     assert "kind" in error_text(r.text)
@@ -241,15 +241,15 @@ def test_unknown_case_is_a_404_page_not_a_500(client: TestClient) -> None:
 
 def test_compare_needs_two_plans(client: TestClient) -> None:
     t = setup_person(client)
-    r = client.post("/compare", data={"csrf_token": t, "plans": "saved:work_ppo"})
+    r = client.post("/compare", data={"csrf_token": t, "plans": "saved:work-ppo"})
     assert r.status_code == 400
     assert "at least two plans" in error_text(r.text)
     r = client.post(
         "/compare",
         data={
             "csrf_token": t,
-            "plans": ["saved:work_ppo", "template:hdhp-hsa"],
-            "premium-saved:work_ppo": "450",
+            "plans": ["saved:work-ppo", "template:hdhp-hsa"],
+            "premium-saved:work-ppo": "450",
         },
     )
     assert r.status_code == 200

@@ -157,6 +157,13 @@ async def start_accumulators(request: Request) -> Response:
     return see_other("/?done=accumulators#plan")
 
 
+@router.post("/start/plan-select")
+async def start_plan_select(request: Request) -> Response:
+    form = await checked_form(request)
+    ctx(request).workspace.select_plan(field(form, "name"))
+    return see_other("/?done=plan#plan")
+
+
 @router.post("/start/plan-text")
 async def start_plan_text(request: Request) -> Response:
     from backcover.web import _plans

@@ -194,13 +194,13 @@ class Workspace:
         return sorted(p.stem for p in (self.root / "plans").glob("*.yaml"))
 
     def plan_text(self, name: str) -> str:
-        path = self.root / "plans" / f"{_SAFE.sub('_', name)}.yaml"
+        path = self.root / "plans" / f"{_SAFE.sub('-', name)}.yaml"
         if not path.exists():
             raise BadInput(f"no saved plan named {name!r}", "create one on the Start page", where="plan")
         return path.read_text()
 
     def save_plan(self, name: str, text: str) -> str:
-        slug = _SAFE.sub("_", name.strip()).strip("_")[:60] or "plan"
+        slug = _SAFE.sub("-", name.strip()).strip("-._")[:60] or "plan"
         with self._lock:
             atomic_write_text(self.root / "plans" / f"{slug}.yaml", text)
             self._state["plan"] = slug
