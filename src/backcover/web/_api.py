@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 import orjson
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.concurrency import run_in_threadpool
 
 from backcover.catalog import SETTINGS, families, resolve, search
 from backcover.web import _services as svc
@@ -152,17 +153,31 @@ def _doc(example_of: str) -> dict[int | str, dict[str, Any]]:
     response_class=Response,
     responses=_doc("CONTRACTS.md section 1 (the Determination)"),
 )
-def api_check(body: CheckRequest, request: Request) -> Response:
+async def api_check(body: CheckRequest, request: Request) -> Response:
     """Does the record meet the payer's policy for this procedure; is prior authorization needed;
     what is missing. Returns the Determination JSON of CONTRACTS.md section 1."""
     web = ctx(request)
     as_of = body.as_of or web.today()
     resolve(body.procedure, body.setting)  # a wrong code or setting is named before the record is read
-    if body.records:
-        record = svc.record_from_texts([(f.filename, f.content) for f in body.records], body.patient)
+
+    def run() -> dict[str, Any]:
+        if body.records:
+            record = svc.record_from_texts([(f.filename, f.content) for f in body.records], body.patient)
+        else:
+            record = svc.workspace_record(web.workspace, body.patient)
+        return svc.check(
+            record, body.procedure, body.payer, setting=body.setting, state=body.state, as_of=as_of
+        )
+
+    # A check of an already-read record takes about a millisecond: run it here. Reading files (an
+    # upload, or the first use of the imported ones) can take much longer: run it in a worker thread.
+    cached = None if body.records else svc.cached_workspace_record(web.workspace, body.patient)
+    if cached is not None:
+        det = svc.check(
+            cached, body.procedure, body.payer, setting=body.setting, state=body.state, as_of=as_of
+        )
     else:
-        record = svc.workspace_record(web.workspace, body.patient)
-    det = svc.check(record, body.procedure, body.payer, setting=body.setting, state=body.state, as_of=as_of)
+        det = await run_in_threadpool(run)
     return _json(det)
 
 

@@ -20,6 +20,7 @@ from backcover.record.model import Record
 from backcover.web._workspace import RECORD_SUFFIXES, Workspace
 
 __all__ = [
+    "cached_workspace_record",
     "check",
     "deadlines",
     "estimate",
@@ -67,6 +68,17 @@ def _source(path: Path) -> Source:
     return src
 
 
+def _record_key(ws: Workspace, patient: str | None) -> tuple[Any, ...]:
+    paths = ws.record_paths()
+    return (tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths), patient or ws.patient_id)
+
+
+def cached_workspace_record(ws: Workspace, patient: str | None = None) -> Record | None:
+    """The workspace record when it has already been read and no file changed since, else None."""
+    with _cache_lock:
+        return _record_cache.get(_record_key(ws, patient))
+
+
 def workspace_record(ws: Workspace, patient: str | None = None) -> Record:
     """The record of the chosen person from the files imported into the app (cached by file state)."""
     paths = ws.record_paths()
@@ -77,7 +89,7 @@ def workspace_record(ws: Workspace, patient: str | None = None) -> Record:
             where="records",
         )
     who = patient or ws.patient_id
-    key = (tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths), who)
+    key = _record_key(ws, patient)
     with _cache_lock:
         hit = _record_cache.get(key)
     if hit is not None:
