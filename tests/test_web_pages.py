@@ -273,3 +273,13 @@ def test_cost_chart_stacks_who_pays_what() -> None:
     svg = str(cost_chart([CostBar("Surgeon", Decimal("300.00"), Decimal("1500.00"), Decimal("0"))]))
     assert "Surgeon: you pay $300.00" in svg and "Surgeon: plan pays $1,500.00" in svg
     assert "balance bill $" not in svg
+
+
+def test_pages_ask_to_choose_a_person_when_the_files_hold_several(client: TestClient) -> None:
+    t = tok(client)
+    files = [("files", (p.name, p.read_bytes(), "application/x-ndjson")) for p in SYNTHEA_FILES]
+    client.post("/start/import", data={"csrf_token": t}, files=files)
+    r = client.get("/check?procedure=72148&payer=commercial")
+    assert r.status_code == 400
+    assert "none is chosen" in error_text(r.text)
+    assert "none is chosen" in client.get("/record").text

@@ -89,6 +89,12 @@ def workspace_record(ws: Workspace, patient: str | None = None) -> Record:
             where="records",
         )
     who = patient or ws.patient_id
+    if who is None and len(ws.patients()) > 1:
+        raise BadInput(
+            f"the imported records describe {len(ws.patients())} people and none is chosen",
+            "choose the person on the Start page (or send `patient` with their id)",
+            where="patient",
+        )
     key = _record_key(ws, patient)
     with _cache_lock:
         hit = _record_cache.get(key)
