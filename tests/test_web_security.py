@@ -125,3 +125,27 @@ def test_unexpected_errors_name_no_data(tmp_path: Path, caplog: pytest.LogCaptur
     ours = [rec.getMessage() for rec in caplog.records if rec.name.startswith(("backcover", "uvicorn"))]
     assert ours == ["internal error (RuntimeError) on GET /api/boom/{who}"]
     assert _route_of({"path": "/cases/123/denials/Jane-Doe"}) == "/cases/…"
+
+
+def test_serve_refuses_to_listen_beyond_this_computer() -> None:
+    from typer.testing import CliRunner
+
+    from backcover.cli import app
+
+    r = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0"])
+    assert r.exit_code == 2
+    assert "only listens on this computer" in r.output
+
+
+def test_uploaded_records_are_private_files(tmp_path: Path) -> None:
+    import stat
+
+    from backcover.web._workspace import Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    path = ws.add_upload("../../etc/passwd.json", b'{"resourceType": "Patient", "id": "p"}')
+    assert path.parent == tmp_path / "ws" / "records"  # no path tricks
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "ws").stat().st_mode) == 0o700
+    ws.save_plan("mine", "name: x\n")
+    assert stat.S_IMODE((tmp_path / "ws" / "plans" / "mine.yaml").stat().st_mode) == 0o600
