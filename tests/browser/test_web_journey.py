@@ -207,3 +207,15 @@ def test_9_keyboard_reaches_the_content(page: Any, server: Any) -> None:
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.id || document.activeElement.textContent")
     assert focused  # focus moved into the page, past the navigation
+
+
+def test_api_docs_work_offline(page: Any, server: Any) -> None:
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(server.url + "/docs")
+    page.wait_for_selector("text=/api/check", timeout=15000)
+    assert "/api/estimate" in page.inner_text("#swagger-ui")
+    assert all(u.startswith(server.url) for u in requests), [
+        u for u in requests if not u.startswith(server.url)
+    ]
+    assert page.csp_errors == [], page.csp_errors
