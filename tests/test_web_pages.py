@@ -73,6 +73,7 @@ def test_every_page_has_the_disclaimer_and_no_inline_script(client: TestClient, 
         "/cases/1/denial",
         "/cases/1/pa",
         "/cases/1/letter/appeal",
+        "/cases/1/document",
         "/compare",
     ],
 )
@@ -219,6 +220,21 @@ def test_case_denial_in_the_future_is_refused(client: TestClient) -> None:
     assert "CO-197" in r.text
     r = client.post(f"/cases/{case_id}/letter/p2p", data={"csrf_token": t})
     assert r.status_code == 200 and r.content[:5] == b"%PDF-"
+    # documents: a PDF is kept and can be downloaded again; a text file is refused
+    r = client.post(
+        f"/cases/{case_id}/document",
+        data={"csrf_token": t, "doc_type": "denial_letter", "doc_date": "2026-11-02"},
+        files={"file": ("denial.pdf", r.content, "application/pdf")},
+    )
+    assert r.status_code == 200 and "denial.pdf" in r.text
+    link = re.search(rf'href="(/cases/{case_id}/documents/\d+)"', r.text)
+    assert link and client.get(link.group(1)).content[:5] == b"%PDF-"
+    r = client.post(
+        f"/cases/{case_id}/document",
+        data={"csrf_token": t, "doc_type": "visit_note"},
+        files={"file": ("note.txt", b"hello", "text/plain")},
+    )
+    assert r.status_code == 400
 
 
 def test_letter_before_any_denial_says_what_to_do(client: TestClient) -> None:

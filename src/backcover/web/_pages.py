@@ -31,6 +31,7 @@ MESSAGES = {
     "case": "Case opened.",
     "denial": "Denial added.",
     "status": "Status updated.",
+    "document": "Document added to the case.",
 }
 
 
@@ -675,6 +676,7 @@ def _case_context(request: Request, case_id: int, error: BadInput | None = None)
         "flash": flash(request),
         "today": web.today().isoformat(),
         "pa_statuses": list(_cases.PA_WORDS.items()),
+        "doc_types": DOC_TYPE_WORDS,
         "letters": LETTERS,
     }
 
@@ -729,6 +731,48 @@ async def case_pa(request: Request, case_id: int) -> Response:
     except BadInput as exc:
         return render(request, "case.html", _case_context(request, case_id, exc), 400)
     return see_other(f"/cases/{case_id}?done=status")
+
+
+DOC_TYPE_WORDS: dict[str, str] = {
+    "imaging_report": "imaging report (MRI, CT, X-ray)",
+    "referral": "referral or order",
+    "visit_note": "visit note",
+    "denial_letter": "denial letter",
+    "eob": "Explanation of Benefits",
+    "lab_report": "lab report",
+    "prior_auth": "prior-authorization paperwork",
+    "letter": "other letter",
+    "other": "something else",
+}
+
+
+@router.post("/cases/{case_id}/document")
+async def case_document_add(request: Request, case_id: int) -> Response:
+    from backcover.web import _cases
+
+    form = await checked_form(request)
+    store, pid, _record = _store_patient(request)
+    web = ctx(request)
+    try:
+        _cases.case_view(store, case_id, pid, web.today())
+        up = form.get("file")
+        if not isinstance(up, UploadFile) or not up.filename:
+            raise BadInput("no file was chosen", "choose a PDF or a photo of the document", where="File")
+        doc_type = field(form, "doc_type") or "other"
+        if doc_type not in DOC_TYPE_WORDS:
+            raise BadInput(f"unknown kind of document {doc_type!r}", "choose one from the list", where="Kind")
+        store.add_document(
+            pid,
+            await up.read(),
+            doc_type,
+            doc_date=_date_field(form, "doc_date", "Date on the document", required=False),
+            source="uploaded in the web app",
+            filename=up.filename,
+            case_id=case_id,
+        )
+    except BadInput as exc:
+        return render(request, "case.html", _case_context(request, case_id, exc), 400)
+    return see_other(f"/cases/{case_id}?done=document#documents")
 
 
 LETTERS: dict[str, str] = {
