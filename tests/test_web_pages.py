@@ -299,3 +299,38 @@ def test_pages_ask_to_choose_a_person_when_the_files_hold_several(client: TestCl
     assert r.status_code == 400
     assert "none is chosen" in error_text(r.text)
     assert "none is chosen" in client.get("/record").text
+
+
+def test_pages_never_answer_500_to_odd_queries(tmp_path: Path) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    app = create_app(f"sqlite:///{tmp_path / 'store.db'}", data_dir=tmp_path / "ws", today=lambda: TODAY)
+    c = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False)
+    setup_person(c)
+    text = st.text(max_size=30)
+
+    @settings(max_examples=60, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(
+        path=st.sampled_from(["/check", "/cost", "/record", "/cases", "/compare", "/check/procedures", "/"]),
+        params=st.dictionaries(
+            st.sampled_from(
+                ["procedure", "payer", "setting", "state", "as_of", "q", "year", "all", "price-mri", "done"]
+            ),
+            text,
+            max_size=5,
+        ),
+    )
+    def run(path: str, params: dict[str, str]) -> None:
+        r = c.get(path, params=params)
+        assert r.status_code < 500, (path, params, r.text[:300])
+
+    run()
+    for path in (
+        "/cases/0",
+        "/cases/-1",
+        "/cases/99999999999999999999",
+        "/cases/abc",
+        "/cases/1/documents/5",
+    ):
+        assert c.get(path).status_code < 500, path
