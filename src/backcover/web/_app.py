@@ -196,6 +196,10 @@ def create_app(
 
     @app.exception_handler(RequestValidationError)
     async def bad_request(request: Request, exc: RequestValidationError) -> Response:
+        if not request.url.path.startswith("/api/"):
+            return render(
+                request, "error.html", {"title": "Page not found", "message": "There is no such page."}, 404
+            )
         errs = exc.errors()
         first = errs[0] if errs else {}
         where = ".".join(str(p) for p in first.get("loc", ()))

@@ -6,9 +6,10 @@ requests, the fragment to swap in). Page routes are left out of the OpenAPI docu
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Request
+from fastapi import Path as PathParam
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData, UploadFile
 
@@ -19,6 +20,9 @@ from backcover.web._security import CSRF_COOKIE, CSRF_FIELD, valid_csrf
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
+
+# Ids in paths are database integers: anything else is "no such case", not an overflow.
+CaseId = Annotated[int, PathParam(ge=1, le=2**31 - 1)]
 
 MESSAGES = {
     "imported": "Records imported. Choose the person below.",
@@ -664,7 +668,7 @@ def _plan_kind(request: Request) -> str | None:
     return cur[2].kind if cur else None
 
 
-def _case_context(request: Request, case_id: int, error: BadInput | None = None) -> dict[str, Any]:
+def _case_context(request: Request, case_id: CaseId, error: BadInput | None = None) -> dict[str, Any]:
     from backcover.web import _cases
 
     store, pid, _record = _store_patient(request)
@@ -682,12 +686,12 @@ def _case_context(request: Request, case_id: int, error: BadInput | None = None)
 
 
 @router.get("/cases/{case_id}")
-def case_page(request: Request, case_id: int) -> Response:
+def case_page(request: Request, case_id: CaseId) -> Response:
     return render(request, "case.html", _case_context(request, case_id))
 
 
 @router.post("/cases/{case_id}/denial")
-async def case_denial(request: Request, case_id: int) -> Response:
+async def case_denial(request: Request, case_id: CaseId) -> Response:
     from backcover.web import _cases
 
     form = await checked_form(request)
@@ -710,7 +714,7 @@ async def case_denial(request: Request, case_id: int) -> Response:
 
 
 @router.post("/cases/{case_id}/pa")
-async def case_pa(request: Request, case_id: int) -> Response:
+async def case_pa(request: Request, case_id: CaseId) -> Response:
     from backcover.web import _cases
 
     form = await checked_form(request)
@@ -747,7 +751,7 @@ DOC_TYPE_WORDS: dict[str, str] = {
 
 
 @router.post("/cases/{case_id}/document")
-async def case_document_add(request: Request, case_id: int) -> Response:
+async def case_document_add(request: Request, case_id: CaseId) -> Response:
     from backcover.web import _cases
 
     form = await checked_form(request)
@@ -784,7 +788,7 @@ LETTERS: dict[str, str] = {
 
 
 @router.post("/cases/{case_id}/letter/{kind}")
-async def case_letter(request: Request, case_id: int, kind: str) -> Response:
+async def case_letter(request: Request, case_id: CaseId, kind: str) -> Response:
     from backcover.web import _letters
 
     await checked_form(request)
@@ -804,7 +808,7 @@ async def case_letter(request: Request, case_id: int, kind: str) -> Response:
 
 
 @router.get("/cases/{case_id}/documents/{doc_id}")
-def case_document(request: Request, case_id: int, doc_id: int) -> Response:
+def case_document(request: Request, case_id: CaseId, doc_id: CaseId) -> Response:
     from backcover.web import _cases
 
     store, pid, _record = _store_patient(request)
