@@ -669,7 +669,7 @@ def _plan_kind(request: Request) -> str | None:
 
 
 def _case_context(request: Request, case_id: CaseId, error: BadInput | None = None) -> dict[str, Any]:
-    from backcover.web import _cases
+    from backcover.web import _cases, _letters
 
     store, pid, _record = _store_patient(request)
     web = ctx(request)
@@ -681,7 +681,7 @@ def _case_context(request: Request, case_id: CaseId, error: BadInput | None = No
         "today": web.today().isoformat(),
         "pa_statuses": list(_cases.PA_WORDS.items()),
         "doc_types": DOC_TYPE_WORDS,
-        "letters": LETTERS,
+        "letters": _letters.LETTERS,
     }
 
 
@@ -779,20 +779,12 @@ async def case_document_add(request: Request, case_id: CaseId) -> Response:
     return see_other(f"/cases/{case_id}?done=document#documents")
 
 
-LETTERS: dict[str, str] = {
-    "appeal": "Appeal letter",
-    "packet": "Prior-authorization packet",
-    "p2p": "Peer-to-peer prep sheet",
-    "external": "External review request",
-}
-
-
 @router.post("/cases/{case_id}/letter/{kind}")
 async def case_letter(request: Request, case_id: CaseId, kind: str) -> Response:
     from backcover.web import _letters
 
     await checked_form(request)
-    if kind not in LETTERS:
+    if kind not in _letters.LETTERS:
         raise HTTPException(404, "There is no such letter.")
     store, pid, record = _store_patient(request)
     web = ctx(request)
