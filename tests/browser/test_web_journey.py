@@ -220,3 +220,14 @@ def test_api_docs_work_offline(page: Any, server: Any) -> None:
         u for u in requests if not u.startswith(server.url)
     ]
     assert page.csp_errors == [], page.csp_errors
+
+
+def test_error_states_are_accessible_too(page: Any, server: Any) -> None:
+    page.goto(server.url + "/check?procedure=00000&payer=commercial")
+    assert "unknown procedure code" in page.inner_text("[data-testid=error]")
+    check_page(page, "13-check-error")
+    page.goto(server.url + "/cases/424242")
+    assert "there is no case 424242" in page.inner_text("main")
+    page.goto(server.url + "/nowhere")
+    assert "Page not found" in page.inner_text("h1")
+    check_page(page, "14-not-found")
