@@ -1,7 +1,9 @@
 """The HTML pages. Each handler reads the workspace or store, calls the core, and renders a template.
 
-Every form posts back with a CSRF token; every POST answers with a redirect (or, for htmx
-requests, the fragment to swap in). Page routes are left out of the OpenAPI document.
+Every form posts back with a CSRF token. A POST that changes something answers with a redirect
+(or, for htmx, the fragment to swap in); one that only computes (cost lines, compare) answers with
+the page. Bad input re-renders the page with the message and a 4xx status. Page routes are left
+out of the OpenAPI document.
 """
 
 from __future__ import annotations
