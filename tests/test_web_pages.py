@@ -334,3 +334,19 @@ def test_pages_never_answer_500_to_odd_queries(tmp_path: Path) -> None:
         "/cases/1/documents/5",
     ):
         assert c.get(path).status_code < 500, path
+
+
+def test_check_page_shows_the_earliest_eligible_date(client: TestClient) -> None:
+    from tests.conftest import EXAMPLES
+
+    t = tok(client)
+    ex = EXAMPLES / "check-mri-commercial-early.json"
+    r = client.post("/start/import", data={"csrf_token": t}, files={"files": (ex.name, ex.read_bytes())})
+    assert r.status_code == 200
+    r = client.get("/check?procedure=72148&payer=commercial&setting=office&state=PA&as_of=2026-06-23")
+    assert r.status_code == 200
+    assert re.search(r'data-testid="earliest">.*2026-07-14', r.text)
+    assert "Criteria not met yet" in r.text
+    assert "Prior authorization is required" in r.text
+    missing = re.search(r'data-testid="missing">(.*?)</ul>', r.text, re.S)
+    assert missing and "conservative care" in missing.group(1).lower()
