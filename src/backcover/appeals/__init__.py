@@ -14,7 +14,16 @@ from backcover.appeals._codes import (
     explain_group,
     explain_rarc,
 )
-from backcover.appeals._deadlines import PLAN_KINDS, Deadlines, Level, deadlines, normalize_plan_kind
+from backcover.appeals._deadlines import (
+    PLAN_KINDS,
+    Deadlines,
+    Level,
+    deadlines,
+    duration,
+    level_ids,
+    next_level,
+    normalize_plan_kind,
+)
 from backcover.appeals._typed import TypedCode, infer_from_text, parse_codes
 from backcover.appeals._x12 import Adjustment, parse_835
 
@@ -28,10 +37,13 @@ __all__ = [
     "Level",
     "TypedCode",
     "deadlines",
+    "duration",
     "explain_carc",
     "explain_group",
     "explain_rarc",
     "infer_from_text",
+    "level_ids",
+    "next_level",
     "normalize_plan_kind",
     "parse_835",
     "parse_codes",

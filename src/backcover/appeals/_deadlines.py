@@ -20,7 +20,16 @@ from backcover.errors import BadInput
 from backcover.knowledge import KNOWLEDGE_DIR
 from backcover.yamlio import load_yaml, suggest
 
-__all__ = ["PLAN_KINDS", "Deadlines", "Level", "deadlines", "normalize_plan_kind"]
+__all__ = [
+    "PLAN_KINDS",
+    "Deadlines",
+    "Level",
+    "deadlines",
+    "duration",
+    "level_ids",
+    "next_level",
+    "normalize_plan_kind",
+]
 
 RULES_FILE = KNOWLEDGE_DIR / "appeal_rules.yaml"
 _SERVICES = ("pre", "post")
@@ -62,6 +71,15 @@ def normalize_plan_kind(kind: str) -> str:
         "use one of: " + ", ".join(PLAN_KINDS) + " (aca and erisa are accepted too)",
         where="--plan-kind",
     )
+
+
+def duration(iso: str) -> timedelta:
+    """An ISO 8601 duration of days or hours (``P30D``, ``PT72H``) as a timedelta."""
+    if iso.startswith("PT") and iso.endswith("H"):
+        return timedelta(hours=int(iso[2:-1]))
+    if iso.startswith("P") and iso.endswith("D"):
+        return timedelta(days=int(iso[1:-1]))
+    raise ValueError(f"unsupported duration {iso!r}")
 
 
 def add_months(start: date, months: int) -> date:
@@ -185,6 +203,45 @@ def deadlines(
     mailing delay (Medicare: 5 days) adds it. ``service`` is ``pre`` (care not yet received) or
     ``post`` (payment for care received). ``urgent`` asks for the expedited timelines.
     """
+    return _deadlines(plan_kind, notice_date, 0, received_date, urgent, service)
+
+
+def level_ids(plan_kind: str) -> tuple[str, ...]:
+    """The level ids of a plan kind, in order."""
+    return tuple(str(lv["id"]) for lv in _rules()[normalize_plan_kind(plan_kind)]["levels"])
+
+
+def next_level(
+    plan_kind: str,
+    after_level: str,
+    decision_date: date,
+    *,
+    received_date: date | None = None,
+    urgent: bool = False,
+    service: str = "post",
+) -> Level | None:
+    """The level after ``after_level``, its file_by counted from that level's decision notice."""
+    ids = level_ids(plan_kind)
+    if after_level not in ids:
+        raise BadInput(
+            f"unknown appeal level {after_level!r}{suggest(after_level, ids)}",
+            "use one of: " + ", ".join(ids),
+            where="level",
+        )
+    start = ids.index(after_level) + 1
+    if start >= len(ids):
+        return None
+    return _deadlines(plan_kind, decision_date, start, received_date, urgent, service).levels[0]
+
+
+def _deadlines(
+    plan_kind: str,
+    notice_date: date,
+    start: int,
+    received_date: date | None,
+    urgent: bool,
+    service: str,
+) -> Deadlines:
     kind = normalize_plan_kind(plan_kind)
     if service not in _SERVICES:
         raise BadInput(
@@ -210,7 +267,7 @@ def deadlines(
     elif urgent:
         timeline = "urgent"
     levels: list[Level] = []
-    for i, lv in enumerate(spec["levels"]):
+    for i, lv in enumerate(spec["levels"][start:]):
         fspec = lv.get("file")
         lnotes = [str(n) for n in lv.get("notes") or []]
         confidence = str(lv.get("confidence", "confirmed"))
