@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 
 from backcover.errors import BadInput
@@ -60,12 +60,8 @@ def _by_code() -> dict[str, Procedure]:
     index: dict[str, Procedure] = {}
     for proc in families().values():
         for code in proc.codes:
-            index.setdefault(code.upper(), Procedure(**{**_fields(proc), "code": code}))
+            index.setdefault(code.upper(), replace(proc, code=code))
     return index
-
-
-def _fields(p: Procedure) -> dict[str, object]:
-    return {f: getattr(p, f) for f in p.__dataclass_fields__}
 
 
 def find(code: str) -> Procedure | None:
@@ -85,7 +81,9 @@ def resolve(code: str, setting: str | None = None) -> tuple[Procedure, str]:
     if setting is None:
         return proc, proc.usual_setting
     if setting not in SETTINGS:
-        raise BadInput(f"unknown setting {setting!r}", f"valid settings: {', '.join(SETTINGS)}", where="--setting")
+        raise BadInput(
+            f"unknown setting {setting!r}", f"valid settings: {', '.join(SETTINGS)}", where="--setting"
+        )
     if setting not in proc.settings:
         raise BadInput(
             f"{proc.name} ({proc.code}) is not done in the setting {setting!r}",

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from backcover.knowledge import KNOWLEDGE_DIR
@@ -112,6 +112,7 @@ def _codeset(name: str) -> _CodeSet:
     return _CodeSet(exact, tuple(prefixes))
 
 
+@lru_cache(maxsize=65536)
 def lookup(system: str | None, code: str) -> CodeMatch | None:
     """The concept a code maps to, or ``None``. ``system`` is a FHIR URI or a code-set name."""
     key = system_key(system)
@@ -158,23 +159,21 @@ def is_a(concept: str, ancestor: str) -> bool:
 
 
 @cache
-def _ingredients() -> tuple[tuple[re.Pattern[str], str], ...]:
+def _ingredients() -> tuple[re.Pattern[str], dict[str, str]]:
     data = load_yaml(KNOWLEDGE_DIR / "codesets" / "rxnorm.yaml")
-    return tuple(
-        (re.compile(rf"\b{re.escape(str(name).lower())}\b"), str(concept))
-        for name, concept in (data.get("ingredients") or {}).items()
-    )
+    table = {str(name).lower(): str(concept) for name, concept in (data.get("ingredients") or {}).items()}
+    names = sorted(table, key=len, reverse=True)
+    return re.compile(r"\b(" + "|".join(re.escape(n) for n in names) + r")\b"), table
 
 
+@lru_cache(maxsize=4096)
 def match_medication_text(text: str | None) -> str | None:
     """The medication concept named in free text ("Ibuprofen 400 MG Oral Tablet"), if any."""
     if not text:
         return None
-    low = text.lower()
-    for pattern, concept in _ingredients():
-        if pattern.search(low):
-            return concept
-    return None
+    pattern, table = _ingredients()
+    m = pattern.search(text.lower())
+    return table[m.group(1)] if m else None
 
 
 @cache

@@ -12,7 +12,9 @@ from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.nodes import ScalarNode
 
 from backcover.errors import BadInput
 
@@ -27,8 +29,24 @@ __all__ = [
 ]
 
 
+class _Constructor(RoundTripConstructor):
+    """Round-trip constructor that reports an impossible date (2026-02-30) with its line."""
+
+    def construct_yaml_timestamp(self, node: ScalarNode, values: Any = None) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node, values)
+        except ValueError as exc:
+            raise ConstructorError(
+                None, None, f"{node.value!r} is not a real calendar date ({exc})", node.start_mark
+            ) from None
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+
+
 def _yaml() -> YAML:
     y = YAML(typ="rt")
+    y.Constructor = _Constructor
     y.preserve_quotes = True
     return y
 
@@ -90,7 +108,9 @@ def check_keys(node: Mapping[str, Any], allowed: Iterable[str], file: str, what:
     allowed = list(allowed)
     for key in node:
         if key not in allowed:
-            raise BadInput(f"unknown field {key!r} in {what}", suggest(str(key), allowed), file, line_of(node, key))
+            raise BadInput(
+                f"unknown field {key!r} in {what}", suggest(str(key), allowed), file, line_of(node, key)
+            )
 
 
 def dump_yaml(data: Any) -> str:

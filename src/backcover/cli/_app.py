@@ -26,7 +26,8 @@ app = typer.Typer(
     add_completion=False,
 )
 
-out_console = Console()
+# Piped output keeps a readable width instead of Rich's 80-column fallback.
+out_console = Console(width=None if sys.stdout.isatty() else 130)
 err_console = Console(stderr=True)
 
 P = ParamSpec("P")

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
 from backcover.dates import Instant, local_date, sort_key
@@ -33,7 +33,7 @@ Provenance = Literal["ehr", "claim", "self_reported"]
 PROVENANCES: tuple[Provenance, ...] = ("ehr", "claim", "self_reported")
 
 
-class ItemKind(str, Enum):
+class ItemKind(StrEnum):
     """What an item is. The values are the ``kind`` strings of CONTRACTS.md section 0."""
 
     DIAGNOSIS = "diagnosis"  # conditions, problems, findings that are diagnoses
@@ -51,7 +51,7 @@ class ItemKind(str, Enum):
     CLAIM = "claim"  # claim lines (ExplanationOfBenefit)
 
 
-class Region(str, Enum):
+class Region(StrEnum):
     """Spinal region an item concerns."""
 
     CERVICAL = "cervical"
