@@ -8,7 +8,6 @@ import re
 import pytest
 from pypdf import PdfReader
 
-from _letters_support import DET, TODAY, all_letters
 from backcover import DISCLAIMER
 from backcover.documents import (
     AppealLetter,
@@ -20,6 +19,7 @@ from backcover.documents import (
     render_pdf,
 )
 from backcover.errors import BadInput
+from tests._letters_support import DET, TODAY, all_letters
 
 LETTERS = all_letters()
 

@@ -9,9 +9,9 @@ from typing import Any
 import orjson
 import pytest
 
-from _cases_support import PDF, PNG, store_fixture, store_url_fixture  # noqa: F401
 from backcover.errors import BadInput
 from backcover.store import CodeInput, Store, open_store
+from tests._cases_support import PDF, PNG, store_fixture, store_url_fixture  # noqa: F401
 
 TODAY = date(2026, 11, 27)
 
