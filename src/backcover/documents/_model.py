@@ -271,6 +271,15 @@ class Document:
     recipient: Party
     letter_date: date
 
+    @property
+    def service(self) -> tuple[str, str] | None:
+        """(code, plain name) of the service: from the determination, else from ``procedure``."""
+        det = getattr(self, "determination", None)
+        if det is not None and det.procedure_code:
+            return det.procedure_code, det.procedure_name
+        proc: tuple[str, str] | None = getattr(self, "procedure", None)
+        return proc
+
     def warnings(self) -> list[str]:
         """Things the person should check before sending (shown by the CLI, printed on drafts)."""
         return []
@@ -280,6 +289,7 @@ class Document:
 class PriorAuthPacket(Document):
     kind: ClassVar[str] = "prior_auth_packet"
     title: ClassVar[str] = "Prior authorization request"
+    procedure: tuple[str, str] | None = None
     determination: DeterminationView | None = None
     provider: Party | None = None
     setting: str | None = None
@@ -301,6 +311,7 @@ class PriorAuthPacket(Document):
 class AppealLetter(Document):
     kind: ClassVar[str] = "appeal_letter"
     title: ClassVar[str] = "Appeal of a denial"
+    procedure: tuple[str, str] | None = None
     denial: DenialView | None = None
     determination: DeterminationView | None = None
     provider: Party | None = None
@@ -311,6 +322,7 @@ class AppealLetter(Document):
     attachments: tuple[Attachment, ...] = ()
     urgent: bool = False
     ask_peer_to_peer: bool = True
+    requests: tuple[str, ...] = ()
 
     def warnings(self) -> list[str]:
         out: list[str] = []
@@ -333,6 +345,7 @@ class AppealLetter(Document):
 class PeerToPeerPrep(Document):
     kind: ClassVar[str] = "peer_to_peer_prep"
     title: ClassVar[str] = "Peer-to-peer review preparation"
+    procedure: tuple[str, str] | None = None
     denial: DenialView | None = None
     determination: DeterminationView | None = None
     scheduled_for: date | None = None
@@ -349,6 +362,7 @@ class PeerToPeerPrep(Document):
 class ExternalReviewRequest(Document):
     kind: ClassVar[str] = "external_review_request"
     title: ClassVar[str] = "Request for external review"
+    procedure: tuple[str, str] | None = None
     denial: DenialView | None = None
     determination: DeterminationView | None = None
     final_decision_date: date | None = None

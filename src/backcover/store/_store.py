@@ -16,7 +16,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
-import platformdirs
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect, select
@@ -58,12 +57,13 @@ T = TypeVar("T")
 
 
 def default_url() -> str:
-    """BACKCOVER_DATABASE_URL, or SQLite in the platform's user data directory."""
+    """BACKCOVER_DATABASE_URL, or SQLite in the user data directory (``$BACKCOVER_HOME`` if set)."""
     env = os.environ.get(ENV_URL)
     if env:
         return env
-    path = platformdirs.user_data_path("backcover", appauthor=False) / "backcover.db"
-    return f"sqlite:///{path}"
+    from backcover.paths import data_dir
+
+    return f"sqlite:///{data_dir() / 'backcover.db'}"
 
 
 def _safe_url(url: str) -> str:
