@@ -102,12 +102,21 @@ def parse_835(text: str, file: str | None = None) -> list[Adjustment]:
         raise BadInput("the ISA segment is not a valid X12 envelope header", _FIX_NOT_X12, file, "ISA")
     segments = [s.strip("\r\n \t") for s in body.split(term)]
     segments = [s for s in segments if s]
-    if segments[-1].split(elem)[0] != "IEA":
+    last = segments[-1].split(elem)
+    if last[0] != "IEA":
         raise BadInput(
             f"the file ends after {len(segments)} segments without the closing IEA segment",
             _FIX_CUT,
             file,
             "end",
+        )
+    control = body[:106].split(elem)[13].strip()
+    if len(last) < 3 or last[2].strip() != control:
+        raise BadInput(
+            "the closing IEA segment does not match the ISA control number (the file is cut off or damaged)",
+            _FIX_CUT,
+            file,
+            "IEA",
         )
     out: list[Adjustment] = []
     payer: str | None = None
