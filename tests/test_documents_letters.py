@@ -165,3 +165,23 @@ def test_determination_from_contract_json() -> None:
     assert DISCLAIMER in render_html(
         AppealLetter(Party("P"), Party("P"), Party("Plan"), TODAY, determination=det)
     )
+
+
+def test_evidence_labels_name_items_in_words() -> None:
+    labelled = DET.with_labels({"Procedure/pt-1": "Physical therapy visit", "Procedure/none": "unused"})
+    ev = labelled.criteria[1].evidence[0]
+    assert ev.note == "Physical therapy course"  # an existing note is kept
+    bare = DeterminationView.from_json(
+        {
+            "criteria": [
+                {
+                    "id": "x",
+                    "kind": "other",
+                    "status": "met",
+                    "summary": "S",
+                    "evidence": [{"resource": "Procedure/pt-1", "date": "2026-01-02", "provenance": "ehr"}],
+                }
+            ]
+        }
+    ).with_labels({"Procedure/pt-1": "Physical therapy visit"})
+    assert bare.criteria[0].evidence[0].label == "Physical therapy visit (2026-01-02, clinical record)"

@@ -737,7 +737,22 @@ def _determination(case: Case, records: list[Path], determination: Path | None, 
     record = load_record(records)
     payer = {"marketplace": "commercial", "medicaid-ffs": "medicaid"}.get(case.payer, case.payer)
     det = engine.check(record, case.procedure_code, payer, setting=case.setting, state=case.state, as_of=day)
-    return DeterminationView.from_engine(det)
+    return DeterminationView.from_engine(det).with_labels(_evidence_labels(record))
+
+
+def _evidence_labels(record: Any) -> dict[str, str]:
+    """Words for each record item, so letters say "Physical therapy" rather than "Procedure/p-4"."""
+    from backcover.codesets import concept_label
+
+    out: dict[str, str] = {}
+    for item in record.items:
+        label = item.text or (
+            concept_label(item.concept) if item.concept else str(item.kind.value).replace("_", " ")
+        )
+        if item.value is not None and item.scale:
+            label = f"{label}: {item.scale.upper()} {item.value}{item.unit or ''}"
+        out.setdefault(item.source.resource, label[:120])
+    return out
 
 
 @appeal_app.command("draft")

@@ -10,7 +10,7 @@ must always hold: a letter says a criterion is met only when the engine's status
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, ClassVar
 
@@ -211,6 +211,20 @@ class DeterminationView:
     def from_engine(cls, determination: Any) -> DeterminationView:
         """From the engine's ``Determination`` (anything with ``to_json()`` in the contract's shape)."""
         return cls.from_json(determination.to_json())
+
+    def with_labels(self, labels: Mapping[str, str]) -> DeterminationView:
+        """Name each evidence item in words (``Procedure/pt-4`` -> ``Physical therapy visit``)."""
+        crit = tuple(
+            replace(
+                c,
+                evidence=tuple(
+                    replace(e, note=e.note or labels.get(e.resource)) if labels.get(e.resource) else e
+                    for e in c.evidence
+                ),
+            )
+            for c in self.criteria
+        )
+        return replace(self, criteria=crit)
 
     @property
     def met(self) -> tuple[CriterionView, ...]:
