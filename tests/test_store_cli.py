@@ -211,3 +211,97 @@ def test_unreachable_database_message(monkeypatch: pytest.MonkeyPatch) -> None:
     r = runner.invoke(app, ["case", "list"])
     assert r.exit_code == 2
     assert "127.0.0.1:1" in r.output and "hunter2" not in r.output
+
+
+def test_plan_file_and_appeals_address_reach_the_letter(home: Path) -> None:
+    plan = SHARED / "examples" / "plan-silver-ppo.yaml"
+    ok(
+        "case",
+        "new",
+        "--name",
+        "Pat Lee",
+        "--address",
+        "1 Main St;Erie, PA 16501",
+        "--procedure",
+        "63030",
+        "--payer",
+        "commercial",
+        "--plan",
+        str(plan),
+        "--appeals-address",
+        "Appeals Unit;PO Box 1;Pittsburgh, PA",
+    )
+    ok("denial", "add", "--case", "1", "--date", "2026-11-01", "--codes", "CO-242", "--as-of", "2026-11-27")
+    out = home / "a.html"
+    ok("appeal", "draft", "--case", "1", "--html", "--out", str(out), "--as-of", "2026-11-27")
+    html = out.read_text()
+    for needle in ("Appeals Unit", "Pittsburgh, PA", "1 Main St", "No Surprises Act", "network exception"):
+        assert needle in html, needle
+
+
+def test_packet_from_check_output_and_record(home: Path) -> None:
+    record = SHARED / "examples" / "check-rfa-opd.json"
+    det = home / "check.json"
+    det.write_bytes(
+        orjson.dumps(
+            {
+                "procedure": {"code": "64635", "name": "Radiofrequency ablation of the facet nerves"},
+                "payer": "medicare",
+                "decision": "needs_documentation",
+                "criteria": [
+                    {
+                        "id": "a",
+                        "kind": "imaging",
+                        "status": "unknown",
+                        "summary": "Imaging rules out other causes",
+                        "to_satisfy": "Attach the MRI report",
+                        "evidence": [],
+                    },
+                    {
+                        "id": "b",
+                        "kind": "diagnostic_response",
+                        "status": "met",
+                        "summary": "Two blocks with 80% relief",
+                        "explanation": "Both blocks took pain from 7 to 1.",
+                        "evidence": [],
+                    },
+                ],
+            }
+        )
+    )
+    ok(
+        "case",
+        "new",
+        "--name",
+        "RFA Patient",
+        "--procedure",
+        "64635",
+        "--payer",
+        "medicare",
+        "--setting",
+        "hospital-outpatient",
+    )
+    out = home / "packet.html"
+    result = runner.invoke(
+        app,
+        [
+            "appeal",
+            "draft",
+            "--case",
+            "1",
+            "--kind",
+            "packet",
+            "--determination",
+            str(det),
+            "--record",
+            str(record),
+            "--html",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert "Imaging rules out other causes' is not yet documented" in result.output
+    html = out.read_text()
+    assert "Treatment timeline" in html and "Physical therapy" in html and "clinical record" in html
+    assert html.count("This criterion is met") == 1

@@ -100,7 +100,30 @@ def _deadline(case: Case) -> tuple[str, date | None, str | None]:
     return "appeal", None, None
 
 
-def build_letter(store: Store, case: Case, kind: str, det: Any, as_of: date) -> Document:
+TIMELINE_KINDS = ("procedure", "medication", "imaging", "encounter", "referral", "score")
+
+
+def _record_timeline(record: Any) -> list[TimelineEntry]:
+    """Treatment timeline entries from a loaded record (procedures, medicines, imaging, visits, scores)."""
+    from backcover.codesets import concept_label
+
+    out = []
+    for item in record.items:
+        if item.when is None or str(item.kind.value) not in TIMELINE_KINDS:
+            continue
+        label = item.text or (concept_label(item.concept) if item.concept else str(item.kind.value))
+        if item.value is not None and item.scale:
+            label = f"{label}: {item.scale.upper()} {item.value}{item.unit or ''}"
+        prov = {"ehr": "clinical record", "claim": "claims record", "self_reported": "patient's log"}
+        out.append(
+            TimelineEntry(item.when.start_date, label[:140], prov.get(item.provenance, item.provenance))
+        )
+    return out
+
+
+def build_letter(
+    store: Store, case: Case, kind: str, det: Any, as_of: date, *, record: Any = None
+) -> Document:
     p = case.patient
     patient = Party(
         p.name,
@@ -171,7 +194,8 @@ def build_letter(store: Store, case: Case, kind: str, det: Any, as_of: date) -> 
                     )
                     for d in case.documents
                     if d.doc_date
-                ],
+                ]
+                + (_record_timeline(record) if record is not None else []),
                 key=lambda t: t.date,
             )
         )

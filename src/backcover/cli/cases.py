@@ -23,6 +23,7 @@ from backcover.appeals import (
     explain_carc,
     explain_rarc,
     infer_from_text,
+    normalize_plan_kind,
     parse_835,
     parse_codes,
 )
@@ -272,6 +273,19 @@ def case_new(
     provider: Annotated[str | None, typer.Option("--provider", help="Treating clinician's name.")] = None,
     npi: Annotated[str | None, typer.Option("--npi")] = None,
     provider_phone: Annotated[str | None, typer.Option("--provider-phone")] = None,
+    address: Annotated[
+        str | None, typer.Option("--address", help="The patient's address; lines separated by ';'.")
+    ] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="The patient's phone.")] = None,
+    plan: Annotated[
+        Path | None, typer.Option("--plan", help="The plan file (CONTRACTS section 2 YAML).")
+    ] = None,
+    appeals_address: Annotated[
+        str | None,
+        typer.Option(
+            "--appeals-address", help="Where appeals go (from the denial notice); ';' between lines."
+        ),
+    ] = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Open a case for a procedure."""
@@ -288,13 +302,38 @@ def case_new(
             patient = (
                 found.id
                 if found
-                else store.add_patient(name, _date(birth_date, "--birth-date"), member_id=member_id).id
+                else store.add_patient(
+                    name,
+                    _date(birth_date, "--birth-date"),
+                    member_id=member_id,
+                    address=(address or "").replace(";", "\n") or None,
+                    phone=phone,
+                ).id
             )
         else:
             store.get_patient(patient)
         prov_id = (
             store.add_provider(patient, provider, npi=npi, phone=provider_phone).id if provider else None
         )
+        plan_id = None
+        if plan is not None:
+            text, plan_name, kind_in_file = _plan_file(plan)
+            plan_kind = plan_kind or kind_in_file
+            plan_id = store.add_plan(
+                patient,
+                plan_name,
+                kind_in_file,
+                plan_yaml=text,
+                member_id=member_id,
+                appeals_address=(appeals_address or "").replace(";", "\n") or None,
+            ).id
+        elif appeals_address:
+            plan_id = store.add_plan(
+                patient,
+                f"{payer} plan",
+                plan_kind or payer,
+                appeals_address=appeals_address.replace(";", "\n"),
+            ).id
         case = store.new_case(
             patient,
             procedure,
@@ -304,6 +343,7 @@ def case_new(
             setting=setting,
             state=state,
             provider_id=prov_id,
+            plan_id=plan_id,
             service=service.value,
             urgent=urgent,
         )
@@ -311,6 +351,22 @@ def case_new(
             emit_json(_case_json(store, store.get_case(case.id), date.today(), full=True))
         else:
             err_console.print(f"case {case.id} opened for patient #{patient}: {case.title}", highlight=False)
+
+
+def _plan_file(path: Path) -> tuple[str, str, str]:
+    """The plan file's text, name and kind (only those two fields are read here)."""
+    from backcover.yamlio import line_of, load_yaml
+
+    data = load_yaml(path)
+    if not isinstance(data, dict) or not data.get("name") or not data.get("kind"):
+        raise BadInput(
+            "a plan file needs a name and a kind", "see CONTRACTS.md section 2", str(path), "line 1"
+        )
+    try:
+        kind = normalize_plan_kind(str(data["kind"]))
+    except BadInput as exc:
+        raise BadInput(exc.problem, exc.fix, str(path), line_of(data, "kind")) from None
+    return path.read_text(), str(data["name"]), kind
 
 
 @case_app.command("show")
@@ -710,7 +766,8 @@ def appeal_add(
     err_console.print(f"appeal {a.id} recorded on case {case}", highlight=False)
 
 
-def _determination(case: Case, records: list[Path], determination: Path | None, day: date) -> Any:
+def _determination(case: Case, records: list[Path], determination: Path | None, day: date) -> tuple[Any, Any]:
+    """The determination view for the letter (or None), and the record when one was given."""
     from backcover.documents import DeterminationView
 
     if determination is not None:
@@ -722,9 +779,15 @@ def _determination(case: Case, records: list[Path], determination: Path | None, 
                 "give the output of `backcover check --format json`",
                 str(determination),
             ) from None
-        return DeterminationView.from_json(data)
+        view = DeterminationView.from_json(data)
+        if not records:
+            return view, None
+        from backcover.record.load import load_record
+
+        record = load_record(records)
+        return view.with_labels(_evidence_labels(record)), record
     if not records:
-        return None
+        return None, None
     try:
         engine: Any = importlib.import_module("backcover.engine")
     except ImportError:
@@ -737,7 +800,7 @@ def _determination(case: Case, records: list[Path], determination: Path | None, 
     record = load_record(records)
     payer = {"marketplace": "commercial", "medicaid-ffs": "medicaid"}.get(case.payer, case.payer)
     det = engine.check(record, case.procedure_code, payer, setting=case.setting, state=case.state, as_of=day)
-    return DeterminationView.from_engine(det).with_labels(_evidence_labels(record))
+    return DeterminationView.from_engine(det).with_labels(_evidence_labels(record)), record
 
 
 def _evidence_labels(record: Any) -> dict[str, str]:
@@ -781,8 +844,8 @@ def appeal_draft(
     day = _as_of(as_of)
     with _store() as store:
         c = store.get_case(case)
-        det = _determination(c, list(record or []), determination, day)
-        doc = build_letter(store, c, kind.value, det, day)
+        det, rec = _determination(c, list(record or []), determination, day)
+        doc = build_letter(store, c, kind.value, det, day, record=rec)
     data = (
         render_html(doc, show_warnings=not final).encode()
         if html
