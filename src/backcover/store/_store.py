@@ -853,18 +853,8 @@ class Store:
             raise BadInput("--days must be 0 or more", "give a number of days such as 14", where="--days")
         end = as_of + timedelta(days=days)
         out: list[DueItem] = []
-        for case in self.list_cases(status="open"):
-            with self.transaction() as s:
-                full = s.scalars(
-                    select(Case)
-                    .where(Case.id == case.id)
-                    .options(
-                        selectinload(Case.pa_requests),
-                        selectinload(Case.denials),
-                        selectinload(Case.appeals),
-                    )
-                ).one()
-            out.extend(i for i in self.case_deadlines(full) if i.due <= end)
+        for case in self.list_cases(status="open"):  # loads requests, denials and appeals in 4 queries
+            out.extend(i for i in self.case_deadlines(case) if i.due <= end)
         return sorted(out, key=lambda i: (i.due, i.case_id))
 
     # -- export / import ---------------------------------------------------------------------------
