@@ -17,14 +17,14 @@ engine = pytest.importorskip("backcover.engine")
 
 
 def _letter() -> tuple[AppealLetter, DeterminationView]:
-    from backcover.cli.cases import _evidence_labels
     from backcover.record.load import load_record
+    from backcover.store import evidence_labels
 
     record = load_record([SHARED / "examples" / "check-rfa-opd.json"])
     det = engine.check(
         record, "64635", "medicare", setting="hospital-outpatient", state="PA", as_of=date(2026, 11, 27)
     )
-    view = DeterminationView.from_engine(det).with_labels(_evidence_labels(record))
+    view = DeterminationView.from_engine(det).with_labels(evidence_labels(record))
     letter = AppealLetter(
         Party("RFA Patient"),
         Party("RFA Patient"),

@@ -30,7 +30,15 @@ from backcover.appeals import (
 from backcover.cli._app import app, emit_json, err_console, guarded, out_console
 from backcover.dates import parse_date_only
 from backcover.errors import BadInput
-from backcover.store import MAX_DOCUMENT_BYTES, CodeInput, Store, open_store
+from backcover.store import (
+    MAX_DOCUMENT_BYTES,
+    CodeInput,
+    Store,
+    case_json,
+    code_json,
+    evidence_labels,
+    open_store,
+)
 from backcover.store._models import Case
 
 __all__: list[str] = []
@@ -112,105 +120,6 @@ def _write_private(path: Path, data: bytes) -> None:
     with os.fdopen(fd, "wb") as fh:
         fh.write(data)
     os.replace(tmp, path)
-
-
-# -- views ------------------------------------------------------------------------------------------
-def _code_json(c: Any) -> dict[str, Any]:
-    exp = explain_carc(c.code) if c.system == "carc" else explain_rarc(c.code)
-    label = f"{c.group_code}-{c.code}" if c.group_code else c.code
-    return {
-        "system": c.system,
-        "code": c.code,
-        "group": c.group_code,
-        "label": label,
-        "amount": c.amount,
-        "known": exp.known,
-        "source": c.source,
-        "claim_id": c.claim_id,
-        "explanation": exp.to_json(),
-    }
-
-
-def _case_json(store: Store, case: Case, as_of: date, *, full: bool) -> dict[str, Any]:
-    nxt = store.next_deadline(case, as_of)
-    out: dict[str, Any] = {
-        "id": case.id,
-        "patient": {"id": case.patient_id, "name": case.patient.name},
-        "title": case.title,
-        "procedure_code": case.procedure_code,
-        "payer": case.payer,
-        "plan_kind": case.plan_kind,
-        "setting": case.setting,
-        "state": case.state,
-        "service": case.service,
-        "urgent": case.urgent,
-        "status": case.status,
-        "next_deadline": nxt.to_json() if nxt else None,
-    }
-    if not full:
-        return out
-    out["dates"] = [i.to_json() for i in store.case_deadlines(case)]
-    out["provider"] = (
-        {"name": case.provider.name, "npi": case.provider.npi, "phone": case.provider.phone}
-        if case.provider
-        else None
-    )
-    out["prior_authorizations"] = [
-        {
-            "id": pa.id,
-            "status": pa.status,
-            "auth_number": pa.auth_number,
-            "expires_on": pa.expires_on.isoformat() if pa.expires_on else None,
-            "timeline": [
-                {"status": e.status, "date": e.on_date.isoformat(), "note": e.note} for e in pa.events
-            ],
-        }
-        for pa in case.pa_requests
-    ]
-    out["denials"] = [
-        {
-            "id": d.id,
-            "date": d.denial_date.isoformat(),
-            "received": d.received_date.isoformat() if d.received_date else None,
-            "reason_text": d.reason_text,
-            "source": d.source,
-            "codes": [_code_json(c) for c in d.codes],
-        }
-        for d in case.denials
-    ]
-    out["appeals"] = [
-        {
-            "id": a.id,
-            "level": a.level,
-            "denial_id": a.denial_id,
-            "filed_on": a.filed_on.isoformat() if a.filed_on else None,
-            "deadline": a.deadline.isoformat() if a.deadline else None,
-            "outcome": a.outcome,
-            "outcome_date": a.outcome_date.isoformat() if a.outcome_date else None,
-        }
-        for a in case.appeals
-    ]
-    out["peer_to_peers"] = [
-        {"requested_on": p.requested_on.isoformat(), "reviewer": p.reviewer_name, "outcome": p.outcome}
-        for p in case.peer_to_peers
-    ]
-    out["external_reviews"] = [
-        {"requested_on": r.requested_on.isoformat(), "organization": r.organization, "decision": r.decision}
-        for r in case.external_reviews
-    ]
-    out["documents"] = [
-        {
-            "id": d.id,
-            "type": d.doc_type,
-            "date": d.doc_date.isoformat() if d.doc_date else None,
-            "source": d.source,
-            "filename": d.filename,
-            "sha256": d.sha256,
-            "size": d.size,
-        }
-        for d in case.documents
-    ]
-    return out
 
 
 def _print_case(data: dict[str, Any]) -> None:
@@ -348,7 +257,7 @@ def case_new(
             urgent=urgent,
         )
         if fmt == Format.json:
-            emit_json(_case_json(store, store.get_case(case.id), date.today(), full=True))
+            emit_json(case_json(store, store.get_case(case.id), date.today(), full=True))
         else:
             err_console.print(f"case {case.id} opened for patient #{patient}: {case.title}", highlight=False)
 
@@ -378,7 +287,7 @@ def case_show(
 ) -> None:
     """Everything on a case, with its next deadline."""
     with _store() as store:
-        data = _case_json(store, store.get_case(case_id), _as_of(as_of), full=True)
+        data = case_json(store, store.get_case(case_id), _as_of(as_of), full=True)
     emit_json(data) if fmt == Format.json else _print_case(data)
 
 
@@ -392,7 +301,7 @@ def case_list(
     """All cases, each with its next deadline."""
     day = _as_of(as_of)
     with _store() as store:
-        rows = [_case_json(store, c, day, full=False) for c in store.list_cases(patient)]
+        rows = [case_json(store, c, day, full=False) for c in store.list_cases(patient)]
     if fmt == Format.json:
         emit_json({"cases": rows})
         return
@@ -671,7 +580,7 @@ def denial_add(
         data: dict[str, Any] = {
             "denial_id": d.id,
             "case_id": case,
-            "codes": [_code_json(x) for x in d.codes],
+            "codes": [code_json(x) for x in d.codes],
             "deadlines": dl.to_json(),
         }
     if fmt == Format.json:
@@ -785,7 +694,7 @@ def _determination(case: Case, records: list[Path], determination: Path | None, 
         from backcover.record.load import load_record
 
         record = load_record(records)
-        return view.with_labels(_evidence_labels(record)), record
+        return view.with_labels(evidence_labels(record)), record
     if not records:
         return None, None
     try:
@@ -800,22 +709,7 @@ def _determination(case: Case, records: list[Path], determination: Path | None, 
     record = load_record(records)
     payer = {"marketplace": "commercial", "medicaid-ffs": "medicaid"}.get(case.payer, case.payer)
     det = engine.check(record, case.procedure_code, payer, setting=case.setting, state=case.state, as_of=day)
-    return DeterminationView.from_engine(det).with_labels(_evidence_labels(record)), record
-
-
-def _evidence_labels(record: Any) -> dict[str, str]:
-    """Words for each record item, so letters say "Physical therapy" rather than "Procedure/p-4"."""
-    from backcover.codesets import concept_label
-
-    out: dict[str, str] = {}
-    for item in record.items:
-        label = item.text or (
-            concept_label(item.concept) if item.concept else str(item.kind.value).replace("_", " ")
-        )
-        if item.value is not None and item.scale:
-            label = f"{label}: {item.scale.upper()} {item.value}{item.unit or ''}"
-        out.setdefault(item.source.resource, label[:120])
-    return out
+    return DeterminationView.from_engine(det).with_labels(evidence_labels(record)), record
 
 
 @appeal_app.command("draft")
@@ -838,8 +732,8 @@ def appeal_draft(
     as_of: AsOfOpt = None,
 ) -> None:
     """Write the appeal letter (or another letter) for a case as a PDF, from the store's details."""
-    from backcover.cli._letters import build_letter
     from backcover.documents import render_html, render_pdf
+    from backcover.store import build_letter
 
     day = _as_of(as_of)
     with _store() as store:

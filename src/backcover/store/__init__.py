@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 from backcover.store._files import DOC_TYPES, MAX_DOCUMENT_BYTES, check_document, sniff_media_type
+from backcover.store._letters import build_letter, evidence_labels
 from backcover.store._models import (
     PA_STATUSES,
     Accumulator,
@@ -27,6 +28,7 @@ from backcover.store._models import (
     Provider,
 )
 from backcover.store._store import CodeInput, DueItem, Store, default_url, migrate, open_store
+from backcover.store._views import case_json, code_json
 
 __all__ = [
     "DOC_TYPES",
@@ -51,8 +53,12 @@ __all__ = [
     "Plan",
     "Provider",
     "Store",
+    "build_letter",
+    "case_json",
     "check_document",
+    "code_json",
     "default_url",
+    "evidence_labels",
     "migrate",
     "open_store",
     "sniff_media_type",

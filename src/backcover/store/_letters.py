@@ -19,10 +19,10 @@ from backcover.documents import (
     PriorAuthPacket,
     TimelineEntry,
 )
-from backcover.store import Store
 from backcover.store._models import Case
+from backcover.store._store import Store
 
-__all__ = ["build_letter"]
+__all__ = ["build_letter", "evidence_labels"]
 
 PAYER_NAMES = {
     "medicare": "Medicare Administrative Contractor (see the notice for the address)",
@@ -242,3 +242,18 @@ def build_letter(
     return GoodFaithEstimateRequest(
         patient, patient, provider or Party("The provider's billing office"), as_of, services=(procedure,)
     )
+
+
+def evidence_labels(record: Any) -> dict[str, str]:
+    """Words for each record item, so letters say "Physical therapy" rather than "Procedure/p-4"."""
+    from backcover.codesets import concept_label
+
+    out: dict[str, str] = {}
+    for item in record.items:
+        label = item.text or (
+            concept_label(item.concept) if item.concept else str(item.kind.value).replace("_", " ")
+        )
+        if item.value is not None and item.scale:
+            label = f"{label}: {item.scale.upper()} {item.value}{item.unit or ''}"
+        out.setdefault(item.source.resource, label[:120])
+    return out
