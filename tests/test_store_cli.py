@@ -305,3 +305,34 @@ def test_packet_from_check_output_and_record(home: Path) -> None:
     html = out.read_text()
     assert "Treatment timeline" in html and "Physical therapy" in html and "clinical record" in html
     assert html.count("This criterion is met") == 1
+
+
+def test_clinic_staff_letter_from_the_provider_and_bad_letter_file(home: Path) -> None:
+    ok(
+        "case",
+        "new",
+        "--name",
+        "Dana Whitfield",
+        "--procedure",
+        "63030",
+        "--payer",
+        "commercial",
+        "--provider",
+        "Dr. Ravi Menon",
+        "--npi",
+        "1234567893",
+    )
+    txt = home / "letter.txt"
+    txt.write_text("Dear member")
+    r = runner.invoke(
+        app,
+        ["denial", "add", "--case", "1", "--date", "2026-11-01", "--codes", "CO-50", "--letter", str(txt)],
+    )
+    assert r.exit_code == 2 and "letter.txt" in r.output and "not a PDF or an image" in r.output
+    assert orjson.loads(ok("case", "show", "1", "--format", "json"))["denials"] == []
+    ok("denial", "add", "--case", "1", "--date", "2026-11-01", "--codes", "CO-50")
+    out = home / "a.html"
+    ok("appeal", "draft", "--case", "1", "--from", "provider", "--html", "--out", str(out))
+    html = out.read_text()
+    assert html.index("Dr. Ravi Menon") < html.index("Health plan, Appeals Department")
+    assert "NPI 1234567893" in html

@@ -35,6 +35,7 @@ from backcover.store import (
     CodeInput,
     Store,
     case_json,
+    check_document,
     code_json,
     evidence_labels,
     open_store,
@@ -558,22 +559,21 @@ def denial_add(
                 "give either --letter or a one-claim --x12 to keep, not both",
                 "store the other with `backcover doc add`",
             )
-        document = (_read_file(letter, "--letter"), "denial_letter", letter.name)
+        content = _read_file(letter, "--letter")
+        check_document(content, "denial_letter", file=str(letter))
+        document = (content, "denial_letter", letter.name)
     with _store() as store:
         c = store.get_case(case)
-        try:
-            d = store.add_denial(
-                case,
-                notice,
-                as_of=day,
-                codes=inputs,
-                reason_text=text,
-                received_date=_date(received, "--received"),
-                source=source,
-                document=document,
-            )
-        except BadInput as exc:
-            raise exc.at(str(letter) if letter and "PDF" in exc.problem else None) from None
+        d = store.add_denial(
+            case,
+            notice,
+            as_of=day,
+            codes=inputs,
+            reason_text=text,
+            received_date=_date(received, "--received"),
+            source=source,
+            document=document,
+        )
         dl = compute_deadlines(
             c.plan_kind, notice, received_date=d.received_date, urgent=c.urgent, service=c.service
         )
@@ -729,6 +729,9 @@ def appeal_draft(
     out: Annotated[Path | None, typer.Option("--out", help="Where to write the PDF.")] = None,
     html: Annotated[bool, typer.Option("--html", help="Write HTML instead of PDF.")] = False,
     final: Annotated[bool, typer.Option("--final", help="Leave out the review box.")] = False,
+    sender: Annotated[
+        str, typer.Option("--from", help="Who signs: patient (default) or provider (clinic staff).")
+    ] = "patient",
     as_of: AsOfOpt = None,
 ) -> None:
     """Write the appeal letter (or another letter) for a case as a PDF, from the store's details."""
@@ -739,7 +742,11 @@ def appeal_draft(
     with _store() as store:
         c = store.get_case(case)
         det, rec = _determination(c, list(record or []), determination, day)
-        doc = build_letter(store, c, kind.value, det, day, record=rec)
+        if sender not in ("patient", "provider"):
+            raise BadInput(
+                f"--from must be patient or provider, not {sender!r}", "use --from provider", where="--from"
+            )
+        doc = build_letter(store, c, kind.value, det, day, record=rec, sender=sender)
     data = (
         render_html(doc, show_warnings=not final).encode()
         if html

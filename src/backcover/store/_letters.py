@@ -122,8 +122,14 @@ def _record_timeline(record: Any) -> list[TimelineEntry]:
 
 
 def build_letter(
-    store: Store, case: Case, kind: str, det: Any, as_of: date, *, record: Any = None
+    store: Store, case: Case, kind: str, det: Any, as_of: date, *, record: Any = None, sender: str = "patient"
 ) -> Document:
+    """The letter ``kind`` (appeal, packet, p2p, external, gfe) for a case loaded by ``get_case``.
+
+    ``det`` is a :class:`DeterminationView` or None; ``record`` (optional) adds the treatment
+    timeline to the packet; ``sender`` is ``patient`` or ``provider`` (clinic staff sign for the
+    clinician; the packet and the peer-to-peer sheet always come from the clinician when known).
+    """
     p = case.patient
     patient = Party(
         p.name,
@@ -159,14 +165,14 @@ def build_letter(
     )
     denial = _denial(case)
     level, file_by, rule = _deadline(case)
-    sender = provider if (provider and kind in ("packet", "p2p")) else patient
+    signer = provider if (provider and (kind in ("packet", "p2p") or sender == "provider")) else patient
 
     found = find(case.procedure_code)
     procedure = (case.procedure_code, found.name if found else case.title)
     if kind == "appeal":
         return AppealLetter(
             patient,
-            patient,
+            signer,
             payer,
             as_of,
             denial=denial,
@@ -201,7 +207,7 @@ def build_letter(
         )
         return PriorAuthPacket(
             patient,
-            sender,
+            signer,
             payer,
             as_of,
             determination=det,
@@ -215,7 +221,7 @@ def build_letter(
     if kind == "p2p":
         return PeerToPeerPrep(
             patient,
-            sender,
+            signer,
             payer,
             as_of,
             denial=denial,
@@ -227,7 +233,7 @@ def build_letter(
         final = [a for a in case.appeals if a.outcome in ("upheld", "partial")]
         return ExternalReviewRequest(
             patient,
-            patient,
+            signer,
             Party("External review (see the plan's final notice for where to send this)"),
             as_of,
             denial=denial,
