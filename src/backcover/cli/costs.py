@@ -1,0 +1,402 @@
+"""`backcover estimate`, `backcover plan new|templates|check` and `backcover compare-plans`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from backcover import DISCLAIMER
+from backcover.cli._app import app, emit_json, err_console, guarded, out_console
+from backcover.costs import (
+    Estimate,
+    Line,
+    Plan,
+    compare_plans,
+    episode_info,
+    episode_lines,
+    estimate,
+    load_plan,
+    load_price_table,
+    parse_care,
+    pathway,
+    pathways,
+    template_path,
+    template_text,
+    templates,
+)
+from backcover.costs._lines import parse_lines_data
+from backcover.costs._money import money, to_decimal
+from backcover.costs._yaml import load_money_yaml
+from backcover.errors import BadInput
+from backcover.yamlio import atomic_write_text, suggest
+
+__all__ = ["compare_plans_cmd", "estimate_cmd", "plan_app"]
+
+plan_app = typer.Typer(
+    help="Plan files: write one from a template, list templates, check a file.", no_args_is_help=True
+)
+app.add_typer(plan_app, name="plan")
+
+FORMATS = ("json", "text")
+
+
+def _format(value: str) -> str:
+    if value not in FORMATS:
+        raise BadInput(f"unknown format {value!r}", suggest(value, FORMATS), where="--format")
+    return value
+
+
+def _plan(ref: str) -> Plan:
+    """A plan file path, or the name of a built-in template."""
+    p = Path(ref)
+    if p.exists() or ref.endswith((".yaml", ".yml")) or "/" in ref:
+        return load_plan(p)
+    if ref in templates():
+        return load_plan(template_path(ref))
+    raise BadInput(
+        f"no plan file {ref!r} and no built-in template of that name",
+        f"give a path to a plan file, or a template: {suggest(ref, templates())}",
+        where="--plan",
+    )
+
+
+def _decimal_opt(value: str | None, what: str) -> Decimal | None:
+    if value is None:
+        return None
+    d = to_decimal(value)
+    if d is None or d <= 0:
+        raise BadInput(f"{what} must be a positive number, not {value!r}", "for example 1.8", where=what)
+    return d
+
+
+def _apply_prices(lines: list[Line], prices: list[str]) -> list[Line]:
+    """``--price ID=AMOUNT`` sets one line's allowed amount; ``--price CODE=AMOUNT`` every line of a code."""
+    out = list(lines)
+    for spec in prices:
+        key, sep, amount = spec.partition("=")
+        d = to_decimal(amount)
+        if not sep or d is None or d < 0:
+            raise BadInput(
+                f"--price {spec!r} is not ID=AMOUNT", "for example --price facility=4200.00", where="--price"
+            )
+        hits = [i for i, line in enumerate(out) if line.id == key] or [
+            i for i, line in enumerate(out) if line.code == key
+        ]
+        if not hits:
+            ids = ", ".join(line.id for line in out)
+            raise BadInput(f"--price: no line with id or code {key!r}", f"line ids: {ids}", where="--price")
+        for i in hits:
+            out[i] = out[i].with_price(d, f"the price you gave (--price {key}={amount})")
+    return out
+
+
+@app.command("estimate")
+@guarded
+def estimate_cmd(
+    plan: Annotated[
+        str, typer.Option("--plan", help="Plan file, or a built-in template name (backcover plan templates).")
+    ],
+    procedure: Annotated[
+        str | None, typer.Option("--procedure", help="CPT/HCPCS code: price its usual episode.")
+    ] = None,
+    setting: Annotated[
+        str | None, typer.Option("--setting", help="office, asc, hospital-outpatient or inpatient.")
+    ] = None,
+    lines: Annotated[
+        Path | None,
+        typer.Option("--lines", help="Claim lines file (a Good Faith Estimate, an insurer's estimate)."),
+    ] = None,
+    prices: Annotated[
+        Path | None, typer.Option("--prices", help="Your own price table (same format as knowledge/prices).")
+    ] = None,
+    price_multiple: Annotated[
+        str | None, typer.Option("--price-multiple", help="Commercial price = Medicare x this.")
+    ] = None,
+    price: Annotated[
+        list[str] | None, typer.Option("--price", help="ID=AMOUNT: the allowed amount of one line.")
+    ] = None,
+    service_date: Annotated[
+        str | None, typer.Option("--service-date", help="YYYY-MM-DD, for supplemental waiting periods.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="json or text.")] = "text",
+) -> None:
+    """What a procedure or a set of claim lines will cost you under a plan (CONTRACTS.md section 2)."""
+    fmt = _format(fmt)
+    the_plan = _plan(plan)
+    if procedure and lines:
+        raise BadInput("give either --procedure or --lines, not both", "drop one of them", where="--lines")
+    when = None
+    if service_date:
+        try:
+            when = dt.date.fromisoformat(service_date)
+        except ValueError:
+            raise BadInput(
+                f"--service-date {service_date!r} is not a date", "write YYYY-MM-DD", where="--service-date"
+            ) from None
+    header: dict[str, Any] = {}
+    if procedure:
+        tables = [load_price_table(prices)] if prices else []
+        proc, the_setting, tmpl = episode_info(procedure, setting)
+        the_lines = episode_lines(
+            procedure,
+            the_setting,
+            the_plan,
+            price_multiple=_decimal_opt(price_multiple, "--price-multiple"),
+            tables=tables,
+        )
+        header = {"procedure": proc.to_json(), "setting": the_setting, "included": tmpl.included}
+    elif lines:
+        if setting:
+            raise BadInput(
+                "--setting goes with --procedure",
+                "put the setting on each line of the lines file",
+                where="--setting",
+            )
+        the_lines = parse_lines_data(load_money_yaml(lines), str(lines))
+    else:
+        data = load_money_yaml(Path(plan)) if Path(plan).exists() else None
+        if data is None or "lines" not in data:
+            raise BadInput(
+                "nothing to estimate",
+                "give --procedure CODE [--setting S] or --lines LINES.yaml",
+                where="--procedure",
+            )
+        the_lines = parse_lines_data(data, plan)
+    the_lines = _apply_prices(the_lines, price or [])
+    est = estimate(the_plan, the_lines, service_date=when)
+    if fmt == "json":
+        emit_json({**header, **est.to_json()} if header else est.to_json())
+        return
+    _print_estimate(est, header)
+
+
+def _print_estimate(est: Estimate, header: dict[str, Any]) -> None:
+    c = out_console
+    if header:
+        proc = header["procedure"]
+        c.print(
+            f"[bold]{proc['name']} ({proc['code']}), {header['setting']}[/] — {est.plan.name}",
+            highlight=False,
+        )
+    else:
+        c.print(f"[bold]{est.plan.name}[/]", highlight=False)
+    for r in est.lines:
+        j = r.to_json()
+        net = "" if est.plan.kind in ("medicare", "uninsured") else f"{r.line.network}-of-network"
+        net = net.replace("in-of-network", "in-network")
+        if est.plan.kind == "medicare" and not r.line.participating:
+            net = "does not accept assignment"
+        what = ", ".join(x for x in (r.line.code, r.line.benefit.replace("_", " "), net) if x)
+        c.print(f"\n[bold]{r.line.id}[/] {r.line.description} [dim]({what})[/]", highlight=False)
+        if r.price_known:
+            c.print(
+                f"  allowed ${j['allowed']}  you pay ${j['patient']}  plan pays ${j['plan']}  balance bill "
+                f"${j['balance_bill']}"
+                + ("  [green]No Surprises Act protected[/]" if r.nsa_protected else "")
+                + ("" if r.covered or est.plan.kind == "uninsured" else "  [red]not covered[/]"),
+                highlight=False,
+            )
+            if r.line.price_source:
+                c.print(f"  price: {r.line.price_source}", highlight=False, markup=False, style="dim")
+        else:
+            c.print(f"  [yellow]price not known[/]: {r.line.price_source}", highlight=False)
+            alt = f" or --price {r.line.code}=AMOUNT" if r.line.code else ""
+            c.print(
+                f"  give it with --price {r.line.id}=AMOUNT{alt} (or --prices / --lines)",
+                highlight=False,
+                markup=False,
+            )
+            continue
+        for n in r.notes:
+            c.print(f"  {n}", highlight=False, markup=False)
+    c.print()
+    tot = est.to_json()["totals"]
+    c.print(
+        f"[bold]Total you pay: ${tot['patient_total']}[/] (cost sharing ${tot['patient']}, balance bills "
+        f"${tot['balance_bill']}); the plan pays ${tot['plan']}."
+        + (
+            ""
+            if tot["complete"]
+            else f" [yellow]Incomplete: {len(tot['missing_prices'])} line(s) have no price.[/]"
+        ),
+        highlight=False,
+    )
+    acc = est.accumulators_after()
+    if est.plan.kind != "uninsured":
+        met = ", ".join(f"{k} {v}" for k, v in acc.items() if k != "visits_used")
+        c.print(f"After this: {met}", highlight=False)
+    if header.get("included"):
+        c.print(header["included"], highlight=False)
+    for n in est.notes:
+        c.print(f"• {n}", highlight=False, markup=False)
+    g = est.guidance
+    for s in g.get("surprise_bills") or []:
+        c.print(f"• Surprise-bill risk, {s['id']}: {s['why']}.", highlight=False, markup=False)
+    nsa = g.get("no_surprises_act") or {}
+    if nsa.get("applies"):
+        for item in nsa.get("consent") or []:
+            c.print(f"• {item['id']}: {item['advice']}", highlight=False, markup=False)
+    elif nsa:
+        c.print(f"• {nsa['why']}", highlight=False, markup=False)
+    if g.get("good_faith_estimate"):
+        gfe = g["good_faith_estimate"]
+        c.print(f"• {gfe['right']} {gfe['dispute_rule']}", highlight=False, markup=False)
+        for d in gfe["disputes"]:
+            c.print(f"  - {d['id']}: {d['advice']}", highlight=False, markup=False)
+    if g.get("hsa"):
+        c.print(f"• HSA: {g['hsa']['explanation']}", highlight=False, markup=False)
+    for s in g.get("supplemental") or []:
+        cond = ("; " + "; ".join(s["conditions"])) if s["conditions"] else ""
+        c.print(
+            f"• {s['name']} would pay you ${s['pays']}: {s['explanation']}{cond}.",
+            highlight=False,
+            markup=False,
+        )
+    c.print(DISCLAIMER, style="dim", highlight=False)
+
+
+@plan_app.command("templates")
+@guarded
+def plan_templates() -> None:
+    """List the built-in plan templates."""
+    for name in templates():
+        p = load_plan(template_path(name))
+        out_console.print(f"{name:32} {p.name}{'  (example numbers)' if p.example else ''}", highlight=False)
+
+
+@plan_app.command("new")
+@guarded
+def plan_new(
+    template: Annotated[str, typer.Option("--template", help="Template name (backcover plan templates).")],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where to write it (default NAME.yaml).")
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a plan file from a built-in template, for you to edit from your Summary of Benefits."""
+    text = template_text(template)
+    path = output or Path(f"{template}.yaml")
+    if path.exists() and not force:
+        raise BadInput(
+            f"{path} already exists", "choose another --output, or add --force to overwrite", str(path)
+        )
+    atomic_write_text(path, text, mode=0o600)
+    err_console.print(
+        f"Wrote {path}. Edit it from your plan's Summary of Benefits and Coverage.", highlight=False
+    )
+
+
+@plan_app.command("check")
+@guarded
+def plan_check(path: Annotated[Path, typer.Argument(help="Plan file.")]) -> None:
+    """Check a plan file: exit 2 with the field, line and fix if it is wrong."""
+    p = load_plan(path)
+    out_console.print(f"{path}: ok ({p.name}, {p.kind})", highlight=False)
+    for w in p.warnings:
+        out_console.print(f"warning: {w}", highlight=False)
+
+
+@app.command("compare-plans")
+@guarded
+def compare_plans_cmd(
+    plan: Annotated[
+        list[str], typer.Option("--plan", help="Plan file or template name; repeat for each plan.")
+    ],
+    pathway_name: Annotated[str | None, typer.Option("--pathway", help="A named year of care.")] = None,
+    year: Annotated[
+        Path | None, typer.Option("--year", help="Your own year of care (a `care:` list).")
+    ] = None,
+    premium: Annotated[
+        list[str] | None,
+        typer.Option("--premium", help="NAME=MONTHLY premium for a plan (its name or file)."),
+    ] = None,
+    prices: Annotated[Path | None, typer.Option("--prices", help="Your own price table.")] = None,
+    price_multiple: Annotated[
+        str | None, typer.Option("--price-multiple", help="Commercial price = Medicare x this.")
+    ] = None,
+    fmt: Annotated[str, typer.Option("--format", help="json or text.")] = "text",
+) -> None:
+    """Compare plans over a year of back care: premiums + out-of-pocket, and the worst case, side by side."""
+    fmt = _format(fmt)
+    if (pathway_name is None) == (year is None):
+        raise BadInput(
+            "give either --pathway NAME or --year FILE",
+            f"named pathways: {', '.join(pathways())}",
+            where="--pathway",
+        )
+    if pathway_name is not None:
+        title, care = pathway(pathway_name)
+    else:
+        assert year is not None
+        data = load_money_yaml(year)
+        care = parse_care(data, str(year))
+        title = str(data.get("title") or year.name)
+    plans = [_plan(p) for p in plan]
+    prem: dict[str, Decimal] = {}
+    for spec in premium or []:
+        name, sep, amount = spec.rpartition("=")
+        d = to_decimal(amount)
+        if not sep or d is None or d < 0:
+            raise BadInput(
+                f"--premium {spec!r} is not NAME=MONTHLY",
+                "for example --premium ppo.yaml=450",
+                where="--premium",
+            )
+        prem[name] = d
+    known = {p.name for p in plans} | {p.file for p in plans} | set(plan)
+    for name in prem:
+        if name not in known:
+            raise BadInput(f"--premium: no plan named {name!r}", suggest(name, known), where="--premium")
+    for ref, p in zip(plan, plans, strict=True):
+        if ref in prem:
+            prem[p.file] = prem[ref]
+    tables = [load_price_table(prices)] if prices else []
+    cmp = compare_plans(
+        plans,
+        care,
+        title=title,
+        premiums=prem,
+        tables=tables,
+        price_multiple=_decimal_opt(price_multiple, "--price-multiple"),
+    )
+    if fmt == "json":
+        emit_json(cmp.to_json())
+        return
+    t = Table(title=f"Plans compared over: {title}")
+    t.add_column("")
+    rows = [r.to_json() for r in cmp.results]
+    for r in rows:
+        t.add_column(r["plan"] + (" (example)" if r["example"] else ""), overflow="fold")
+
+    def cell(v: str | None, prefix: str = "$") -> str:
+        return "unknown" if v is None else f"{prefix}{v}"
+
+    t.add_row("premiums, 12 months", *[cell(r["premium_annual"]) for r in rows])
+    t.add_row(
+        "expected out-of-pocket",
+        *[cell(r["expected_out_of_pocket"], "$" if r["complete"] else "at least $") for r in rows],
+    )
+    t.add_row(
+        "expected total", *[cell(r["expected_total"], "$" if r["complete"] else "at least $") for r in rows]
+    )
+    t.add_row(
+        "worst case out-of-pocket",
+        *[cell(r["worst_case_out_of_pocket"]) if r["worst_case_out_of_pocket"] else "no limit" for r in rows],
+    )
+    t.add_row(
+        "worst case total",
+        *[cell(r["worst_case_total"]) if r["worst_case_total"] else "no limit" for r in rows],
+    )
+    t.add_row("about the worst case", *[r["worst_case_note"] for r in rows])
+    t.add_row("notes", *["\n".join(r["notes"]) for r in rows])
+    out_console.print(t)
+    for n in cmp.notes:
+        out_console.print(f"• {n}", highlight=False, markup=False)
+    out_console.print(DISCLAIMER, style="dim", highlight=False)
+    _ = (money, sys)

@@ -1,0 +1,55 @@
+"""The cost engine: plan files, claim lines, the cost-sharing calculator, episodes and price tables.
+
+The contract is CONTRACTS.md section 2. The calculator is pure; loading knowledge files (templates,
+price tables, episodes) reads package data only. See docs/costs.md.
+"""
+
+from __future__ import annotations
+
+from backcover.costs._api import estimate_request
+from backcover.costs._calc import Estimate, LineResult, estimate
+from backcover.costs._compare import (
+    CareItem,
+    Comparison,
+    care_lines,
+    compare_plans,
+    parse_care,
+    pathway,
+    pathways,
+)
+from backcover.costs._episodes import episode_info, episode_lines
+from backcover.costs._lines import Line, parse_lines, parse_lines_data
+from backcover.costs._plan import BENEFITS, KINDS, Plan, load_plan, parse_plan, parse_plan_data
+from backcover.costs._prices import PriceTable, builtin_tables, load_price_table
+from backcover.costs._templates import template_path, template_text, templates
+
+__all__ = [
+    "BENEFITS",
+    "KINDS",
+    "CareItem",
+    "Comparison",
+    "Estimate",
+    "Line",
+    "LineResult",
+    "Plan",
+    "PriceTable",
+    "builtin_tables",
+    "care_lines",
+    "compare_plans",
+    "episode_info",
+    "episode_lines",
+    "estimate",
+    "estimate_request",
+    "load_plan",
+    "load_price_table",
+    "parse_care",
+    "parse_lines",
+    "parse_lines_data",
+    "parse_plan",
+    "parse_plan_data",
+    "pathway",
+    "pathways",
+    "template_path",
+    "template_text",
+    "templates",
+]

@@ -1,0 +1,85 @@
+"""One call for adapters (HTTP): a JSON request body in, the contract's estimate JSON out.
+
+Body: ``{"plan": {...plan fields...} | "TEMPLATE-NAME", "lines": [...]}`` or
+``{"plan": ..., "procedure": "63030", "setting": "asc"}``, optionally ``"price_multiple"``,
+``"prices": {"LINE-ID-or-CODE": AMOUNT}`` and ``"service_date": "YYYY-MM-DD"``.
+Bad input raises :class:`BadInput` whose ``file`` is the JSON path of the part at fault.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import Any
+
+from backcover.costs._calc import estimate
+from backcover.costs._episodes import episode_info, episode_lines
+from backcover.costs._lines import Line, parse_lines_data
+from backcover.costs._money import to_decimal
+from backcover.costs._plan import Plan, load_plan, parse_plan_data
+from backcover.costs._templates import template_path, templates
+from backcover.errors import BadInput
+from backcover.yamlio import check_keys, suggest
+
+__all__ = ["estimate_request"]
+
+_KEYS = ("plan", "lines", "procedure", "setting", "price_multiple", "prices", "service_date")
+
+
+def _plan(value: Any) -> Plan:
+    if isinstance(value, str):
+        if value not in templates():
+            raise BadInput(f"no plan template named {value!r}", suggest(value, templates()), "$.plan")
+        return load_plan(template_path(value))
+    return parse_plan_data(value, "$.plan")
+
+
+def estimate_request(body: Any) -> dict[str, Any]:
+    """Run an estimate from a JSON body; returns the contract JSON (CONTRACTS.md section 2)."""
+    if not isinstance(body, Mapping):
+        raise BadInput("the request body must be a JSON object", 'send {"plan": ..., "lines": [...]}', "$")
+    check_keys(body, _KEYS, "$", "the request")
+    if "plan" not in body:
+        raise BadInput("the request has no plan", 'add "plan": a plan object or a template name', "$")
+    plan = _plan(body["plan"])
+    if ("lines" in body) == ("procedure" in body):
+        raise BadInput("give either lines or procedure", 'send "lines": [...] or "procedure": "63030"', "$")
+    header: dict[str, Any] = {}
+    multiple = None
+    if body.get("price_multiple") is not None:
+        multiple = to_decimal(body["price_multiple"])
+        if multiple is None or multiple <= 0:
+            raise BadInput("price_multiple must be a positive number", "for example 1.8", "$.price_multiple")
+    if "procedure" in body:
+        proc, setting, tmpl = episode_info(str(body["procedure"]), body.get("setting"))
+        lines = episode_lines(proc.code, setting, plan, price_multiple=multiple)
+        header = {"procedure": proc.to_json(), "setting": setting, "included": tmpl.included}
+    else:
+        lines = parse_lines_data({"lines": body["lines"]}, "$.lines")
+    prices = body.get("prices") or {}
+    if not isinstance(prices, Mapping):
+        raise BadInput("prices must map a line id or code to an amount", '{"surgeon": 1800}', "$.prices")
+    out: list[Line] = list(lines)
+    for key, amount in prices.items():
+        d = to_decimal(amount)
+        if d is None or d < 0:
+            raise BadInput(
+                f"price for {key!r} must be an amount", "write a number such as 1800", f"$.prices.{key}"
+            )
+        hits = [i for i, x in enumerate(out) if x.id == key] or [
+            i for i, x in enumerate(out) if x.code == key
+        ]
+        if not hits:
+            raise BadInput(
+                f"no line with id or code {key!r}", ", ".join(x.id for x in out), f"$.prices.{key}"
+            )
+        for i in hits:
+            out[i] = out[i].with_price(d, "the price you gave")
+    when = None
+    if body.get("service_date"):
+        try:
+            when = dt.date.fromisoformat(str(body["service_date"]))
+        except ValueError:
+            raise BadInput("service_date is not a date", "write YYYY-MM-DD", "$.service_date") from None
+    result = estimate(plan, out, service_date=when).to_json()
+    return {**header, **result} if header else result

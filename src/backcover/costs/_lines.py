@@ -1,0 +1,211 @@
+"""Claim lines: what a Good Faith Estimate, an insurer's estimate or an episode lists."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from backcover.catalog import SETTINGS
+from backcover.costs._plan import _TOP_KEYS, BENEFITS, _Reader
+from backcover.costs._yaml import load_money_yaml_text
+from backcover.errors import BadInput
+from backcover.yamlio import check_keys, line_of, suggest
+
+__all__ = ["NEVER_WAIVABLE", "ROLES", "Line", "parse_lines", "parse_lines_data"]
+
+# Roles whose out-of-network bills at an in-network facility cannot be waived by a consent form
+# (45 CFR 149.420(b); CONTRACTS.md rule 4, plus emergency medicine from the same rule).
+NEVER_WAIVABLE: frozenset[str] = frozenset(
+    {
+        "anesthesia",
+        "assistant_surgeon",
+        "radiology",
+        "pathology",
+        "laboratory",
+        "hospitalist",
+        "neonatology",
+        "intensivist",
+        "emergency_medicine",
+    }
+)
+ROLES: tuple[str, ...] = (
+    *sorted(NEVER_WAIVABLE),
+    "surgeon",
+    "physician",
+    "facility",
+    "imaging",
+    "neuromonitoring",
+    "therapist",
+    "chiropractor",
+    "acupuncturist",
+    "massage_therapist",
+    "other",
+)
+_ALIASES = {
+    "anesthesiologist": "anesthesia",
+    "anesthesiology": "anesthesia",
+    "crna": "anesthesia",
+    "radiologist": "radiology",
+    "pathologist": "pathology",
+    "lab": "laboratory",
+    "assistant": "assistant_surgeon",
+}
+_LINE_KEYS = (
+    "id",
+    "benefit",
+    "code",
+    "role",
+    "allowed",
+    "billed",
+    "network",
+    "facility_network",
+    "setting",
+    "consent_signed",
+    "emergency",
+    "recognized_amount",
+    "medicare_part",
+    "participating",
+    "description",
+    "price_source",
+    "days",
+    "good_faith_estimate",
+    "accident",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One claim line. ``allowed`` is ``None`` when no price is known yet (the estimate asks for it)."""
+
+    id: str
+    benefit: str
+    allowed: Decimal | None
+    billed: Decimal | None = None
+    code: str | None = None
+    role: str | None = None
+    network: str = "in"
+    facility_network: str | None = None
+    setting: str | None = None
+    consent_signed: bool = False
+    emergency: bool = False
+    recognized_amount: Decimal | None = None
+    medicare_part: str = "B"
+    participating: bool = True
+    description: str = ""
+    price_source: str | None = None
+    days: int | None = None
+    good_faith_estimate: Decimal | None = None
+    accident: bool | None = None
+    # the price table's note when ``allowed`` is not confirmed from the primary source (episodes only)
+    price_confidence: str | None = None
+
+    def with_price(self, allowed: Decimal, source: str, billed: Decimal | None = None) -> Line:
+        fields = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        fields.update(allowed=allowed, price_source=source, price_confidence=None)
+        if billed is not None:
+            fields["billed"] = billed
+        return Line(**fields)
+
+
+def parse_lines(text: str, file: str = "<lines>") -> list[Line]:
+    """Parse the YAML text of a lines file (``lines: [...]``)."""
+    return parse_lines_data(load_money_yaml_text(text, file), file)
+
+
+def parse_lines_data(data: Any, file: str) -> list[Line]:
+    r = _Reader(file)
+    if isinstance(data, Mapping):
+        check_keys(data, (*_TOP_KEYS, "service_date", "source", "provider"), file, "the lines file")
+        if "lines" not in data:
+            raise BadInput(
+                "the file has no `lines:` list", "add `lines:` with one entry per claim line", file, "line 1"
+            )
+        items = data["lines"]
+        parent: Any = data
+    else:
+        items, parent = data, None
+    if not isinstance(items, list) or not items:
+        raise BadInput(
+            "`lines` must be a non-empty list of claim lines",
+            "write `lines:` then `- {id: surgeon, benefit: outpatient_physician, allowed: 1800.00}`",
+            file,
+            line_of(parent, "lines") if parent is not None else "line 1",
+        )
+    seen: set[str] = set()
+    out: list[Line] = []
+    for i, node in enumerate(items):
+        if not isinstance(node, Mapping):
+            raise r.bad(
+                items, i, f"lines[{i}] must be a mapping", "write `- {id: ..., benefit: ..., allowed: ...}`"
+            )
+        out.append(_line(r, node, i, seen))
+    return out
+
+
+def _line(r: _Reader, node: Mapping[str, Any], i: int, seen: set[str]) -> Line:
+    what = f"lines[{i}]"
+    check_keys(node, _LINE_KEYS, r.file, what)
+    lid = str(node.get("id") or f"line{i + 1}")
+    if lid in seen:
+        raise r.bad(node, "id", f"two lines have the id {lid!r}", "give each line its own id")
+    seen.add(lid)
+    what = f"line {lid!r}"
+    benefit = node.get("benefit")
+    if benefit is None:
+        raise r.bad(node, None, f"{what} has no benefit category", f"add `benefit:` ({', '.join(BENEFITS)})")
+    if str(benefit) not in BENEFITS:
+        raise r.bad(
+            node,
+            "benefit",
+            f"unknown benefit category {benefit!r} in {what}",
+            suggest(str(benefit), BENEFITS),
+        )
+    allowed = r.amount(node, "allowed", f"{what} allowed", nullable=True)
+    billed = r.amount(node, "billed", f"{what} billed", nullable=True)
+    if allowed is None and billed is None:
+        raise r.bad(
+            node,
+            None,
+            f"{what} has no price (neither allowed nor billed)",
+            "add `allowed:` (the plan's price) or `billed:`",
+        )
+    role = node.get("role")
+    if role is not None:
+        role = _ALIASES.get(str(role).lower(), str(role))
+        if role not in ROLES:
+            raise r.bad(node, "role", f"unknown role {node['role']!r} in {what}", suggest(str(role), ROLES))
+    network = r.choice(node, "network", f"{what} network", ("in", "out"), "in")
+    fnet = node.get("facility_network")
+    if fnet is not None:
+        fnet = r.choice(node, "facility_network", f"{what} facility_network", ("in", "out", "unknown"))
+        fnet = None if fnet == "unknown" else fnet
+    setting = node.get("setting")
+    if setting is not None:
+        setting = r.choice(node, "setting", f"{what} setting", SETTINGS)
+    days = r.count(node, "days", f"{what} days")
+    accident = node.get("accident")
+    return Line(
+        id=lid,
+        benefit=str(benefit),
+        allowed=allowed if allowed is not None else billed,
+        billed=billed,
+        code=str(node["code"]) if node.get("code") is not None else None,
+        role=role,
+        network=network,
+        facility_network=fnet,
+        setting=setting,
+        consent_signed=r.boolean(node, "consent_signed", f"{what} consent_signed", False),
+        emergency=r.boolean(node, "emergency", f"{what} emergency", False),
+        recognized_amount=r.amount(node, "recognized_amount", f"{what} recognized_amount", nullable=True),
+        medicare_part=r.choice(node, "medicare_part", f"{what} medicare_part", ("A", "B"), "B"),
+        participating=r.boolean(node, "participating", f"{what} participating", True),
+        description=str(node.get("description") or ""),
+        price_source=str(node["price_source"]) if node.get("price_source") else None,
+        days=days,
+        good_faith_estimate=r.amount(
+            node, "good_faith_estimate", f"{what} good_faith_estimate", nullable=True
+        ),
+        accident=accident if isinstance(accident, bool) else None,
+    )
