@@ -134,3 +134,16 @@ def test_codes_suggested_by_letter_text() -> None:
     assert [c.code for c in infer_from_text(text)] == ["50", "197"]
     assert all(c.source == "text" for c in infer_from_text(text))
     assert infer_from_text("Thank you for your payment.") == []
+
+
+def test_other_separators_and_newline_terminator() -> None:
+    text = _read("x12-835-medicare-part-a.835")
+    isa = text[:106]
+    assert isa[3] == "*" and isa[105] == "~"
+    # the same file written with | between elements and a newline ending each segment
+    other = text.replace("~\n", "\n").replace("~", "\n").replace("*", "|")
+    adj = parse_835(other, "pipes.835")
+    assert [(a.claim_id, a.carc, str(a.amount)) for a in adj] == [
+        ("666123", "45", "73348.57"),
+        ("777777", "45", "3019.67"),
+    ]

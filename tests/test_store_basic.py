@@ -234,3 +234,23 @@ def test_default_url_uses_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -
     assert default_url().endswith("x.db")
     monkeypatch.delenv("BACKCOVER_DATABASE_URL")
     assert default_url().startswith("sqlite:///") and "backcover" in default_url()
+
+
+def test_migration_downgrades_to_empty_and_back(store: Store) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import inspect
+
+    from backcover.store._store import MIGRATIONS
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    with store.engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "base")
+    with store.engine.connect() as conn:
+        assert set(inspect(conn).get_table_names()) <= {"alembic_version"}
+    again = open_store(store.engine.url.render_as_string(hide_password=False))
+    assert again.schema_revision() == "0001"
+    assert again.add_patient("Back Again").id == 1
+    again.close()
