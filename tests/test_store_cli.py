@@ -336,3 +336,56 @@ def test_clinic_staff_letter_from_the_provider_and_bad_letter_file(home: Path) -
     html = out.read_text()
     assert html.index("Dr. Ravi Menon") < html.index("Health plan, Appeals Department")
     assert "NPI 1234567893" in html
+
+
+def test_appeal_outcomes_move_the_next_deadline(home: Path) -> None:
+    ok(
+        "case",
+        "new",
+        "--name",
+        "Lee Chan",
+        "--procedure",
+        "62323",
+        "--payer",
+        "medicare",
+        "--service",
+        "post",
+    )
+    ok("denial", "add", "--case", "1", "--date", "2026-06-15", "--codes", "CO-50", "--as-of", "2026-11-27")
+    shown = orjson.loads(ok("case", "show", "1", "--as-of", "2026-06-20", "--format", "json"))
+    assert shown["next_deadline"]["due"] == "2026-10-18"
+    ok("appeal", "add", "--case", "1", "--level", "redetermination", "--filed", "2026-07-01")
+    shown = orjson.loads(ok("case", "show", "1", "--as-of", "2026-07-02", "--format", "json"))
+    assert shown["next_deadline"] == {**shown["next_deadline"], "due": "2026-08-30", "kind": "decision_due"}
+    ok(
+        "appeal",
+        "add",
+        "--case",
+        "1",
+        "--level",
+        "redetermination",
+        "--outcome",
+        "upheld",
+        "--outcome-date",
+        "2026-08-20",
+    )
+    ok(
+        "appeal",
+        "p2p",
+        "--case",
+        "1",
+        "--requested",
+        "2026-08-21",
+        "--reviewer",
+        "Dr. Lee",
+        "--credentials",
+        "MD",
+    )
+    ok("appeal", "external", "--case", "1", "--requested", "2026-08-22")
+    shown = orjson.loads(ok("case", "show", "1", "--as-of", "2026-08-21", "--format", "json"))
+    # reconsideration: 180 days from receipt of the redetermination, presumed 5 days after 2026-08-20
+    assert [(i["kind"], i["due"]) for i in shown["dates"]] == [("file_appeal", "2027-02-21")]
+    assert [a["outcome"] for a in shown["appeals"]] == ["upheld"]
+    assert shown["peer_to_peers"][0]["reviewer"] == "Dr. Lee"
+    r = runner.invoke(app, ["appeal", "add", "--case", "1", "--level", "internal_appeal"])
+    assert r.exit_code == 2 and "redetermination" in r.output

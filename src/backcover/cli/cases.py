@@ -659,20 +659,78 @@ def appeal_add(
     ] = None,
     outcome_date: Annotated[str | None, typer.Option("--outcome-date")] = None,
 ) -> None:
-    """Record an appeal (filed, or its outcome)."""
+    """Record an appeal when filed; record its outcome later (the same level's open appeal is updated)."""
     with _store() as store:
         c = store.get_case(case)
         if denial is None and c.denials:
             denial = c.denials[-1].id
-        a = store.add_appeal(
-            case,
-            level,
-            denial_id=denial,
-            filed_on=_date(filed, "--filed"),
-            outcome=outcome,
-            outcome_date=_date(outcome_date, "--outcome-date"),
-        )
+        open_ = [x for x in c.appeals if x.level == level and x.outcome in (None, "pending")]
+        if outcome not in (None, "pending") and open_ and filed is None:
+            decided = _date(outcome_date, "--outcome-date")
+            if decided is None:
+                raise BadInput("an outcome needs its date", "give --outcome-date", where="--outcome-date")
+            assert outcome is not None
+            a = store.set_appeal_outcome(open_[-1].id, outcome, decided)
+        else:
+            a = store.add_appeal(
+                case,
+                level,
+                denial_id=denial,
+                filed_on=_date(filed, "--filed"),
+                outcome=outcome,
+                outcome_date=_date(outcome_date, "--outcome-date"),
+            )
     err_console.print(f"appeal {a.id} recorded on case {case}", highlight=False)
+
+
+@appeal_app.command("p2p")
+@guarded
+def appeal_p2p(
+    case: CaseOpt,
+    requested: Annotated[str, typer.Option("--requested", help="When the peer-to-peer was requested.")],
+    scheduled: Annotated[str | None, typer.Option("--scheduled")] = None,
+    reviewer: Annotated[str | None, typer.Option("--reviewer", help="The payer's reviewer.")] = None,
+    credentials: Annotated[
+        str | None, typer.Option("--credentials", help="e.g. 'MD, orthopedic surgery'.")
+    ] = None,
+    outcome: Annotated[str | None, typer.Option("--outcome", help="e.g. approved, upheld.")] = None,
+) -> None:
+    """Record a peer-to-peer review request (and, later, who the reviewer was and the outcome)."""
+    with _store() as store:
+        r = store.add_peer_to_peer(
+            case,
+            _date(requested, "--requested") or date.today(),
+            scheduled_for=_date(scheduled, "--scheduled"),
+            reviewer_name=reviewer,
+            reviewer_credentials=credentials,
+            outcome=outcome,
+        )
+    err_console.print(f"peer-to-peer {r.id} recorded on case {case}", highlight=False)
+
+
+@appeal_app.command("external")
+@guarded
+def appeal_external(
+    case: CaseOpt,
+    requested: Annotated[str, typer.Option("--requested", help="When external review was requested.")],
+    organization: Annotated[
+        str | None, typer.Option("--organization", help="The review organization.")
+    ] = None,
+    decision: Annotated[
+        str | None, typer.Option("--decision", help="overturned or upheld, once known.")
+    ] = None,
+    decided: Annotated[str | None, typer.Option("--decided")] = None,
+) -> None:
+    """Record an external review request (and its decision once known)."""
+    with _store() as store:
+        r = store.add_external_review(
+            case,
+            _date(requested, "--requested") or date.today(),
+            organization=organization,
+            decision=decision,
+            decided_on=_date(decided, "--decided"),
+        )
+    err_console.print(f"external review {r.id} recorded on case {case}", highlight=False)
 
 
 def _determination(case: Case, records: list[Path], determination: Path | None, day: date) -> tuple[Any, Any]:
