@@ -173,10 +173,10 @@ def estimate_cmd(
     if fmt == "json":
         emit_json({**header, **est.to_json()} if header else est.to_json())
         return
-    _print_estimate(est, header)
+    print_estimate(est, header)
 
 
-def _print_estimate(est: Estimate, header: dict[str, Any]) -> None:
+def print_estimate(est: Estimate, header: dict[str, Any]) -> None:
     c = out_console
     if header:
         proc = header["procedure"]

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
-from typing import Any
 
 from rich.rule import Rule
 
 from backcover import DISCLAIMER
 from backcover.cli._app import app, guarded, out_console
+from backcover.cli.check import render_determination
+from backcover.cli.costs import print_estimate
+from backcover.costs import episode_info, episode_lines, estimate, parse_plan, template_text
+from backcover.engine import check
 from backcover.knowledge import KNOWLEDGE_DIR
 from backcover.record.load import load_record
+from backcover.record.model import Record
 from backcover.record.render import render_record
 
 __all__: list[str] = []
@@ -30,7 +33,7 @@ def demo() -> None:
     )
     record = load_record(SAMPLE)
     out_console.print(render_record(record))
-    _maybe_check(record)
+    _check_and_estimate(record)
     out_console.print(Rule())
     out_console.print(
         "Try it on your own files:\n"
@@ -41,13 +44,19 @@ def demo() -> None:
     out_console.print(DISCLAIMER, style="italic")
 
 
-def _maybe_check(record: Any) -> None:
-    """Show a coverage check when the engine is installed (it is part of the full package)."""
-    try:
-        engine = importlib.import_module("backcover.engine")
-        render = importlib.import_module("backcover.engine.render")
-    except ModuleNotFoundError:
-        return
-    out_console.print(Rule("Will Medicare cover a lumbar transforaminal epidural steroid injection (64483)?"))
-    det = engine.check(record, "64483", "medicare", setting="office", state="PA", as_of=DEMO_AS_OF)
-    out_console.print(render.render_determination(det))
+def _check_and_estimate(record: Record) -> None:
+    """The two questions a patient asks next: will it be covered, and what will it cost?"""
+    code, payer, state = "64483", "medicare", "PA"
+    out_console.print(
+        Rule("Will Original Medicare cover a transforaminal epidural steroid injection (64483)?")
+    )
+    det = check(record, code, payer, setting="office", state=state, as_of=DEMO_AS_OF)
+    for part in render_determination(det):
+        out_console.print(part)
+    out_console.print(Rule("What would it cost on Original Medicare with no Medigap?"))
+    plan = parse_plan(template_text("original-medicare"), "original-medicare")
+    lines = episode_lines(code, "office", plan)
+    proc, setting, tmpl = episode_info(code, "office")
+    print_estimate(
+        estimate(plan, lines), {"procedure": proc.to_json(), "setting": setting, "included": tmpl.included}
+    )

@@ -1,0 +1,130 @@
+"""`backcover check`: the coverage determination of CONTRACTS.md section 1, as JSON or readable text."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import typer
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from backcover import DISCLAIMER, catalog
+from backcover.cli._app import app, emit_json, guarded, out_console
+from backcover.cli.record import Format, FormatOpt, PatientOpt, RecordOpt
+from backcover.dates import parse_date_only
+from backcover.engine import Determination, check, normalise_payer, normalise_state
+from backcover.errors import BadInput
+from backcover.record.load import load_record
+
+__all__ = ["check_cmd", "render_determination"]
+
+_DECISION_STYLE = {
+    "meets_criteria": ("green", "Meets the criteria"),
+    "needs_documentation": ("yellow", "Needs documentation"),
+    "criteria_not_met": ("red", "Criteria not met"),
+    "not_covered": ("bold red", "Not covered"),
+}
+_STATUS = {
+    "met": ("green", "met"),
+    "not_met": ("red", "not met"),
+    "unknown": ("yellow", "not documented"),
+    "not_applicable": ("dim", "not needed"),
+}
+_PA = {"required": "required", "not_required": "not required", "plan_dependent": "depends on the plan"}
+
+
+def parse_as_of(text: str | None) -> date:
+    if text is None:
+        return date.today()  # the CLI may read the clock; the core never does
+    try:
+        return parse_date_only(text)
+    except BadInput as exc:
+        raise exc.at(where="--as-of") from None
+
+
+def render_determination(d: Determination) -> list[Any]:
+    """Rich renderables for a determination (used by `check` and by `policies show --record`)."""
+    style, label = _DECISION_STYLE[d.decision]
+    head = Text()
+    head.append(f"{d.procedure.name} ({d.procedure.code})\n", style="bold")
+    head.append(
+        f"payer {d.payer} · setting {d.setting} · state {d.state or 'not given'} · as of "
+        f"{d.as_of.isoformat()}\n"
+    )
+    head.append("Decision: ")
+    head.append(label, style=style)
+    head.append("\nPrior authorization: ")
+    head.append(_PA[d.prior_authorization], style="bold")
+    if d.earliest_eligible_date:
+        head.append("\nEarliest date the criteria could be met: ")
+        head.append(d.earliest_eligible_date.isoformat(), style="bold")
+    out: list[Any] = [Panel(head, title="backcover check", expand=False)]
+    table = Table(show_lines=True, expand=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Criterion", ratio=2)
+    table.add_column("What the record shows", ratio=3)
+    table.add_column("Source", ratio=1)
+    for c in d.criteria:
+        s_style, s_label = _STATUS[c.status]
+        crit = Text(c.summary)
+        if c.branch:
+            crit.append(f"\n({c.branch}; one alternative is enough)", style="dim")
+        if not c.required:
+            crit.append("\n(shown by the claim or notes)", style="dim")
+        if c.confidence:
+            crit.append("\n(unconfirmed source)", style="italic yellow")
+        shows = Text(c.explanation)
+        if c.status in ("unknown", "not_met") and c.required:
+            shows.append(f"\nTo satisfy: {c.to_satisfy}", style="cyan")
+        table.add_row(
+            Text(s_label, style=s_style),
+            crit,
+            shows,
+            Text(f"{c.source.policy}\n{c.source.section}", style="dim"),
+        )
+    out.append(table)
+    pol = Text("Policies: ", style="bold")
+    pol.append("; ".join(f"{p.id} {p.title} <{p.url}>" for p in d.policies))
+    out.append(pol)
+    if d.prior_authorization_basis:
+        out.append(Text("Prior authorization: " + " ".join(d.prior_authorization_basis)))
+    if d.notes:
+        notes = Text("Notes:\n", style="bold")
+        for n in d.notes:
+            notes.append(f"• {n}\n", style="")
+        out.append(notes)
+    out.append(Text(DISCLAIMER, style="italic dim"))
+    return out
+
+
+@app.command("check")
+@guarded
+def check_cmd(
+    record: RecordOpt,
+    procedure: str = typer.Option(..., "--procedure", help="CPT/HCPCS code, e.g. 62323, 64635, 72148."),
+    payer: str = typer.Option(..., "--payer", help="medicare, medicare-advantage, commercial or medicaid."),
+    setting: str | None = typer.Option(
+        None, "--setting", help="office, asc, hospital-outpatient or inpatient."
+    ),
+    state: str | None = typer.Option(None, "--state", help="Two-letter state of the patient and service."),
+    patient: PatientOpt = None,
+    as_of: str | None = typer.Option(
+        None, "--as-of", help="Date of the question (YYYY-MM-DD); default today."
+    ),
+    format: FormatOpt = Format.text,
+) -> None:
+    """Does the record meet the payer's criteria for this procedure, and is prior authorization needed?"""
+    # Check the question before reading any record, so that a typo fails fast.
+    normalise_payer(payer)
+    normalise_state(state)
+    catalog.resolve(procedure, setting)
+    day = parse_as_of(as_of)
+    rec = load_record(record, patient)
+    result = check(rec, procedure, payer, setting=setting, state=state, as_of=day)
+    if format is Format.json:
+        emit_json(result.to_json())
+        return
+    for part in render_determination(result):
+        out_console.print(part)

@@ -1,0 +1,416 @@
+"""``check()``: choose the packs that apply, evaluate them, and derive the decision.
+
+Decision precedence (CONTRACTS.md section 1): not_covered > criteria_not_met > needs_documentation
+> meets_criteria. The criteria form a tree of ``all``/``any``; a not-met criterion in an alternative
+that another alternative satisfies does not count against the record (it becomes
+``not_applicable``), and ``earliest_eligible_date`` is computed on the same tree: the latest date
+over the time-based not-met criteria of an ``all``, the earliest over the alternatives of an ``any``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from backcover import catalog
+from backcover.engine._criteria import Ctx, Outcome, evaluate
+from backcover.engine._mac import STATES, Mac, family_title, mac_for, mcd_url
+from backcover.engine._model import (
+    CriterionResult,
+    Decision,
+    Determination,
+    Evidence,
+    PolicyRef,
+    PriorAuth,
+    Source,
+    Status,
+)
+from backcover.engine._packs import PAYERS, Leaf, Node, Pack, packs
+from backcover.errors import BadInput
+from backcover.record.model import Item, Record
+from backcover.yamlio import suggest
+
+__all__ = ["check", "normalise_payer", "normalise_state"]
+
+_PAYER_ALIASES = {
+    "original-medicare": "medicare",
+    "ma": "medicare-advantage",
+    "medicare_advantage": "medicare-advantage",
+    "private": "commercial",
+    "employer": "commercial",
+    "marketplace": "commercial",
+    "aca": "commercial",
+}
+
+
+def normalise_payer(payer: str) -> str:
+    p = payer.strip().lower()
+    p = _PAYER_ALIASES.get(p, p)
+    if p not in PAYERS:
+        raise BadInput(f"unknown payer {payer!r}", suggest(p, PAYERS), where="--payer")
+    return p
+
+
+def normalise_state(state: str | None) -> str | None:
+    if state is None or not state.strip():
+        return None
+    s = state.strip().upper()
+    if s not in STATES:
+        raise BadInput(
+            f"unknown state {state!r}",
+            "use the two-letter postal code of a US state or territory, e.g. PA",
+            where="--state",
+        )
+    return s
+
+
+@dataclass(slots=True)
+class _State:
+    """A tree node's result: status, and for not_met the date it would be met (None: not by waiting)."""
+
+    status: Status
+    eligible: date | None = None
+
+
+@dataclass(slots=True)
+class _Run:
+    ctx: Ctx
+    results: dict[str, CriterionResult]
+    order: list[str]
+    policy_for: dict[str, tuple[str, str]]  # pack policy id -> (cited id, url)
+
+    def source(self, src: Source) -> Source:
+        hit = self.policy_for.get(src.policy)
+        if hit is None:
+            return src
+        return replace(src, policy=hit[0], url=hit[1])
+
+
+def _evidence(items: list[Item]) -> tuple[Evidence, ...]:
+    seen: dict[str, Evidence] = {}
+    for it in items:
+        if it.id not in seen:
+            seen[it.id] = Evidence(it.id, it.date, it.provenance, it.source.file)
+    return tuple(seen.values())
+
+
+def _leaf(run: _Run, leaf: Leaf) -> _State:
+    out: Outcome = evaluate(leaf.test, leaf.params, run.ctx)
+    eligible = out.eligible_on if out.status == "not_met" else None
+    res = CriterionResult(
+        id=leaf.id,
+        kind=leaf.kind,
+        status=out.status,
+        summary=leaf.summary,
+        explanation=out.explanation,
+        evidence=_evidence(out.evidence),
+        source=run.source(leaf.source),
+        to_satisfy=leaf.to_satisfy,
+        required=leaf.required,
+        confidence=leaf.confidence or leaf.source.confidence,
+        eligible_on=eligible,
+    )
+    run.results[leaf.id] = res
+    run.order.append(leaf.id)
+    if not leaf.required or out.status in ("met", "not_applicable"):
+        return _State("met")
+    return _State(out.status, eligible)
+
+
+def _ids(node: Node) -> list[str]:
+    if isinstance(node, Leaf):
+        return [node.id]
+    return [i for c in node.children for i in _ids(c)]
+
+
+def _node(run: _Run, node: Node) -> _State:
+    if isinstance(node, Leaf):
+        return _leaf(run, node)
+    states = [_node(run, c) for c in node.children]
+    if node.op == "all":
+        return _combine_all(states)
+    for i, child in enumerate(node.children):
+        for cid in _ids(child):
+            run.results[cid] = replace(
+                run.results[cid], branch=f"alternative {i + 1} of {len(node.children)}"
+            )
+    chosen = next((i for i, s in enumerate(states) if s.status == "met"), None)
+    if chosen is not None:
+        for i, child in enumerate(node.children):
+            if i == chosen:
+                continue
+            for cid in _ids(child):
+                r = run.results[cid]
+                if r.status != "met":
+                    run.results[cid] = replace(r, status="not_applicable", eligible_on=None)
+        return _State("met")
+    if any(s.status == "unknown" for s in states):
+        return _State("unknown")
+    dates = [s.eligible for s in states if s.eligible is not None]
+    return _State("not_met", min(dates) if dates else None)
+
+
+def _combine_all(states: list[_State]) -> _State:
+    failed = [s for s in states if s.status == "not_met"]
+    if failed:
+        if all(s.eligible is not None for s in failed):
+            return _State("not_met", max(s.eligible for s in failed if s.eligible is not None))
+        return _State("not_met")
+    if any(s.status == "unknown" for s in states):
+        return _State("unknown")
+    return _State("met")
+
+
+def _select(
+    code: str, payer: str, setting: str, state: str | None, as_of: date
+) -> tuple[list[Pack], list[str]]:
+    notes: list[str] = []
+    all_packs = [p for p in packs() if p.kind != "prior_authorization"]
+    specific = [p for p in all_packs if not p.fallback_for and p.applies(code, payer, setting, state, as_of)]
+    if not specific and payer == "medicare-advantage":
+        specific = [
+            p
+            for p in all_packs
+            if p.kind == "guideline"
+            and not p.fallback_for
+            and p.applies(code, "commercial", setting, state, as_of)
+        ]
+        if specific:
+            notes.append(
+                "Original Medicare has no specific criteria for this code, so a Medicare Advantage plan may "
+                "use its own public criteria (42 CFR 422.101(b)(6), CMS-4201-F). The commercial guideline "
+                "shown is the kind of criteria such plans use; check your plan's."
+            )
+    if specific:
+        return specific, notes
+    fallback = [p for p in all_packs if payer in p.fallback_for and p.in_force(as_of)]
+    notes.append(
+        "No specific coverage policy for this code was found for this payer; the payer's general "
+        "reasonable-and-necessary baseline (a supporting diagnosis for the procedure's region) was applied."
+    )
+    return fallback, notes
+
+
+def _pa(
+    code: str, payer: str, setting: str, state: str | None, as_of: date, used: list[Pack]
+) -> tuple[PriorAuth, list[str], list[str]]:
+    basis: list[str] = []
+    notes: list[str] = []
+    if payer == "medicare":
+        for pack in packs():
+            if pack.kind != "prior_authorization" or payer not in pack.payers:
+                continue
+            for rule in pack.rules:
+                if rule.applies(code, setting, state, as_of):
+                    basis.append(
+                        f"{pack.title}: {rule.category} ({rule.source.policy}, {rule.source.section}), for "
+                        f"services from {rule.start.isoformat() if rule.start else 'its start'}"
+                        + (f" to {rule.end.isoformat()}" if rule.end else "")
+                    )
+                    if rule.confidence:
+                        notes.append(f"Unconfirmed ({pack.title}): {rule.confidence}")
+                    notes.extend(pack.notes)
+                elif state is None and rule.states is not None and code in rule.codes:
+                    probe = rule.states[0]
+                    if rule.applies(code, setting, probe, as_of):
+                        notes.append(
+                            f"{pack.title} requires prior authorization for this code in "
+                            f"{', '.join(rule.states)}; give --state to check the patient's state."
+                        )
+        if basis:
+            return "required", basis, notes
+        return (
+            "not_required",
+            [
+                "Original Medicare requires no prior authorization for this code in this setting, state and "
+                "date (checked: the hospital outpatient list of 42 CFR 419.83 and the WISeR model)."
+            ],
+            notes,
+        )
+    if payer == "medicare-advantage":
+        return (
+            "plan_dependent",
+            [
+                "Medicare Advantage plans set their own prior-authorization lists (42 CFR 422.138); an "
+                "approval covers the whole course of treatment (CMS-4201-F)."
+            ],
+            notes,
+        )
+    if payer == "medicaid":
+        return (
+            "plan_dependent",
+            ["Medicaid prior authorization varies by state and by managed-care plan."],
+            notes,
+        )
+    for pack in used:
+        if pack.prior_authorization == "required":
+            return (
+                "required",
+                [f"{pack.title} ({pack.policy}): prior authorization is required for this service."],
+                notes,
+            )
+    for pack in used:
+        if pack.prior_authorization == "not_required":
+            return (
+                "not_required",
+                [f"{pack.title} ({pack.policy}): no prior authorization for this service."],
+                notes,
+            )
+    return "plan_dependent", ["Commercial plans differ; check the plan's prior-authorization list."], notes
+
+
+def _policy_ids(
+    pack: Pack, mac: Mac | None, state: str | None
+) -> tuple[PolicyRef, tuple[str, str] | None, str | None]:
+    """The policy to cite, the (id, url) substitution for its criteria, and a note."""
+    if pack.lcd_family is None:
+        return (
+            PolicyRef(pack.policy, pack.title, pack.url, pack.kind, pack.start, pack.confidence),
+            None,
+            None,
+        )
+    title = family_title(pack.lcd_family)
+    if mac is not None and (lcd := mac.lcd(pack.lcd_family)):
+        url = mcd_url(lcd)
+        ref = PolicyRef(
+            lcd,
+            f"{title} ({mac.name}, jurisdiction {mac.jurisdiction})",
+            url,
+            pack.kind,
+            pack.start,
+            pack.confidence,
+        )
+        return ref, (lcd, url), None
+    if mac is not None:
+        note = (
+            f"{mac.name} (jurisdiction {mac.jurisdiction}) issues its own copy of the LCD "
+            f'"{title}"; its id is not '
+            f"confirmed in backcover's sources, so the criteria of the LCD family ({pack.policy} and its "
+            "sister versions, near-identical) are cited. Check the Medicare Coverage Database for the MAC's "
+            "id."
+        )
+        ref = PolicyRef(
+            pack.policy,
+            f"{title} ({mac.name}, jurisdiction {mac.jurisdiction} version; cited by its family id "
+            f"{pack.policy})",
+            pack.url,
+            pack.kind,
+            pack.start,
+            pack.confidence,
+        )
+        return ref, None, note
+    note = (
+        f'No state given: the LCD "{title}" is cited by its family id {pack.policy}. Each MAC has '
+        "its own copy; give --state to cite the patient's MAC's version."
+    )
+    return (
+        PolicyRef(pack.policy, f"{title} (LCD family)", pack.url, pack.kind, pack.start, pack.confidence),
+        None,
+        note,
+    )
+
+
+def check(
+    record: Record,
+    code: str,
+    payer: str,
+    *,
+    setting: str | None = None,
+    state: str | None = None,
+    as_of: date,
+) -> Determination:
+    """Check ``record`` against the payer's policy for ``code`` on ``as_of``. Pure: no I/O, no clock."""
+    payer = normalise_payer(payer)
+    state = normalise_state(state)
+    proc, setting = catalog.resolve(code, setting)
+    code = proc.code
+    ctx = Ctx.build(record, as_of, proc, payer, setting, state)
+    used, notes = _select(code, payer, setting, state, as_of)
+    mac = mac_for(state) if payer in ("medicare", "medicare-advantage") else None
+    policies: list[PolicyRef] = []
+    policy_for: dict[str, tuple[str, str]] = {}
+    for pack in used:
+        ref, sub, note = _policy_ids(pack, mac, state)
+        policies.append(ref)
+        if sub is not None:
+            policy_for[pack.policy] = sub
+        if note:
+            notes.append(note)
+    run = _Run(ctx, {}, [], policy_for)
+    excluded: list[str] = []
+    for pack in used:
+        for nc in pack.noncovered_codes:
+            if code in nc.codes:
+                excluded.append(f"{code}: {nc.reason} ({run.source(nc.source).policy}, {nc.source.section})")
+    ex_states = [_leaf(run, leaf) for pack in used for leaf in pack.exclusions]
+    crit_states = [_node(run, pack.criteria) for pack in used if pack.criteria is not None]
+    exclusion_hit = any(run.results[leaf.id].status == "not_met" for pack in used for leaf in pack.exclusions)
+    root = _combine_all([s for s in ex_states if s.status != "not_met"] + crit_states)
+    decision: Decision
+    earliest: date | None = None
+    if excluded or exclusion_hit:
+        decision = "not_covered"
+        notes[:0] = [f"Not covered: {e}" for e in excluded] + [
+            f"Not covered: {run.results[leaf.id].explanation}"
+            for pack in used
+            for leaf in pack.exclusions
+            if run.results[leaf.id].status == "not_met"
+        ]
+    elif root.status == "not_met":
+        decision = "criteria_not_met"
+        earliest = root.eligible
+    elif root.status == "unknown":
+        decision = "needs_documentation"
+    else:
+        decision = "meets_criteria"
+    criteria = tuple(run.results[i] for i in run.order)
+    missing = [c for c in criteria if c.status == "unknown" and c.required]
+    for c in missing:
+        notes.append(f"To document ({c.id}): {c.to_satisfy}")
+    if earliest is not None:
+        notes.append(
+            f"Earliest date the criteria could be met: {earliest.isoformat()}, if the current care goes on."
+            + (" The undocumented criteria above must also be documented by then." if missing else "")
+        )
+    self_reported = sorted(
+        {
+            e.resource
+            for c in criteria
+            if c.status == "met"
+            for e in c.evidence
+            if e.provenance == "self_reported"
+        }
+    )
+    if self_reported:
+        notes.append(
+            "Some evidence is self-reported ("
+            + ", ".join(self_reported)
+            + "). It counts here, but the payer will "
+            "want the clinical records (visit notes, pharmacy or therapy records) that show it."
+        )
+    unconfirmed = [c.id for c in criteria if c.confidence]
+    if unconfirmed:
+        notes.append(
+            "Unconfirmed: these criteria come from secondary sources or are not confirmed on the "
+            "payer's own page: " + ", ".join(unconfirmed) + ". Each one's `confidence` says why."
+        )
+    for pack in used:
+        notes.extend(pack.notes)
+    pa, basis, pa_notes = _pa(code, payer, setting, state, as_of, used)
+    notes.extend(pa_notes)
+    return Determination(
+        procedure=proc,
+        payer=payer,
+        setting=setting,
+        state=state,
+        as_of=as_of,
+        decision=decision,
+        prior_authorization=pa,
+        criteria=criteria,
+        earliest_eligible_date=earliest,
+        policies=tuple(policies),
+        notes=tuple(dict.fromkeys(notes)),
+        prior_authorization_basis=tuple(basis),
+        mac=mac.to_json() if mac else None,
+        specific_policy=not any(p.fallback_for for p in used),
+    )
