@@ -185,3 +185,27 @@ def test_evidence_labels_name_items_in_words() -> None:
         }
     ).with_labels({"Procedure/pt-1": "Physical therapy visit"})
     assert bare.criteria[0].evidence[0].label == "Physical therapy visit (2026-01-02, clinical record)"
+
+
+def test_criteria_shown_with_the_claim_are_not_warnings_and_not_claimed() -> None:
+    c = CriterionView(
+        "g", "other", "unknown", "Done under fluoroscopy", to_satisfy="The procedure note", required=False
+    )
+    det = DeterminationView("meets_criteria", (c,), "64483", "ESI", "medicare")
+    assert det.open == () and det.at_service == (c,)
+    letter = AppealLetter(Party("P"), Party("P"), Party("Plan"), TODAY, determination=det)
+    assert letter.warnings() == []
+    html = render_html(letter)
+    assert "Shown with the claim" in html and "This criterion is met" not in html
+    assert (
+        DeterminationView.from_json(
+            {
+                "criteria": [
+                    {"id": "g", "kind": "other", "status": "unknown", "summary": "S", "required": False}
+                ]
+            }
+        )
+        .criteria[0]
+        .required
+        is False
+    )

@@ -107,6 +107,7 @@ class CriterionView:
     evidence: tuple[EvidenceView, ...] = ()
     source: Citation | None = None
     to_satisfy: str | None = None
+    required: bool = True  # False: attested with the claim (equipment, credentials); never blocks
 
     def __post_init__(self) -> None:
         if self.status not in STATUSES:
@@ -116,6 +117,8 @@ class CriterionView:
 
     @property
     def status_label(self) -> str:
+        if self.status == "unknown" and not self.required:
+            return "Shown with the claim"
         return STATUS_LABELS[self.status]
 
     @property
@@ -134,6 +137,10 @@ def criterion_statement(c: CriterionView) -> str:
         return f"This criterion is met. {c.explanation}".strip()
     if c.status == "not_applicable":
         return f"This criterion does not apply here. {c.explanation}".strip()
+    if c.status == "unknown" and not c.required:
+        return "This is documented when the service is given, not before." + (
+            f" What shows it: {c.to_satisfy}" if c.to_satisfy else ""
+        )
     if c.status == "unknown":
         return "The enclosed records do not yet document this." + (
             f" To document: {c.to_satisfy}" if c.to_satisfy else ""
@@ -189,6 +196,7 @@ class DeterminationView:
                     if src
                     else None,
                     to_satisfy=c.get("to_satisfy"),
+                    required=bool(c.get("required", True)),
                 )
             )
         proc = data.get("procedure") or {}
@@ -232,7 +240,15 @@ class DeterminationView:
 
     @property
     def open(self) -> tuple[CriterionView, ...]:
-        return tuple(c for c in self.criteria if c.status in ("not_met", "unknown"))
+        """Criteria the letter cannot claim: not met, or required and not documented."""
+        return tuple(
+            c for c in self.criteria if c.status == "not_met" or (c.status == "unknown" and c.required)
+        )
+
+    @property
+    def at_service(self) -> tuple[CriterionView, ...]:
+        """Criteria shown with the claim (not required before the service) and not yet documented."""
+        return tuple(c for c in self.criteria if c.status == "unknown" and not c.required)
 
     @property
     def not_applicable(self) -> tuple[CriterionView, ...]:
