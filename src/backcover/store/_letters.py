@@ -178,7 +178,7 @@ def build_letter(
             denial=denial,
             determination=det,
             provider=provider,
-            level_name=level.lower(),
+            level_name=level[:1].lower() + level[1:],
             file_by=file_by,
             deadline_rule=rule,
             attachments=attachments,
