@@ -254,3 +254,19 @@ def test_migration_downgrades_to_empty_and_back(store: Store) -> None:
     assert again.schema_revision() == "0001"
     assert again.add_patient("Back Again").id == 1
     again.close()
+
+
+def test_rows_of_one_patient_cannot_be_attached_to_another(store: Store) -> None:
+    a = store.add_patient("A Person")
+    b = store.add_patient("B Person")
+    prov = store.add_provider(a.id, "Dr. A")
+    with pytest.raises(BadInput) as exc:
+        store.new_case(b.id, "63030", "commercial", provider_id=prov.id)
+    assert "belongs to another patient" in exc.value.problem
+    case_a = store.new_case(a.id, "63030", "commercial")
+    with pytest.raises(BadInput):
+        store.add_document(b.id, PDF, "referral", case_id=case_a.id)
+    with pytest.raises(BadInput) as exc:
+        store.get_case(999)
+    assert exc.value.where == "--case"
+    assert store.table_counts()["cases"] == 1

@@ -239,8 +239,11 @@ class Store:
     def _get(self, s: Session, model: type[T], ident: int, what: str) -> T:
         obj = s.get(model, ident)
         if obj is None:
+            fixes = {"case": "list cases with `backcover case list`", "patient": "check the patient number"}
             raise BadInput(
-                f"there is no {what} {ident}", f"list them with `backcover {what} list`", where=what
+                f"there is no {what.replace('_', ' ')} {ident}",
+                fixes.get(what, f"check the {what.replace('_', ' ')} number with `backcover case show`"),
+                where=f"--{what.replace('_', '-')}",
             )
         return obj
 
@@ -383,8 +386,22 @@ class Store:
             )
         with self.transaction() as s:
             self._get(s, Patient, patient_id, "patient")
-            for ident, model, what in ((plan_id, Plan, "plan"), (provider_id, Provider, "provider")):
-                if ident is not None and self._get(s, model, ident, what).patient_id != patient_id:  # type: ignore[attr-defined]
+            owners = [
+                (
+                    plan_id,
+                    "plan",
+                    self._get(s, Plan, plan_id, "plan").patient_id if plan_id is not None else None,
+                ),
+                (
+                    provider_id,
+                    "provider",
+                    self._get(s, Provider, provider_id, "provider").patient_id
+                    if provider_id is not None
+                    else None,
+                ),
+            ]
+            for ident, what, owner in owners:
+                if ident is not None and owner != patient_id:
                     raise BadInput(
                         f"{what} {ident} belongs to another patient", f"use one of this patient's {what}s"
                     )
