@@ -100,6 +100,9 @@ def test_case_flow_end_to_end(home: Path) -> None:
         "not legal or medical advice",
     ):
         assert needle in text, needle
+    ok("appeal", "draft", "--case", "1", "--out", str(home / "kept.pdf"), "--keep")
+    shown = orjson.loads(ok("case", "show", "1", "--format", "json"))
+    assert [d["type"] for d in shown["documents"]] == ["imaging_report", "appeal_letter"]
     for kind in ("packet", "p2p", "external", "gfe"):
         ok("appeal", "draft", "--case", "1", "--kind", kind, "--out", str(home / f"{kind}.pdf"))
         assert (home / f"{kind}.pdf").read_bytes().startswith(b"%PDF")

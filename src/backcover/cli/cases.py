@@ -790,6 +790,9 @@ def appeal_draft(
     sender: Annotated[
         str, typer.Option("--from", help="Who signs: patient (default) or provider (clinic staff).")
     ] = "patient",
+    keep: Annotated[
+        bool, typer.Option("--keep", help="Also keep the PDF with the case's documents.")
+    ] = False,
     as_of: AsOfOpt = None,
 ) -> None:
     """Write the appeal letter (or another letter) for a case as a PDF, from the store's details."""
@@ -815,6 +818,21 @@ def appeal_draft(
     for w in doc.warnings():
         err_console.print(f"[yellow]check:[/] {w}", highlight=False)
     err_console.print(f"wrote {target} ({len(data)} bytes)", highlight=False)
+    if keep:
+        if html:
+            raise BadInput("--keep stores PDFs only", "leave out --html", where="--keep")
+        doc_type = {"appeal": "appeal_letter", "packet": "prior_auth"}.get(kind.value, "letter")
+        with _store() as store:
+            kept = store.add_document(
+                c.patient_id,
+                data,
+                doc_type,
+                doc_date=day,
+                source="backcover",
+                filename=target.name,
+                case_id=case,
+            )
+        err_console.print(f"kept as document {kept.id} on case {case}", highlight=False)
 
 
 # -- export / import --------------------------------------------------------------------------------

@@ -161,7 +161,7 @@ def build_letter(
     attachments = tuple(
         Attachment(d.filename or d.doc_type.replace("_", " "), d.doc_type, d.doc_date, d.source, d.sha256)
         for d in case.documents
-        if d.doc_type not in ("remittance", "appeal_letter")
+        if d.doc_type not in ("remittance", "appeal_letter") and d.source != "backcover"
     )
     denial = _denial(case)
     level, file_by, rule = _deadline(case)
