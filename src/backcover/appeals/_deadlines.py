@@ -35,10 +35,19 @@ RULES_FILE = KNOWLEDGE_DIR / "appeal_rules.yaml"
 _SERVICES = ("pre", "post")
 
 
+def _plain(node: Any) -> Any:
+    """ruamel's round-trip nodes as plain dicts and lists (much faster to read)."""
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
 @cache
 def _rules() -> dict[str, Any]:
     data = load_yaml(RULES_FILE)
-    return dict(data["plan_kinds"])
+    return dict(_plain(data["plan_kinds"]))
 
 
 def _aliases() -> dict[str, str]:
