@@ -1,0 +1,62 @@
+"""Rendering: the same Jinja2 templates give the HTML (web pages) and, through WeasyPrint, the PDF."""
+
+from __future__ import annotations
+
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from backcover import DISCLAIMER
+from backcover.documents._model import Document
+
+__all__ = ["TEMPLATES", "render_html", "render_pdf"]
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+
+def _longdate(value: object) -> str:
+    if isinstance(value, date):
+        return f"{value:%B} {value.day}, {value.year}"
+    return "" if value is None else str(value)
+
+
+def _isodate(value: object) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    return "" if value is None else str(value)
+
+
+@cache
+def _env() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["html"]),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["longdate"] = _longdate
+    env.filters["isodate"] = _isodate
+    return env
+
+
+def render_html(doc: Document, *, show_warnings: bool = True) -> str:
+    """The document as a standalone HTML page. ``show_warnings`` prints the review box on drafts."""
+    template = _env().get_template(f"{doc.kind}.html")
+    return template.render(
+        doc=doc,
+        det=getattr(doc, "determination", None),
+        disclaimer=DISCLAIMER,
+        show_warnings=show_warnings,
+    )
+
+
+def render_pdf(doc: Document, *, show_warnings: bool = True) -> bytes:
+    """The same HTML, printed to PDF by WeasyPrint."""
+    import weasyprint
+
+    html = render_html(doc, show_warnings=show_warnings)
+    pdf: bytes = weasyprint.HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    return pdf
