@@ -633,6 +633,7 @@ def cases_page(request: Request) -> Response:
             "flash": flash(request),
             "procedures": _procedure_choices(),
             "payers": PAYERS,
+            "payer_words": dict(PAYERS),
             "default_payer": _plan_payer(request) or "commercial",
             "settings": SETTING_NAMES,
         },
@@ -683,6 +684,8 @@ def _case_context(request: Request, case_id: CaseId, error: BadInput | None = No
         "today": web.today().isoformat(),
         "pa_statuses": list(_cases.PA_WORDS.items()),
         "doc_types": DOC_TYPE_WORDS,
+        "payer_words": dict(PAYERS),
+        "setting_words": SETTING_NAMES,
         "letters": _letters.LETTERS,
     }
 
