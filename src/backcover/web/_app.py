@@ -222,10 +222,14 @@ def create_app(
                 status_code=exc.status_code,
                 headers=getattr(exc, "headers", None),
             )
+        message = "There is no page at this address." if exc.status_code == 404 else str(exc.detail)
         return render(
             request,
             "error.html",
-            {"title": "Page not found" if exc.status_code == 404 else "Error", "message": str(exc.detail)},
+            {
+                "title": "Page not found" if exc.status_code == 404 else "Something went wrong",
+                "message": message,
+            },
             exc.status_code,
         )
 
