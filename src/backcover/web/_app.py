@@ -222,7 +222,9 @@ def create_app(
                 status_code=exc.status_code,
                 headers=getattr(exc, "headers", None),
             )
-        message = "There is no page at this address." if exc.status_code == 404 else str(exc.detail)
+        message = str(exc.detail)
+        if exc.status_code == 404 and message == "Not Found":
+            message = "There is no page at this address."
         return render(
             request,
             "error.html",
