@@ -176,7 +176,7 @@ class Workspace:
         """The chosen person's name, as the Start page lists it."""
         pid = self.patient_id
         if pid is None:
-            return None
+            return "you (your treatment log)" if self.log_path.exists() and not self.uploads() else None
         return next((p.name for p in self.patients() if p.id == pid), pid)
 
     @property
