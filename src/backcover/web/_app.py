@@ -7,7 +7,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -32,6 +32,10 @@ from backcover.web._security import (
     new_session_id,
 )
 from backcover.web._workspace import Workspace
+
+if TYPE_CHECKING:
+    from backcover.store import Store
+    from backcover.web._cases import StoreHolder
 
 __all__ = ["WebContext", "create_app", "ctx", "render"]
 
@@ -66,7 +70,7 @@ class WebContext:
         self.secret = secret
         self.max_upload_bytes = max_upload_bytes
         self.today = today
-        self._store: Any = None
+        self._store: StoreHolder | None = None
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         env = self.templates.env
         env.globals.update(
@@ -78,7 +82,7 @@ class WebContext:
         )
         env.filters["money"] = _money
 
-    def store(self) -> Any:
+    def store(self) -> Store:
         """The case store, opened (and migrated) on first use."""
         if self._store is None:
             from backcover.web._cases import StoreHolder

@@ -12,10 +12,13 @@ import logging
 import os
 import secrets
 from collections.abc import Iterable
+from html import escape
 from typing import Any
 
 import orjson
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from backcover import DISCLAIMER
 
 _log = logging.getLogger("backcover.web")
 
@@ -75,10 +78,6 @@ async def _send_json(send: Send, status: int, body: dict[str, Any], scope: Scope
 
 
 def _error_html(body: dict[str, Any]) -> str:
-    from html import escape
-
-    from backcover import DISCLAIMER
-
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Error · backcover</title>'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

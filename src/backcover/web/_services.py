@@ -13,6 +13,10 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from backcover.appeals import deadlines as appeal_deadlines
+from backcover.costs import Plan, episode_lines, parse_lines, parse_plan, template_text, templates
+from backcover.costs import estimate as cost_estimate
+from backcover.engine import check as engine_check
 from backcover.errors import BadInput
 from backcover.record.load import source_from_bytes
 from backcover.record.merge import Source, merge
@@ -111,22 +115,16 @@ def workspace_record(ws: Workspace, patient: str | None = None) -> Record:
 def check(
     record: Record, procedure: str, payer: str, *, setting: str | None, state: str | None, as_of: date
 ) -> dict[str, Any]:
-    from backcover.engine import check as engine_check
-
     det = engine_check(record, procedure, payer, setting=setting, state=state, as_of=as_of)
     out: dict[str, Any] = det.to_json()
     return out
 
 
 def template_names() -> list[str]:
-    from backcover.costs import templates
-
     return list(templates())
 
 
-def plan_from(ws: Workspace, *, text: str | None, template: str | None, saved: str | None) -> Any:
-    from backcover.costs import parse_plan, template_text
-
+def plan_from(ws: Workspace, *, text: str | None, template: str | None, saved: str | None) -> Plan:
     given = [x for x in (text, template, saved) if x is not None]
     if len(given) != 1:
         raise BadInput(
@@ -164,7 +162,7 @@ def parse_prices(raw: Mapping[str, str]) -> dict[str, Decimal]:
 
 
 def estimate(
-    plan: Any,
+    plan: Plan,
     *,
     procedure: str | None,
     setting: str | None,
@@ -172,8 +170,6 @@ def estimate(
     prices: Mapping[str, Decimal] | None = None,
 ) -> dict[str, Any]:
     """The estimate JSON; ``prices`` fill in (or replace) the allowed amount of lines by id."""
-    from backcover.costs import episode_lines, parse_lines
-    from backcover.costs import estimate as cost_estimate
 
     if (procedure is None) == (lines is None):
         raise BadInput(
@@ -208,8 +204,6 @@ def estimate(
 def deadlines(
     plan_kind: str, notice_date: date, *, received_date: date | None, urgent: bool, service: str
 ) -> dict[str, Any]:
-    from backcover.appeals import deadlines as appeal_deadlines
-
     out: dict[str, Any] = appeal_deadlines(
         plan_kind, notice_date, received_date=received_date, urgent=urgent, service=service
     ).to_json()

@@ -1,0 +1,230 @@
+"""Cases: the person's cases, a case's timeline, denials, status, documents and letters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import Response
+from starlette.datastructures import UploadFile
+
+from backcover.catalog import resolve
+from backcover.errors import BadInput
+from backcover.record.model import Record
+from backcover.store import Store
+from backcover.web import _cases, _letters, _services
+from backcover.web._app import ctx, render
+from backcover.web._forms import (
+    PAYERS,
+    SETTING_NAMES,
+    CaseId,
+    checked_form,
+    date_field,
+    field,
+    flash,
+    optional_date_field,
+    plan_kind,
+    plan_payer,
+    procedure_choices,
+    see_other,
+)
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+# ----- Cases ---------------------------------------------------------------------------------------
+def _store_patient(request: Request) -> tuple[Store, int, Record | None]:
+    web = ctx(request)
+    store = web.store()
+    record = None
+    if web.workspace.record_paths():
+        record = _services.workspace_record(web.workspace)
+    return store, _cases.store_patient_id(store, web.workspace, record), record
+
+
+@router.get("/cases")
+def cases_page(request: Request) -> Response:
+    web = ctx(request)
+    error = None
+    cases: list[dict[str, Any]] = []
+    try:
+        store, pid, _record = _store_patient(request)
+        cases = _cases.cases_list(store, pid, web.today())
+    except BadInput as exc:
+        error = exc
+    return render(
+        request,
+        "cases.html",
+        {
+            "title": "Cases",
+            "cases": cases,
+            "error": error,
+            "flash": flash(request),
+            "procedures": procedure_choices(),
+            "payers": PAYERS,
+            "payer_words": dict(PAYERS),
+            "default_payer": plan_payer(request) or "commercial",
+            "settings": SETTING_NAMES,
+        },
+        400 if error else 200,
+    )
+
+
+@router.post("/cases/new")
+async def case_new(request: Request) -> Response:
+    form = await checked_form(request)
+    store, pid, _record = _store_patient(request)
+
+    code = field(form, "procedure")
+    proc, setting = resolve(code, field(form, "setting") or None)
+    case = store.new_case(
+        pid,
+        proc.code,
+        field(form, "payer") or "commercial",
+        title=proc.name,
+        setting=setting,
+        state=field(form, "state").upper() or None,
+        plan_kind=plan_kind(request),
+    )
+    return see_other(f"/cases/{case.id}?done=case")
+
+
+def _case_context(request: Request, case_id: CaseId, error: BadInput | None = None) -> dict[str, Any]:
+    store, pid, _record = _store_patient(request)
+    web = ctx(request)
+    return {
+        "title": "Case",
+        "case": _cases.case_view(store, case_id, pid, web.today()),
+        "error": error,
+        "flash": flash(request),
+        "today": web.today().isoformat(),
+        "pa_statuses": list(_cases.PA_WORDS.items()),
+        "doc_types": DOC_TYPE_WORDS,
+        "payer_words": dict(PAYERS),
+        "setting_words": SETTING_NAMES,
+        "letters": _letters.LETTERS,
+    }
+
+
+@router.get("/cases/{case_id}")
+def case_page(request: Request, case_id: CaseId) -> Response:
+    return render(request, "case.html", _case_context(request, case_id))
+
+
+@router.post("/cases/{case_id}/denial")
+async def case_denial(request: Request, case_id: CaseId) -> Response:
+    form = await checked_form(request)
+    store, pid, _record = _store_patient(request)
+    web = ctx(request)
+    try:
+        _cases.case_view(store, case_id, pid, web.today())  # the case must be this person's
+        _cases.add_denial(
+            store,
+            case_id,
+            denial_date=date_field(form, "denial_date", "Date on the denial"),
+            received_date=optional_date_field(form, "received_date", "Date you got it"),
+            codes_text=field(form, "codes"),
+            reason=field(form, "reason"),
+            as_of=web.today(),
+        )
+    except BadInput as exc:
+        return render(request, "case.html", _case_context(request, case_id, exc), 400)
+    return see_other(f"/cases/{case_id}?done=denial#denials")
+
+
+@router.post("/cases/{case_id}/pa")
+async def case_pa(request: Request, case_id: CaseId) -> Response:
+    form = await checked_form(request)
+    store, pid, _record = _store_patient(request)
+    web = ctx(request)
+    try:
+        view = _cases.case_view(store, case_id, pid, web.today())
+        status = field(form, "status")
+        on = date_field(form, "on_date", "Date")
+        auth = field(form, "auth_number") or None
+        expires = optional_date_field(form, "expires_on", "Valid until")
+        if view["pa"]:
+            store.set_pa_status(
+                view["pa"][-1]["id"], status, on_date=on, auth_number=auth, expires_on=expires
+            )
+        else:
+            store.add_pa_request(case_id, on_date=on, status=status, auth_number=auth, expires_on=expires)
+    except BadInput as exc:
+        return render(request, "case.html", _case_context(request, case_id, exc), 400)
+    return see_other(f"/cases/{case_id}?done=status")
+
+
+DOC_TYPE_WORDS: dict[str, str] = {
+    "imaging_report": "imaging report (MRI, CT, X-ray)",
+    "referral": "referral or order",
+    "visit_note": "visit note",
+    "denial_letter": "denial letter",
+    "eob": "Explanation of Benefits",
+    "lab_report": "lab report",
+    "prior_auth": "prior-authorization paperwork",
+    "letter": "other letter",
+    "other": "something else",
+}
+
+
+@router.post("/cases/{case_id}/document")
+async def case_document_add(request: Request, case_id: CaseId) -> Response:
+    form = await checked_form(request)
+    store, pid, _record = _store_patient(request)
+    web = ctx(request)
+    try:
+        _cases.case_view(store, case_id, pid, web.today())
+        up = form.get("file")
+        if not isinstance(up, UploadFile) or not up.filename:
+            raise BadInput("no file was chosen", "choose a PDF or a photo of the document", where="File")
+        doc_type = field(form, "doc_type") or "other"
+        if doc_type not in DOC_TYPE_WORDS:
+            raise BadInput(f"unknown kind of document {doc_type!r}", "choose one from the list", where="Kind")
+        store.add_document(
+            pid,
+            await up.read(),
+            doc_type,
+            doc_date=optional_date_field(form, "doc_date", "Date on the document"),
+            source="uploaded in the web app",
+            filename=up.filename,
+            case_id=case_id,
+        )
+    except BadInput as exc:
+        return render(request, "case.html", _case_context(request, case_id, exc), 400)
+    return see_other(f"/cases/{case_id}?done=document#documents")
+
+
+@router.post("/cases/{case_id}/letter/{kind}")
+async def case_letter(request: Request, case_id: CaseId, kind: str) -> Response:
+    await checked_form(request)
+    if kind not in _letters.LETTERS:
+        raise HTTPException(404, "There is no such letter.")
+    store, pid, record = _store_patient(request)
+    web = ctx(request)
+    try:
+        pdf, filename = _letters.make(store, case_id, pid, kind, record=record, as_of=web.today())
+    except BadInput as exc:
+        return render(request, "case.html", _case_context(request, case_id, exc), 400)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"content-disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/cases/{case_id}/documents/{doc_id}")
+def case_document(request: Request, case_id: CaseId, doc_id: CaseId) -> Response:
+    store, pid, _record = _store_patient(request)
+    view = _cases.case_view(store, case_id, pid, ctx(request).today())
+    doc = next((d for d in view["documents"] if d["id"] == doc_id), None)
+    if doc is None:
+        raise HTTPException(404, "There is no such document in this case.")
+    content = store.document_content(doc_id)
+    safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in str(doc["name"]))
+    return Response(
+        content,
+        media_type="application/octet-stream",
+        headers={"content-disposition": f'attachment; filename="{safe}"'},
+    )

@@ -1,0 +1,122 @@
+"""Start: the plan, the amounts met so far, importing records and choosing the person."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.datastructures import UploadFile
+
+from backcover.errors import BadInput
+from backcover.web import _plans
+from backcover.web._app import ctx, render
+from backcover.web._forms import (
+    checked_form,
+    field,
+    flash,
+    see_other,
+)
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+
+# ----- Start -------------------------------------------------------------------------------------
+def _start_context(request: Request, error: BadInput | None = None) -> dict[str, Any]:
+    ws = ctx(request).workspace
+    templates, plan = _plans.template_choices(), _plans.current_plan_summary(ws)
+    return {
+        "title": "Start",
+        "flash": flash(request),
+        "error": error,
+        "patients": ws.patients(),
+        "uploads": [p.name for p in ws.uploads()],
+        "templates": templates,
+        "plan": plan,
+        "max_mb": ctx(request).max_upload_bytes // (1024 * 1024),
+        "has_log": ws.log_path.exists(),
+    }
+
+
+@router.get("/")
+def start(request: Request) -> Response:
+    return render(request, "start.html", _start_context(request))
+
+
+@router.post("/start/import")
+async def start_import(request: Request) -> Response:
+    form = await checked_form(request)
+    ws = ctx(request).workspace
+    files = [f for f in form.getlist("files") if isinstance(f, UploadFile) and f.filename]
+    htmx = request.headers.get("hx-request") == "true"
+    try:
+        if not files:
+            raise BadInput(
+                "no file was chosen", "choose one or more exported .json or .ndjson files", where="files"
+            )
+        for f in files:
+            ws.add_upload(f.filename or "upload", await f.read())
+    except BadInput as exc:
+        if htmx:
+            return render(request, "_import_result.html", {"error": exc, "patients": ws.patients()}, 400)
+        return render(request, "start.html", _start_context(request, exc), 400)
+    if htmx:
+        return render(request, "_import_result.html", {"patients": ws.patients(), "imported": len(files)})
+    return see_other("/?done=imported#import")
+
+
+@router.post("/start/clear")
+async def start_clear(request: Request) -> Response:
+    await checked_form(request)
+    ctx(request).workspace.clear_uploads()
+    return see_other("/?done=cleared#import")
+
+
+@router.post("/start/patient")
+async def start_patient(request: Request) -> Response:
+    form = await checked_form(request)
+    ws = ctx(request).workspace
+    ws.select_patient(field(form, "patient") or None)
+    return see_other("/record?done=patient")
+
+
+@router.post("/start/plan")
+async def start_plan(request: Request) -> Response:
+    form = await checked_form(request)
+    ws = ctx(request).workspace
+    try:
+        _plans.create_from_template(ws, field(form, "template"), field(form, "name"))
+    except BadInput as exc:
+        return render(request, "start.html", _start_context(request, exc), 400)
+    return see_other("/?done=plan#plan")
+
+
+@router.post("/start/accumulators")
+async def start_accumulators(request: Request) -> Response:
+    form = await checked_form(request)
+    ws = ctx(request).workspace
+    try:
+        _plans.set_accumulators(ws, {k: field(form, k) for k in _plans.ACCUMULATOR_FIELDS if k in form})
+    except BadInput as exc:
+        return render(request, "start.html", _start_context(request, exc), 400)
+    return see_other("/?done=accumulators#plan")
+
+
+@router.post("/start/plan-select")
+async def start_plan_select(request: Request) -> Response:
+    form = await checked_form(request)
+    ctx(request).workspace.select_plan(field(form, "name"))
+    return see_other("/?done=plan#plan")
+
+
+@router.post("/start/plan-text")
+async def start_plan_text(request: Request) -> Response:
+    form = await checked_form(request)
+    ws = ctx(request).workspace
+    try:
+        _plans.save_text(ws, field(form, "name") or (ws.plan_name or "my-plan"), field(form, "text"))
+    except BadInput as exc:
+        return render(request, "start.html", _start_context(request, exc), 400)
+    return see_other("/?done=plan#plan")
