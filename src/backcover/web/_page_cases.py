@@ -34,7 +34,6 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 
-# ----- Cases ---------------------------------------------------------------------------------------
 def _store_patient(request: Request) -> tuple[Store, int, Record | None]:
     web = ctx(request)
     store = web.store()

@@ -31,7 +31,6 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 
-# ----- Compare plans -------------------------------------------------------------------------------
 def _compare_context(request: Request, form: FormData | None) -> dict[str, Any]:
     ws = ctx(request).workspace
     saved = ws.plan_names()

@@ -24,7 +24,6 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 
-# ----- What will it cost -------------------------------------------------------------------------
 def _cost_view(est: dict[str, Any]) -> dict[str, Any]:
     def dec(v: Any) -> Decimal:
         return Decimal(str(v)) if v not in (None, "") else Decimal(0)

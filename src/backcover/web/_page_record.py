@@ -25,7 +25,6 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 
-# ----- My record -----------------------------------------------------------------------------------
 # The log forms: section -> fields shown (name, label, input type, hint). Names are the log's fields.
 LOG_FORMS: dict[str, dict[str, Any]] = {
     "pain": {

@@ -23,7 +23,6 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 
-# ----- Start -------------------------------------------------------------------------------------
 def _start_context(request: Request, error: BadInput | None = None) -> dict[str, Any]:
     ws = ctx(request).workspace
     templates, plan = _plans.template_choices(), _plans.current_plan_summary(ws)
