@@ -37,7 +37,7 @@ def serve(
     ] = None,
     allow_host: Annotated[
         list[str] | None,
-        typer.Option("--allow-host", help="Another Host header value to accept (host[:port]); repeatable."),
+        typer.Option("--allow-host", help="Another Host header value to accept (host[:port])."),
     ] = None,
     max_upload_mb: Annotated[int, typer.Option(help="Largest upload accepted, in MB.", min=1, max=2048)] = 32,
 ) -> None:
