@@ -339,3 +339,42 @@ def test_openapi_describes_the_contracts_and_not_the_pages(client: TestClient) -
 def test_unknown_api_route_is_404_json(client: TestClient) -> None:
     r = client.get("/api/nothing")
     assert r.status_code == 404 and r.json()["error"]
+
+
+# ----- /api/records ------------------------------------------------------------------------------
+
+
+def test_records_import_then_check_by_patient_id(client: TestClient) -> None:
+    files = [{"filename": p.name, "content": p.read_text()} for p in SYNTHEA_FILES]
+    r = client.post("/api/records", json={"records": files})
+    assert r.status_code == 200, r.text
+    body = r.json()
+    assert sorted(body["files"]) == sorted(p.name for p in SYNTHEA_FILES)
+    assert SYNTHEA_LBP in {p["id"] for p in body["patients"]}
+    r = client.post(
+        "/api/check",
+        json={"procedure": "72148", "payer": "commercial", "as_of": "2014-04-01", "patient": SYNTHEA_LBP},
+    )
+    assert r.status_code == 200 and r.json()["procedure"]["code"] == "72148"
+    r = client.post("/api/check", json={"procedure": "72148", "payer": "commercial"})
+    assert_bad(r, 400, "none is chosen")  # several people, none named
+
+
+def test_records_import_refuses_bad_files_and_keeps_nothing(client: TestClient) -> None:
+    good = {"filename": "ok.json", "content": (EXAMPLES / "check-mri-commercial-early.json").read_text()}
+    bad = {
+        "filename": "cut.ndjson",
+        "content": '{"resourceType": "Patient", "id": "a"}\n{"resourceType": "Proc',
+    }
+    assert_bad(client.post("/api/records", json={"records": [good, bad]}), 400, "cut.ndjson")
+    assert client.get("/api/patients").json() == []
+    assert_bad(
+        client.post("/api/records", json={"records": [{"filename": "a.pdf", "content": "%PDF"}]}),
+        400,
+        "a.pdf",
+    )
+    assert_bad(client.post("/api/records", json={"records": []}), 422, "records")
+    r = client.post("/api/records", json={"records": [good]})
+    assert r.status_code == 200 and [p["id"] for p in r.json()["patients"]] == ["example-mri"]
+    r = client.post("/api/records", json={"records": [good], "replace": True})
+    assert r.json()["files"] == ["ok.json"]

@@ -218,6 +218,36 @@ def api_deadlines(body: DeadlinesRequest) -> Response:
     )
 
 
+class ImportRequest(BaseModel):
+    """Files to keep in this app's workspace (as the Start page's import does)."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "examples": [
+                {"records": [{"filename": "export.ndjson", "content": '{"resourceType": "Patient"}'}]}
+            ]
+        },
+    )
+    records: list[RecordFile] = Field(min_length=1, max_length=50)
+    replace: bool = Field(default=False, description="remove the files imported before")
+
+
+@router.post("/records", summary="Import record files into this app")
+def api_records(body: ImportRequest, request: Request) -> dict[str, Any]:
+    """Read each file as `--record` would (bad input is refused and nothing is kept), then keep it in
+    the workspace. Later `POST /api/check` calls without `records` use the kept files, with `patient`
+    choosing the person. Returns the files kept and the people they describe."""
+    ws = ctx(request).workspace
+    files = [(f.filename, f.content.encode("utf-8", errors="replace")) for f in body.records]
+    svc.validate_files(files)
+    if body.replace:
+        ws.clear_uploads()
+    for name, data in files:
+        ws.add_upload(name, data)
+    return {"files": [p.name for p in ws.uploads()], "patients": [p.to_json() for p in ws.patients()]}
+
+
 @router.get("/procedures", summary="Find a procedure in plain words")
 def api_procedures(q: Annotated[str, Query(max_length=100)] = "") -> list[dict[str, Any]]:
     """Procedure families whose plain-language words match `q` (all of them when `q` is empty)."""

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from backcover.errors import BadInput
-from backcover.web import _plans
+from backcover.web import _plans, _services
 from backcover.web._app import ctx, render
 from backcover.web._forms import (
     checked_form,
@@ -55,8 +55,10 @@ async def start_import(request: Request) -> Response:
             raise BadInput(
                 "no file was chosen", "choose one or more exported .json or .ndjson files", where="files"
             )
-        for f in files:
-            ws.add_upload(f.filename or "upload", await f.read())
+        contents = [(f.filename or "upload", await f.read()) for f in files]
+        _services.validate_files(contents)  # a file that cannot be read is refused, and nothing kept
+        for name, data in contents:
+            ws.add_upload(name, data)
     except BadInput as exc:
         if htmx:
             return render(request, "_import_result.html", {"error": exc, "patients": ws.patients()}, 400)

@@ -32,12 +32,28 @@ __all__ = [
     "plan_from",
     "record_from_texts",
     "template_names",
+    "validate_files",
     "workspace_record",
 ]
 
 _cache_lock = threading.Lock()
 _source_cache: dict[tuple[str, int, int], Source] = {}
 _record_cache: dict[tuple[Any, ...], Record] = {}
+
+
+def validate_files(files: Sequence[tuple[str, bytes]]) -> None:
+    """Refuse any file ``--record`` could not read (nothing is kept when one is bad)."""
+    for i, (name, data) in enumerate(files):
+        base = Path(name).name or f"file{i}"
+        if not base.lower().endswith(RECORD_SUFFIXES):
+            raise BadInput(
+                f"{base!r} is not a FHIR JSON, NDJSON or treatment log file",
+                "upload .json (FHIR Bundle or resource), .ndjson (bulk export) or .yaml (treatment log) "
+                "files",
+                file=base,
+                where=f"records[{i}].filename",
+            )
+        source_from_bytes(data, base)
 
 
 def record_from_texts(files: Sequence[tuple[str, str]], patient: str | None) -> Record:
