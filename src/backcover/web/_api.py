@@ -63,7 +63,8 @@ class RecordFile(BaseModel):
 
 class CheckRequest(BaseModel):
     """Inputs of `backcover check`. Give the record as `records` (file contents), or leave it out
-    to use the records imported into this app (the Start page), with `patient` choosing the person."""
+    to use the records kept in this app (the Start page's import, or `POST /api/records`), with
+    `patient` (a FHIR Patient id, see `GET /api/patients`) choosing the person."""
 
     model_config = ConfigDict(
         extra="forbid",
