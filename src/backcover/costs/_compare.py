@@ -233,8 +233,8 @@ def compare_plans(
         if est.missing_prices:
             notes.append(
                 f"{len(est.missing_prices)} claim line(s) have no known price, so the expected "
-                "out-of-pocket is "
-                "incomplete; give prices with --prices."
+                "out-of-pocket is incomplete; give their prices (your own price table, or the amounts "
+                "from a Good Faith Estimate)."
             )
         results.append(PlanResult(plan, est, None if monthly is None else monthly * 12, worst, note, notes))
     _, src, conf = commercial_multiple()

@@ -265,9 +265,14 @@ def _hsa(est: Estimate, pa: dict[str, Any]) -> dict[str, Any] | None:
             "Your HSA can pay this care's cost sharing and bills tax-free (they are qualified medical "
             "expenses)"
             + (
-                f"; your balance of {money(hsa.balance)} covers {money(covers)} of {money(total)}."
+                (
+                    f"; your balance of ${money(hsa.balance)} covers ${money(covers)} of ${money(total)}."
+                    if hsa.balance > 0
+                    else f"; the plan file gives an HSA balance of $0.00, so none of the ${money(total)} yet"
+                    " (set your balance in the plan file's hsa section)."
+                )
                 if hsa.balance is not None
-                else f"; up to {money(total)}, as far as your balance goes."
+                else f"; up to ${money(total)}, as far as your balance goes."
             )
             + (
                 f" You can contribute up to {money(limit)} for {est.plan.year} ({hsa.coverage} coverage"

@@ -97,6 +97,7 @@ def view(det: dict[str, Any], labels: dict[str, str] | None = None) -> dict[str,
                 "missing": _missing(c) if status in ("unknown", "not_met") else None,
                 "required": c.get("required", True),
                 "confidence": c.get("confidence"),
+                "branch": c.get("branch"),
             }
         )
     order = {"not_met": 0, "unknown": 1, "met": 2, "not_applicable": 3}
