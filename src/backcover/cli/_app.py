@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable
+from datetime import date
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
@@ -13,9 +14,10 @@ import typer
 from rich.console import Console
 
 from backcover import DISCLAIMER
+from backcover.dates import parse_date_only
 from backcover.errors import BadInput
 
-__all__ = ["app", "emit_json", "err_console", "guarded", "out_console"]
+__all__ = ["app", "as_of_option", "date_option", "emit_json", "err_console", "guarded", "out_console"]
 
 app = typer.Typer(
     name="backcover",
@@ -71,3 +73,18 @@ def guarded(fn: Callable[P, R]) -> Callable[P, R]:
             raise typer.Exit(code=1) from None
 
     return wrapper
+
+
+def date_option(text: str | None, option: str) -> date | None:
+    """A ``YYYY-MM-DD`` option value; a bad one names the option in the error."""
+    if text is None:
+        return None
+    try:
+        return parse_date_only(text)
+    except BadInput as exc:
+        raise BadInput(exc.problem, exc.fix, where=option) from None
+
+
+def as_of_option(text: str | None) -> date:
+    """``--as-of``, defaulting to today: the CLI may read the clock; the core never does."""
+    return date_option(text, "--as-of") or date.today()

@@ -27,8 +27,7 @@ from backcover.appeals import (
     parse_835,
     parse_codes,
 )
-from backcover.cli._app import app, emit_json, err_console, guarded, out_console
-from backcover.dates import parse_date_only
+from backcover.cli._app import app, as_of_option, date_option, emit_json, err_console, guarded, out_console
 from backcover.errors import BadInput
 from backcover.store import (
     MAX_DOCUMENT_BYTES,
@@ -83,19 +82,6 @@ app.add_typer(pa_app, name="pa")
 FormatOpt = Annotated[Format, typer.Option("--format", help="text (default) or json.")]
 AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Today's date for the question (YYYY-MM-DD).")]
 CaseOpt = Annotated[int, typer.Option("--case", help="The case number (see `backcover case list`).")]
-
-
-def _date(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    try:
-        return parse_date_only(text)
-    except BadInput as exc:
-        raise BadInput(exc.problem, exc.fix, where=option) from None
-
-
-def _as_of(text: str | None) -> date:
-    return _date(text, "--as-of") or date.today()
 
 
 def _store() -> Store:
@@ -214,7 +200,7 @@ def case_new(
                 if found
                 else store.add_patient(
                     name,
-                    _date(birth_date, "--birth-date"),
+                    date_option(birth_date, "--birth-date"),
                     member_id=member_id,
                     address=(address or "").replace(";", "\n") or None,
                     phone=phone,
@@ -288,7 +274,7 @@ def case_show(
 ) -> None:
     """Everything on a case, with its next deadline."""
     with _store() as store:
-        data = case_json(store, store.get_case(case_id), _as_of(as_of), full=True)
+        data = case_json(store, store.get_case(case_id), as_of_option(as_of), full=True)
     emit_json(data) if fmt == Format.json else _print_case(data)
 
 
@@ -300,7 +286,7 @@ def case_list(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """All cases, each with its next deadline."""
-    day = _as_of(as_of)
+    day = as_of_option(as_of)
     with _store() as store:
         rows = [case_json(store, c, day, full=False) for c in store.list_cases(patient)]
     if fmt == Format.json:
@@ -326,7 +312,7 @@ def cases_due(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """What is due in the next N days across all open cases (overdue items included)."""
-    day = _as_of(as_of)
+    day = as_of_option(as_of)
     with _store() as store:
         items = store.cases_due(day, days)
     if fmt == Format.json:
@@ -375,12 +361,12 @@ def deadlines_cmd(
     fmt: FormatOpt = Format.text,
 ) -> None:
     """Appeal levels, the last day to file each, and how long each decision may take."""
-    notice = _date(notice_date, "--notice-date")
+    notice = date_option(notice_date, "--notice-date")
     assert notice is not None
     d = compute_deadlines(
         plan_kind,
         notice,
-        received_date=_date(received_date, "--received-date"),
+        received_date=date_option(received_date, "--received-date"),
         urgent=urgent,
         service=service.value,
     )
@@ -451,7 +437,7 @@ def doc_add(
                 patient,
                 content,
                 doc_type,
-                doc_date=_date(doc_date, "--date"),
+                doc_date=date_option(doc_date, "--date"),
                 source=source,
                 filename=file.name,
                 case_id=case,
@@ -493,8 +479,8 @@ def denial_add(
     """Record a denial with its codes, explain each code, and show the appeal deadline."""
     if not (codes or text or x12):
         raise BadInput("nothing to record", "give --codes, --text or --x12", where="--codes")
-    day = _as_of(as_of)
-    notice = _date(denial_date, "--date")
+    day = as_of_option(as_of)
+    notice = date_option(denial_date, "--date")
     assert notice is not None
     inputs: list[CodeInput] = []
     source = "typed"
@@ -570,7 +556,7 @@ def denial_add(
             as_of=day,
             codes=inputs,
             reason_text=text,
-            received_date=_date(received, "--received"),
+            received_date=date_option(received, "--received"),
             source=source,
             document=document,
         )
@@ -618,7 +604,7 @@ def pa_set(
     note: Annotated[str | None, typer.Option("--note")] = None,
 ) -> None:
     """Add a step to a prior-authorization request's timeline (creating the request if needed)."""
-    day = _date(on, "--date") or date.today()
+    day = date_option(on, "--date") or date.today()
     with _store() as store:
         c = store.get_case(case)
         if pa is None and c.pa_requests:
@@ -630,7 +616,7 @@ def pa_set(
                 status=status,
                 note=note,
                 auth_number=auth_number,
-                expires_on=_date(expires, "--expires"),
+                expires_on=date_option(expires, "--expires"),
             )
         else:
             r = store.set_pa_status(
@@ -638,7 +624,7 @@ def pa_set(
                 status,
                 on_date=day,
                 auth_number=auth_number,
-                expires_on=_date(expires, "--expires"),
+                expires_on=date_option(expires, "--expires"),
                 note=note,
             )
     err_console.print(f"prior authorization {r.id} on case {case}: {status}", highlight=False)
@@ -666,7 +652,7 @@ def appeal_add(
             denial = c.denials[-1].id
         open_ = [x for x in c.appeals if x.level == level and x.outcome in (None, "pending")]
         if outcome not in (None, "pending") and open_ and filed is None:
-            decided = _date(outcome_date, "--outcome-date")
+            decided = date_option(outcome_date, "--outcome-date")
             if decided is None:
                 raise BadInput("an outcome needs its date", "give --outcome-date", where="--outcome-date")
             assert outcome is not None
@@ -676,9 +662,9 @@ def appeal_add(
                 case,
                 level,
                 denial_id=denial,
-                filed_on=_date(filed, "--filed"),
+                filed_on=date_option(filed, "--filed"),
                 outcome=outcome,
-                outcome_date=_date(outcome_date, "--outcome-date"),
+                outcome_date=date_option(outcome_date, "--outcome-date"),
             )
     err_console.print(f"appeal {a.id} recorded on case {case}", highlight=False)
 
@@ -699,8 +685,8 @@ def appeal_p2p(
     with _store() as store:
         r = store.add_peer_to_peer(
             case,
-            _date(requested, "--requested") or date.today(),
-            scheduled_for=_date(scheduled, "--scheduled"),
+            date_option(requested, "--requested") or date.today(),
+            scheduled_for=date_option(scheduled, "--scheduled"),
             reviewer_name=reviewer,
             reviewer_credentials=credentials,
             outcome=outcome,
@@ -725,10 +711,10 @@ def appeal_external(
     with _store() as store:
         r = store.add_external_review(
             case,
-            _date(requested, "--requested") or date.today(),
+            date_option(requested, "--requested") or date.today(),
             organization=organization,
             decision=decision,
-            decided_on=_date(decided, "--decided"),
+            decided_on=date_option(decided, "--decided"),
         )
     err_console.print(f"external review {r.id} recorded on case {case}", highlight=False)
 
@@ -799,7 +785,7 @@ def appeal_draft(
     from backcover.documents import render_html, render_pdf
     from backcover.store import build_letter
 
-    day = _as_of(as_of)
+    day = as_of_option(as_of)
     with _store() as store:
         c = store.get_case(case)
         det, rec = _determination(c, list(record or []), determination, day)

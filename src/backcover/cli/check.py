@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 import typer
@@ -11,11 +10,9 @@ from rich.table import Table
 from rich.text import Text
 
 from backcover import DISCLAIMER, catalog
-from backcover.cli._app import app, emit_json, guarded, out_console
+from backcover.cli._app import app, as_of_option, emit_json, guarded, out_console
 from backcover.cli.record import Format, FormatOpt, PatientOpt, RecordOpt
-from backcover.dates import parse_date_only
 from backcover.engine import Determination, check, normalise_payer, normalise_state
-from backcover.errors import BadInput
 from backcover.record.load import load_record
 
 __all__ = ["check_cmd", "render_determination"]
@@ -33,15 +30,6 @@ _STATUS = {
     "not_applicable": ("dim", "not needed"),
 }
 _PA = {"required": "required", "not_required": "not required", "plan_dependent": "depends on the plan"}
-
-
-def parse_as_of(text: str | None) -> date:
-    if text is None:
-        return date.today()  # the CLI may read the clock; the core never does
-    try:
-        return parse_date_only(text)
-    except BadInput as exc:
-        raise exc.at(where="--as-of") from None
 
 
 def render_determination(d: Determination) -> list[Any]:
@@ -120,7 +108,7 @@ def check_cmd(
     normalise_payer(payer)
     normalise_state(state)
     catalog.resolve(procedure, setting)
-    day = parse_as_of(as_of)
+    day = as_of_option(as_of)
     rec = load_record(record, patient)
     result = check(rec, procedure, payer, setting=setting, state=state, as_of=day)
     if format is Format.json:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from backcover.cli._app import app, err_console, guarded
-from backcover.dates import parse_date_only
+from backcover.cli._app import app, date_option, err_console, guarded
 from backcover.paths import default_log_path
 from backcover.record.log import append_entry
 
@@ -28,17 +26,6 @@ LogOpt = Annotated[
 ]
 DateOpt = Annotated[str, typer.Option("--date", help="YYYY-MM-DD")]
 NoteOpt = Annotated[str | None, typer.Option("--note")]
-
-
-def _d(text: str | None, option: str) -> date | None:
-    if text is None:
-        return None
-    from backcover.errors import BadInput
-
-    try:
-        return parse_date_only(text)
-    except BadInput as exc:
-        raise BadInput(exc.problem, exc.fix, where=option) from None
 
 
 def _add(log: Path | None, section: str, entry: dict[str, Any]) -> None:
@@ -63,7 +50,13 @@ def add_pain(
     _add(
         log,
         "pain",
-        {"date": _d(date_, "--date"), "score": score, "scale": scale, "region": region, "note": note},
+        {
+            "date": date_option(date_, "--date"),
+            "score": score,
+            "scale": scale,
+            "region": region,
+            "note": note,
+        },
     )
 
 
@@ -87,8 +80,8 @@ def add_medicine(
         {
             "name": name,
             "dose": dose,
-            "start": _d(start, "--start"),
-            "end": _d(end, "--end"),
+            "start": date_option(start, "--start"),
+            "end": date_option(end, "--end"),
             "helped": helped,
             "side_effects": side_effects,
         },
@@ -106,7 +99,14 @@ def add_visit(
 ) -> None:
     """Record a visit to a clinician."""
     _add(
-        log, "visits", {"date": _d(date_, "--date"), "with": with_, "specialty": specialty, "reason": reason}
+        log,
+        "visits",
+        {
+            "date": date_option(date_, "--date"),
+            "with": with_,
+            "specialty": specialty,
+            "reason": reason,
+        },
     )
 
 
@@ -129,9 +129,9 @@ def add_therapy(
         "therapy",
         {
             "type": type_,
-            "date": _d(date_, "--date"),
-            "start": _d(start, "--start"),
-            "end": _d(end, "--end"),
+            "date": date_option(date_, "--date"),
+            "start": date_option(start, "--start"),
+            "end": date_option(end, "--end"),
             "sessions": sessions,
             "with": with_,
         },
@@ -148,7 +148,11 @@ def add_imaging(
     log: LogOpt = None,
 ) -> None:
     """Record an imaging study and what it found."""
-    _add(log, "imaging", {"date": _d(date_, "--date"), "type": type_, "region": region, "findings": findings})
+    _add(
+        log,
+        "imaging",
+        {"date": date_option(date_, "--date"), "type": type_, "region": region, "findings": findings},
+    )
 
 
 @add_app.command("injection")
@@ -170,7 +174,7 @@ def add_injection(
         log,
         "injections",
         {
-            "date": _d(date_, "--date"),
+            "date": date_option(date_, "--date"),
             "type": type_,
             "region": region,
             "pain_before": pain_before,
