@@ -706,7 +706,7 @@ def _medication_request(ctx: _Ctx, res: dict[str, Any]) -> list[Item]:
             When(start, end),
             codes,
             text=text,
-            extra_concepts=_med_concepts(codes, text) if not _concepts_for(codes)[0] else (),
+            extra_concepts=_med_concepts(codes, text),
             details=details,
         )
     ]
@@ -731,7 +731,7 @@ def _medication_statement(ctx: _Ctx, res: dict[str, Any]) -> list[Item]:
             when,
             codes,
             text=text,
-            extra_concepts=_med_concepts(codes, text) if not _concepts_for(codes)[0] else (),
+            extra_concepts=_med_concepts(codes, text),
             details=details,
         )
     ]
