@@ -770,7 +770,7 @@ def _observation(ctx: _Ctx, res: dict[str, Any]) -> list[Item]:
     kind = ItemKind.SCORE if scale else ItemKind.LAB if "laboratory" in cats else ItemKind.OBSERVATION
     if scale and isinstance(value, str):
         raise ctx.bad(
-            f"the {scale.upper()} score is text ({value[:20]!r}), not a number",
+            f"the {scale.upper()} score is text, not a number",
             "record the score as valueInteger or valueQuantity",
         )
     refs = _refs(res, "partOf", "derivedFrom", "focus", "basedOn")
