@@ -7,6 +7,7 @@ import io
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -44,17 +45,35 @@ class _Constructor(RoundTripConstructor):
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 
-def _yaml() -> YAML:
+class _DecimalConstructor(_Constructor):
+    """As :class:`_Constructor`, but a number with a decimal point becomes a ``Decimal`` built from
+    its written digits, never a binary float (money is read from text)."""
+
+    def construct_yaml_float(self, node: ScalarNode) -> Any:
+        try:
+            d = Decimal(str(node.value).replace("_", ""))
+        except InvalidOperation:
+            return super().construct_yaml_float(node)
+        return d if d.is_finite() else super().construct_yaml_float(node)
+
+
+_DecimalConstructor.add_constructor("tag:yaml.org,2002:float", _DecimalConstructor.construct_yaml_float)
+
+
+def _yaml(decimals: bool = False) -> YAML:
     y = YAML(typ="rt")
-    y.Constructor = _Constructor
+    y.Constructor = _DecimalConstructor if decimals else _Constructor
     y.preserve_quotes = True
     return y
 
 
-def load_yaml_text(text: str, file: str) -> Any:
-    """Parse YAML text in round-trip mode (keeps line numbers and comments)."""
+def load_yaml_text(text: str, file: str, *, decimals: bool = False) -> Any:
+    """Parse YAML text in round-trip mode (keeps line numbers and comments).
+
+    With ``decimals=True`` numbers with a decimal point are read as ``Decimal`` from their text.
+    """
     try:
-        return _yaml().load(io.StringIO(text))
+        return _yaml(decimals).load(io.StringIO(text))
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
@@ -68,16 +87,19 @@ def load_yaml_text(text: str, file: str) -> Any:
         raise BadInput(f"this is not valid YAML: {exc}", "check the file's syntax", file) from None
 
 
-def load_yaml(path: Path) -> Any:
+def load_yaml(path: Path | str, *, decimals: bool = False) -> Any:
+    path = Path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise BadInput("file not found", "check the path", str(path)) from None
+    except IsADirectoryError:
+        raise BadInput("this is a folder, not a file", "give the path of a YAML file", str(path)) from None
     except UnicodeDecodeError:
         raise BadInput("the file is not UTF-8 text", "save it as UTF-8 text", str(path)) from None
     except OSError as exc:
         raise BadInput(f"cannot read the file ({exc.strerror})", "check the path", str(path)) from None
-    return load_yaml_text(text, str(path))
+    return load_yaml_text(text, str(path), decimals=decimals)
 
 
 def line_of(node: object, key: str | int | None = None) -> str | None:
