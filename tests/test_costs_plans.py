@@ -237,3 +237,15 @@ def test_bad_lines_exit_2(tmp_path: Path, line: str, problem: str) -> None:
     assert res.exit_code == 2, res.output
     assert f"{lines}, line 2" in res.output
     assert problem in res.output
+
+
+def test_impossible_date_in_a_plan_names_the_line() -> None:
+    text = (
+        template_text("ppo")
+        + "supplemental:\n"
+        + "  - {kind: accident, waiting_period_days: 30, effective: 2026-02-30, pays: {er_visit: 100}}\n"
+    )
+    with pytest.raises(BadInput) as exc:
+        parse_plan(text, "plan.yaml")
+    assert "not a real calendar date" in exc.value.problem
+    assert exc.value.where is not None and exc.value.where.startswith("line ")
