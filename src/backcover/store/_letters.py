@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from backcover.appeals import deadlines, explain_carc, explain_rarc, next_level
+from backcover.appeals import explain_carc, explain_rarc, next_level
 from backcover.catalog import find
 from backcover.documents import (
     AppealLetter,
@@ -20,7 +20,7 @@ from backcover.documents import (
     TimelineEntry,
 )
 from backcover.store._models import Case
-from backcover.store._store import Store
+from backcover.store._store import Store, first_level
 
 __all__ = ["build_letter", "evidence_labels"]
 
@@ -88,14 +88,7 @@ def _deadline(case: Case) -> tuple[str, date | None, str | None]:
         if nxt is not None:
             return nxt.name, nxt.file_by, nxt.rule
     if case.denials:
-        d = case.denials[-1]
-        first = deadlines(
-            case.plan_kind,
-            d.denial_date,
-            received_date=d.received_date,
-            urgent=case.urgent,
-            service=case.service,
-        ).levels[0]
+        first = first_level(case, case.denials[-1])
         return first.name, first.file_by, first.rule
     return "appeal", None, None
 

@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
-from backcover.appeals import deadlines, duration, next_level, normalize_plan_kind
+from backcover.appeals import Level, deadlines, duration, next_level, normalize_plan_kind
 from backcover.errors import BadInput
 from backcover.store._files import check_document, sha256_hex
 from backcover.store._models import (
@@ -47,9 +47,22 @@ from backcover.store._models import (
     Provider,
 )
 
-__all__ = ["CodeInput", "DueItem", "Store", "default_url", "migrate", "open_store"]
+__all__ = ["CodeInput", "DueItem", "Store", "default_url", "first_level", "migrate", "open_store"]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+
+
+def first_level(case: Case, denial: Denial) -> Level:
+    """The first appeal level for a denial on a case: its last day to file and its rule."""
+    return deadlines(
+        case.plan_kind,
+        denial.denial_date,
+        received_date=denial.received_date,
+        urgent=case.urgent,
+        service=case.service,
+    ).levels[0]
+
+
 ENV_URL = "BACKCOVER_DATABASE_URL"
 PAYERS = ("medicare", "medicare-advantage", "commercial", "marketplace", "medicaid", "medicaid-ffs")
 OUTCOMES = ("pending", "overturned", "upheld", "partial", "withdrawn")
@@ -787,13 +800,7 @@ class Store:
         for d in case.denials:
             if d.id in appealed:
                 continue
-            first = deadlines(
-                case.plan_kind,
-                d.denial_date,
-                received_date=d.received_date,
-                urgent=case.urgent,
-                service=case.service,
-            ).levels[0]
+            first = first_level(case, d)
             if first.file_by is not None:
                 items.append(
                     DueItem(
