@@ -20,6 +20,7 @@ from ruamel.yaml.nodes import ScalarNode
 from backcover.errors import BadInput
 
 __all__ = [
+    "atomic_write_bytes",
     "atomic_write_text",
     "check_keys",
     "dump_yaml",
@@ -142,17 +143,23 @@ def dump_yaml(data: Any) -> str:
 
 
 def atomic_write_text(path: Path, text: str, mode: int = 0o600) -> None:
+    """Write text atomically with owner-only permissions (see :func:`atomic_write_bytes`)."""
+    atomic_write_bytes(path, text.encode("utf-8"), mode)
+
+
+def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
     """Write a file so that readers see the old or the new content, never half of it.
 
-    The file gets owner-only permissions by default, as it may hold health data.
+    The file gets owner-only permissions by default, as it may hold health data. On failure the
+    temporary file is removed and the old content stays.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.fchmod(fd, mode)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)

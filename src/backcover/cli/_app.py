@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import sys
 from collections.abc import Callable
 from datetime import date
 from functools import wraps
+from types import ModuleType
 from typing import Any, ParamSpec, TypeVar
 
 import orjson
@@ -17,7 +19,16 @@ from backcover import DISCLAIMER
 from backcover.dates import parse_date_only
 from backcover.errors import BadInput
 
-__all__ = ["app", "as_of_option", "date_option", "emit_json", "err_console", "guarded", "out_console"]
+__all__ = [
+    "app",
+    "as_of_option",
+    "date_option",
+    "emit_json",
+    "err_console",
+    "guarded",
+    "lazy_module",
+    "out_console",
+]
 
 app = typer.Typer(
     name="backcover",
@@ -88,3 +99,19 @@ def date_option(text: str | None, option: str) -> date | None:
 def as_of_option(text: str | None) -> date:
     """``--as-of``, defaulting to today: the CLI may read the clock; the core never does."""
     return date_option(text, "--as-of") or date.today()
+
+
+def lazy_module(name: str) -> ModuleType:
+    """Import a module on first attribute access, so that commands that do not need a heavy
+    dependency (the store's SQLAlchemy and Alembic) do not pay for it at start-up."""
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.find_spec(name)
+    if spec is None or spec.loader is None:
+        raise ModuleNotFoundError(name)
+    loader = importlib.util.LazyLoader(spec.loader)
+    spec.loader = loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    loader.exec_module(module)
+    return module

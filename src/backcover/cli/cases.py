@@ -7,11 +7,10 @@ Commands: ``case new/show/list``, ``doc add``, ``denial add``, ``pa set``, ``app
 from __future__ import annotations
 
 import importlib
-import os
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import orjson
 import typer
@@ -27,19 +26,26 @@ from backcover.appeals import (
     parse_835,
     parse_codes,
 )
-from backcover.cli._app import app, as_of_option, date_option, emit_json, err_console, guarded, out_console
-from backcover.errors import BadInput
-from backcover.store import (
-    MAX_DOCUMENT_BYTES,
-    CodeInput,
-    Store,
-    case_json,
-    check_document,
-    code_json,
-    evidence_labels,
-    open_store,
+from backcover.cli._app import (
+    app,
+    as_of_option,
+    date_option,
+    emit_json,
+    err_console,
+    guarded,
+    lazy_module,
+    out_console,
 )
-from backcover.store._models import Case
+from backcover.errors import BadInput
+
+if TYPE_CHECKING:
+    import backcover.store as store_pkg
+    from backcover.store import Store
+    from backcover.store._models import Case
+else:
+    # SQLAlchemy and Alembic take about a second to import: load them only when a case command runs.
+    store_pkg = lazy_module("backcover.store")
+from backcover.yamlio import atomic_write_bytes
 
 __all__: list[str] = []
 
@@ -85,10 +91,13 @@ CaseOpt = Annotated[int, typer.Option("--case", help="The case number (see `back
 
 
 def _store() -> Store:
-    return open_store()
+    return store_pkg.open_store()
 
 
-def _read_file(path: Path, option: str, *, limit: int | None = MAX_DOCUMENT_BYTES) -> bytes:
+def _read_file(path: Path, option: str, *, limit: int | None = -1) -> bytes:
+    """Read an input file; ``limit=-1`` means the store's document size limit, ``None`` no limit."""
+    if limit == -1:
+        limit = store_pkg.MAX_DOCUMENT_BYTES
     if not path.is_file():
         raise BadInput("no such file", "check the path", str(path), option)
     if limit is not None and path.stat().st_size > limit:
@@ -98,15 +107,6 @@ def _read_file(path: Path, option: str, *, limit: int | None = MAX_DOCUMENT_BYTE
             str(path),
         )
     return path.read_bytes()
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    os.replace(tmp, path)
 
 
 def _print_case(data: dict[str, Any]) -> None:
@@ -244,7 +244,7 @@ def case_new(
             urgent=urgent,
         )
         if fmt == Format.json:
-            emit_json(case_json(store, store.get_case(case.id), date.today(), full=True))
+            emit_json(store_pkg.case_json(store, store.get_case(case.id), date.today(), full=True))
         else:
             err_console.print(f"case {case.id} opened for patient #{patient}: {case.title}", highlight=False)
 
@@ -274,7 +274,7 @@ def case_show(
 ) -> None:
     """Everything on a case, with its next deadline."""
     with _store() as store:
-        data = case_json(store, store.get_case(case_id), as_of_option(as_of), full=True)
+        data = store_pkg.case_json(store, store.get_case(case_id), as_of_option(as_of), full=True)
     emit_json(data) if fmt == Format.json else _print_case(data)
 
 
@@ -288,7 +288,7 @@ def case_list(
     """All cases, each with its next deadline."""
     day = as_of_option(as_of)
     with _store() as store:
-        rows = [case_json(store, c, day, full=False) for c in store.list_cases(patient)]
+        rows = [store_pkg.case_json(store, c, day, full=False) for c in store.list_cases(patient)]
     if fmt == Format.json:
         emit_json({"cases": rows})
         return
@@ -482,12 +482,12 @@ def denial_add(
     day = as_of_option(as_of)
     notice = date_option(denial_date, "--date")
     assert notice is not None
-    inputs: list[CodeInput] = []
+    inputs: list[store_pkg.CodeInput] = []
     source = "typed"
     document: tuple[bytes, str, str | None] | None = None
     if codes:
         inputs += [
-            CodeInput(c.system, c.code, c.group, None, c.explanation.known, "typed")
+            store_pkg.CodeInput(c.system, c.code, c.group, None, c.explanation.known, "typed")
             for c in parse_codes(codes)
         ]
     if x12 is not None:
@@ -515,7 +515,7 @@ def denial_add(
             )
         for a in adjustments:
             inputs.append(
-                CodeInput(
+                store_pkg.CodeInput(
                     "carc",
                     a.carc,
                     a.group,
@@ -527,14 +527,15 @@ def denial_add(
                 )
             )
             inputs += [
-                CodeInput("rarc", r, None, None, explain_rarc(r).known, "835", a.claim_id) for r in a.rarcs
+                store_pkg.CodeInput("rarc", r, None, None, explain_rarc(r).known, "835", a.claim_id)
+                for r in a.rarcs
             ]
         source = "835"
         if len(claims) == 1:  # the file holds this claim only: keep it (never other people's claims)
             document = (raw, "remittance", x12.name)
     if text:
         inputs += [
-            CodeInput(c.system, c.code, None, None, True, "text")
+            store_pkg.CodeInput(c.system, c.code, None, None, True, "text")
             for c in infer_from_text(text)
             if not any(i.code == c.code and i.system == c.system for i in inputs)
         ]
@@ -546,7 +547,7 @@ def denial_add(
                 "store the other with `backcover doc add`",
             )
         content = _read_file(letter, "--letter")
-        check_document(content, "denial_letter", file=str(letter))
+        store_pkg.check_document(content, "denial_letter", file=str(letter))
         document = (content, "denial_letter", letter.name)
     with _store() as store:
         c = store.get_case(case)
@@ -566,7 +567,7 @@ def denial_add(
         data: dict[str, Any] = {
             "denial_id": d.id,
             "case_id": case,
-            "codes": [code_json(x) for x in d.codes],
+            "codes": [store_pkg.code_json(x) for x in d.codes],
             "deadlines": dl.to_json(),
         }
     if fmt == Format.json:
@@ -738,7 +739,7 @@ def _determination(case: Case, records: list[Path], determination: Path | None, 
         from backcover.record.load import load_record
 
         record = load_record(records)
-        return view.with_labels(evidence_labels(record)), record
+        return view.with_labels(store_pkg.evidence_labels(record)), record
     if not records:
         return None, None
     try:
@@ -753,7 +754,7 @@ def _determination(case: Case, records: list[Path], determination: Path | None, 
     record = load_record(records)
     payer = {"marketplace": "commercial", "medicaid-ffs": "medicaid"}.get(case.payer, case.payer)
     det = engine.check(record, case.procedure_code, payer, setting=case.setting, state=case.state, as_of=day)
-    return DeterminationView.from_engine(det).with_labels(evidence_labels(record)), record
+    return DeterminationView.from_engine(det).with_labels(store_pkg.evidence_labels(record)), record
 
 
 @appeal_app.command("draft")
@@ -800,7 +801,7 @@ def appeal_draft(
         else render_pdf(doc, show_warnings=not final)
     )
     target = out or Path(f"backcover-case-{case}-{kind.value}.{'html' if html else 'pdf'}")
-    _write_private(target, data)
+    atomic_write_bytes(target, data)
     for w in doc.warnings():
         err_console.print(f"[yellow]check:[/] {w}", highlight=False)
     err_console.print(f"wrote {target} ({len(data)} bytes)", highlight=False)
@@ -828,7 +829,7 @@ def export_cmd(out: Annotated[Path, typer.Option("--out", help="The archive file
     """Export everything (patients, cases, documents, audit log) as one JSON archive."""
     with _store() as store:
         archive = store.export_archive()
-    _write_private(out, orjson.dumps(archive))
+    atomic_write_bytes(out, orjson.dumps(archive))
     counts = {k: len(v) for k, v in archive["tables"].items() if v}
     err_console.print(f"wrote {out}: " + ", ".join(f"{v} {k}" for k, v in counts.items()), highlight=False)
 

@@ -17,7 +17,7 @@ from typing import Any
 import orjson
 
 from backcover.errors import BadInput
-from backcover.yamlio import atomic_write_text
+from backcover.yamlio import atomic_write_bytes, atomic_write_text
 
 __all__ = ["PatientChoice", "Workspace"]
 
@@ -130,10 +130,7 @@ class Workspace:
             raise BadInput("the file is empty", "choose the exported file again", file=name)
         with self._lock:
             path = self.root / "records" / name
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.chmod(path, 0o600)
+            atomic_write_bytes(path, data)
             return path
 
     def uploads(self) -> list[Path]:
