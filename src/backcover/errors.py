@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-__all__ = ["BadInput"]
+__all__ = ["BadInput", "suggest"]
 
 
 @dataclass
@@ -35,3 +37,12 @@ class BadInput(Exception):
 
     def to_json(self) -> dict[str, str | None]:
         return {"error": self.problem, "fix": self.fix, "file": self.file, "where": self.where}
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """A "did you mean" hint, or the list of valid choices."""
+    options = sorted(choices)
+    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
+    if close:
+        return f"did you mean {close[0]!r}? (valid: {', '.join(options)})"
+    return f"valid: {', '.join(options)}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import io
 import os
 import tempfile
@@ -17,7 +16,7 @@ from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import ScalarNode
 
-from backcover.errors import BadInput
+from backcover.errors import BadInput, suggest
 
 __all__ = [
     "atomic_write_bytes",
@@ -115,15 +114,6 @@ def line_of(node: object, key: str | int | None = None) -> str | None:
     except (AttributeError, KeyError, IndexError, TypeError):
         return None
     return None
-
-
-def suggest(word: str, choices: Iterable[str]) -> str:
-    """A "did you mean" hint, or the list of valid choices."""
-    options = sorted(choices)
-    close = difflib.get_close_matches(word, options, n=1, cutoff=0.6)
-    if close:
-        return f"did you mean {close[0]!r}? (valid: {', '.join(options)})"
-    return f"valid: {', '.join(options)}"
 
 
 def check_keys(node: Mapping[str, Any], allowed: Iterable[str], file: str, what: str) -> None:

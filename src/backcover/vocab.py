@@ -1,0 +1,472 @@
+"""One vocabulary: the fixed enumerations every module, page, letter, API schema and CLI shares.
+
+Each enumeration is a ``StrEnum`` whose values are the exact strings of the JSON contracts
+(``../shared/CONTRACTS.md``), and whose ``label`` is the plain-language name a person reads. Nothing
+else in the package spells these lists out: engine, costs, appeals, store, web and CLI all take them
+from here, so they cannot disagree.
+
+Plan kinds map to payers in one place (:func:`payer_for_plan_kind`); US states and territories are a
+real list (:data:`STATES`), and :func:`parse_state` accepts a code or a full name and refuses anything
+else.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from enum import StrEnum
+from typing import TypeVar
+
+from backcover.errors import BadInput, suggest
+
+__all__ = [
+    "STATES",
+    "BenefitCategory",
+    "CriterionKind",
+    "CriterionStatus",
+    "Decision",
+    "ItemKind",
+    "LetterKind",
+    "Payer",
+    "PlanKind",
+    "PriorAuth",
+    "Provenance",
+    "Region",
+    "Setting",
+    "Signer",
+    "parse_choice",
+    "parse_payer",
+    "parse_plan_kind",
+    "parse_state",
+    "payer_for_plan_kind",
+    "state_name",
+    "values",
+]
+
+
+class _Labelled(StrEnum):
+    """A StrEnum whose members have a plain-language label (``_LABELS`` in each subclass)."""
+
+    @property
+    def label(self) -> str:
+        return _LABELS[type(self).__name__].get(self.value, self.value)
+
+
+class Payer(_Labelled):
+    """Who pays, as the engine sees it (CONTRACTS.md section 1 ``--payer``)."""
+
+    MEDICARE = "medicare"
+    MEDICARE_ADVANTAGE = "medicare-advantage"
+    COMMERCIAL = "commercial"
+    MEDICAID = "medicaid"
+
+
+class PlanKind(_Labelled):
+    """The kind of plan (CONTRACTS.md sections 2 and 3); each maps to a :class:`Payer`."""
+
+    COMMERCIAL = "commercial"
+    MARKETPLACE = "marketplace"
+    MEDICARE = "medicare"
+    MEDICARE_ADVANTAGE = "medicare-advantage"
+    MEDICAID = "medicaid"
+    MEDICAID_FFS = "medicaid-ffs"
+    UNINSURED = "uninsured"
+
+
+class Decision(_Labelled):
+    """A coverage decision, in order of precedence (CONTRACTS.md section 1)."""
+
+    NOT_COVERED = "not_covered"
+    CRITERIA_NOT_MET = "criteria_not_met"
+    NEEDS_DOCUMENTATION = "needs_documentation"
+    MEETS_CRITERIA = "meets_criteria"
+
+
+class CriterionStatus(_Labelled):
+    MET = "met"
+    NOT_MET = "not_met"
+    UNKNOWN = "unknown"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class PriorAuth(_Labelled):
+    REQUIRED = "required"
+    NOT_REQUIRED = "not_required"
+    PLAN_DEPENDENT = "plan_dependent"
+
+
+class CriterionKind(_Labelled):
+    """The fixed vocabulary of ``criteria[].kind`` (CONTRACTS.md section 1)."""
+
+    DIAGNOSIS = "diagnosis"
+    SYMPTOM_DURATION = "symptom_duration"
+    CONSERVATIVE_CARE = "conservative_care"
+    IMAGING = "imaging"
+    SEVERITY = "severity"
+    RED_FLAG = "red_flag"
+    DIAGNOSTIC_RESPONSE = "diagnostic_response"
+    PRIOR_RESPONSE = "prior_response"
+    TRIAL = "trial"
+    FREQUENCY = "frequency"
+    INTERVAL = "interval"
+    VISIT_LIMIT = "visit_limit"
+    AGE = "age"
+    BEHAVIORAL_HEALTH = "behavioral_health"
+    NICOTINE = "nicotine"
+    LAB = "lab"
+    EXCLUSION = "exclusion"
+    PROVIDER = "provider"
+    ORDER = "order"
+    OTHER = "other"
+
+
+class BenefitCategory(_Labelled):
+    """Benefit categories of a plan file (CONTRACTS.md section 2, plus the procedure catalog's)."""
+
+    PRIMARY_CARE_VISIT = "primary_care_visit"
+    SPECIALIST_VISIT = "specialist_visit"
+    EMERGENCY_ROOM = "emergency_room"
+    IMAGING_BASIC = "imaging_basic"
+    IMAGING_ADVANCED = "imaging_advanced"
+    DIAGNOSTIC_TEST = "diagnostic_test"
+    LAB = "lab"
+    OUTPATIENT_FACILITY = "outpatient_facility"
+    OUTPATIENT_PHYSICIAN = "outpatient_physician"
+    INPATIENT_FACILITY = "inpatient_facility"
+    INPATIENT_PHYSICIAN = "inpatient_physician"
+    ANESTHESIA = "anesthesia"
+    REHABILITATION = "rehabilitation"
+    CHIROPRACTIC = "chiropractic"
+    ACUPUNCTURE = "acupuncture"
+    MASSAGE = "massage"
+    DURABLE_MEDICAL_EQUIPMENT = "durable_medical_equipment"
+    PRESCRIPTION_DRUGS = "prescription_drugs"
+
+
+class Provenance(_Labelled):
+    """Where an item of the record came from (CONTRACTS.md section 0)."""
+
+    EHR = "ehr"
+    CLAIM = "claim"
+    SELF_REPORTED = "self_reported"
+    CLINICIAN_ATTESTED = "clinician_attested"
+
+
+class Setting(_Labelled):
+    """Where a service is done (CONTRACTS.md section 1 ``--setting``)."""
+
+    OFFICE = "office"
+    ASC = "asc"
+    HOSPITAL_OUTPATIENT = "hospital-outpatient"
+    INPATIENT = "inpatient"
+
+
+class LetterKind(_Labelled):
+    """The documents backcover writes."""
+
+    APPEAL_LETTER = "appeal_letter"
+    PRIOR_AUTH_PACKET = "prior_auth_packet"
+    PEER_TO_PEER_PREP = "peer_to_peer_prep"
+    EXTERNAL_REVIEW_REQUEST = "external_review_request"
+    GOOD_FAITH_ESTIMATE_REQUEST = "good_faith_estimate_request"
+
+
+class Signer(_Labelled):
+    """Who signs a letter."""
+
+    PATIENT = "patient"
+    PROVIDER = "provider"
+    REPRESENTATIVE = "representative"
+
+
+class ItemKind(_Labelled):
+    """What a record item is. The values are the ``kind`` strings of CONTRACTS.md section 0."""
+
+    DIAGNOSIS = "diagnosis"  # conditions, problems, findings that are diagnoses
+    SYMPTOM = "symptom"  # symptoms as reported (e.g. "leg numbness"), not diagnoses
+    SCORE = "score"  # pain and function scores: NRS, PEG, ODI, Roland-Morris
+    PROCEDURE = "procedure"  # treatments and interventions done: therapy, injections, surgery
+    MEDICATION = "medication"  # medication courses (orders, statements, self-reported)
+    IMAGING = "imaging"  # imaging studies and their reports/findings
+    OBSERVATION = "observation"  # exam findings, vitals (BMI), smoking status, other observations
+    LAB = "lab"  # laboratory results
+    ENCOUNTER = "encounter"  # visits: specialist, primary care, emergency
+    REFERRAL = "referral"  # referrals and orders (ServiceRequest)
+    DOCUMENT = "document"  # clinical documents (DocumentReference, log attachments)
+    COVERAGE = "coverage"  # insurance coverage (Coverage)
+    CLAIM = "claim"  # claim lines (ExplanationOfBenefit)
+
+
+class Region(_Labelled):
+    """The spinal region an item concerns."""
+
+    CERVICAL = "cervical"
+    THORACIC = "thoracic"
+    THORACOLUMBAR = "thoracolumbar"
+    LUMBAR = "lumbar"
+    LUMBOSACRAL = "lumbosacral"
+    SACRAL = "sacral"
+    SACROILIAC = "sacroiliac"
+
+    @property
+    def is_low_back(self) -> bool:
+        return self in (Region.LUMBAR, Region.LUMBOSACRAL, Region.SACRAL, Region.THORACOLUMBAR)
+
+
+# The plain-language labels, one set for every page, letter and report.
+_LABELS: dict[str, dict[str, str]] = {
+    "Payer": {
+        "medicare": "Original Medicare",
+        "medicare-advantage": "Medicare Advantage",
+        "commercial": "Private insurance (employer or Marketplace)",
+        "medicaid": "Medicaid",
+    },
+    "PlanKind": {
+        "commercial": "Employer or individual plan",
+        "marketplace": "Marketplace (ACA) plan",
+        "medicare": "Original Medicare",
+        "medicare-advantage": "Medicare Advantage",
+        "medicaid": "Medicaid managed care",
+        "medicaid-ffs": "Medicaid (fee-for-service)",
+        "uninsured": "No insurance (self-pay)",
+    },
+    "Decision": {
+        "meets_criteria": "Meets the criteria",
+        "needs_documentation": "Needs more documentation",
+        "criteria_not_met": "Criteria not met yet",
+        "not_covered": "Not covered",
+    },
+    "CriterionStatus": {
+        "met": "Met",
+        "not_met": "Not met",
+        "unknown": "Not yet documented",
+        "not_applicable": "Not needed",
+    },
+    "PriorAuth": {
+        "required": "Prior authorization required",
+        "not_required": "No prior authorization needed",
+        "plan_dependent": "Depends on the plan",
+    },
+    "CriterionKind": {
+        "diagnosis": "Diagnosis",
+        "symptom_duration": "How long the symptoms have lasted",
+        "conservative_care": "Care tried first",
+        "imaging": "Imaging",
+        "severity": "How severe the pain is",
+        "red_flag": "Warning signs",
+        "diagnostic_response": "Response to a test injection",
+        "prior_response": "Relief from the earlier treatment",
+        "trial": "Trial",
+        "frequency": "How often",
+        "interval": "Time between treatments",
+        "visit_limit": "Visit limit",
+        "age": "Age",
+        "behavioral_health": "Mental-health evaluation",
+        "nicotine": "Nicotine",
+        "lab": "Lab test",
+        "exclusion": "Exclusion",
+        "provider": "Who provides it",
+        "order": "Order, referral or plan of care",
+        "other": "Other",
+    },
+    "BenefitCategory": {
+        "primary_care_visit": "Primary care visit",
+        "specialist_visit": "Specialist visit",
+        "emergency_room": "Emergency room",
+        "imaging_basic": "X-ray and basic imaging",
+        "imaging_advanced": "MRI, CT and advanced imaging",
+        "diagnostic_test": "Diagnostic test",
+        "lab": "Lab work",
+        "outpatient_facility": "Outpatient facility fee",
+        "outpatient_physician": "Outpatient surgeon or physician",
+        "inpatient_facility": "Hospital stay",
+        "inpatient_physician": "Physician during a hospital stay",
+        "anesthesia": "Anesthesia",
+        "rehabilitation": "Physical therapy",
+        "chiropractic": "Chiropractic",
+        "acupuncture": "Acupuncture",
+        "massage": "Massage therapy",
+        "durable_medical_equipment": "Medical equipment",
+        "prescription_drugs": "Prescription drugs",
+    },
+    "Provenance": {
+        "ehr": "clinic record",
+        "claim": "insurance claim",
+        "self_reported": "you reported",
+        "clinician_attested": "clinician's answer",
+    },
+    "Setting": {
+        "office": "doctor's office",
+        "asc": "ambulatory surgery center",
+        "hospital-outpatient": "hospital outpatient department",
+        "inpatient": "hospital stay",
+    },
+    "LetterKind": {
+        "appeal_letter": "Appeal letter",
+        "prior_auth_packet": "Prior-authorization packet",
+        "peer_to_peer_prep": "Peer-to-peer prep sheet",
+        "external_review_request": "External review request",
+        "good_faith_estimate_request": "Good Faith Estimate request",
+    },
+    "Signer": {
+        "patient": "the patient",
+        "provider": "the treating provider",
+        "representative": "an authorized representative",
+    },
+    "ItemKind": {},
+    "Region": {},
+}
+
+_PLAN_KIND_PAYER: dict[PlanKind, Payer | None] = {
+    PlanKind.COMMERCIAL: Payer.COMMERCIAL,
+    PlanKind.MARKETPLACE: Payer.COMMERCIAL,
+    PlanKind.MEDICARE: Payer.MEDICARE,
+    PlanKind.MEDICARE_ADVANTAGE: Payer.MEDICARE_ADVANTAGE,
+    PlanKind.MEDICAID: Payer.MEDICAID,
+    PlanKind.MEDICAID_FFS: Payer.MEDICAID,
+    PlanKind.UNINSURED: None,
+}
+
+# Words people and other systems use for a payer or plan kind.
+_PAYER_ALIASES = {
+    "original-medicare": "medicare",
+    "ma": "medicare-advantage",
+    "private": "commercial",
+    "employer": "commercial",
+    "aca": "commercial",
+    "erisa": "commercial",
+}
+_PLAN_KIND_ALIASES = {"aca": "marketplace", "erisa": "commercial", "ma": "medicare-advantage"}
+
+
+def payer_for_plan_kind(kind: PlanKind | str) -> Payer | None:
+    """The payer whose policies apply to a plan kind (``None`` for no insurance)."""
+    return _PLAN_KIND_PAYER[parse_plan_kind(kind) if not isinstance(kind, PlanKind) else kind]
+
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def _key(text: str) -> str:
+    return text.strip().lower().replace("_", "-")
+
+
+def parse_choice(enum: type[E], value: str, where: str | None = None, what: str | None = None) -> E:
+    """The member of ``enum`` whose value is ``value`` (``_`` and ``-`` alike), or BadInput."""
+    wanted = _key(value)
+    for member in enum:
+        if _key(member.value) == wanted:
+            return member
+    name = what or enum.__name__
+    raise BadInput(f"unknown {name} {value!r}", suggest(value, [m.value for m in enum]), where=where)
+
+
+def parse_payer(value: str, where: str | None = "--payer") -> Payer:
+    """A payer, accepting plan kinds too (``marketplace`` and ``medicaid-ffs`` name their payer)."""
+    key = _key(value)
+    key = _PAYER_ALIASES.get(key, key)
+    for kind in PlanKind:
+        if kind.value == key:
+            payer = _PLAN_KIND_PAYER[kind]
+            if payer is not None:
+                return payer
+    return parse_choice(Payer, key, where, "payer")
+
+
+def parse_plan_kind(value: str, where: str | None = None) -> PlanKind:
+    key = _key(value)
+    return parse_choice(PlanKind, _PLAN_KIND_ALIASES.get(key, key), where, "plan kind")
+
+
+# The 50 states, the District of Columbia and the territories (USPS codes).
+STATES: dict[str, str] = {
+    "AL": "Alabama",
+    "AK": "Alaska",
+    "AZ": "Arizona",
+    "AR": "Arkansas",
+    "CA": "California",
+    "CO": "Colorado",
+    "CT": "Connecticut",
+    "DE": "Delaware",
+    "DC": "District of Columbia",
+    "FL": "Florida",
+    "GA": "Georgia",
+    "HI": "Hawaii",
+    "ID": "Idaho",
+    "IL": "Illinois",
+    "IN": "Indiana",
+    "IA": "Iowa",
+    "KS": "Kansas",
+    "KY": "Kentucky",
+    "LA": "Louisiana",
+    "ME": "Maine",
+    "MD": "Maryland",
+    "MA": "Massachusetts",
+    "MI": "Michigan",
+    "MN": "Minnesota",
+    "MS": "Mississippi",
+    "MO": "Missouri",
+    "MT": "Montana",
+    "NE": "Nebraska",
+    "NV": "Nevada",
+    "NH": "New Hampshire",
+    "NJ": "New Jersey",
+    "NM": "New Mexico",
+    "NY": "New York",
+    "NC": "North Carolina",
+    "ND": "North Dakota",
+    "OH": "Ohio",
+    "OK": "Oklahoma",
+    "OR": "Oregon",
+    "PA": "Pennsylvania",
+    "RI": "Rhode Island",
+    "SC": "South Carolina",
+    "SD": "South Dakota",
+    "TN": "Tennessee",
+    "TX": "Texas",
+    "UT": "Utah",
+    "VT": "Vermont",
+    "VA": "Virginia",
+    "WA": "Washington",
+    "WV": "West Virginia",
+    "WI": "Wisconsin",
+    "WY": "Wyoming",
+    "AS": "American Samoa",
+    "GU": "Guam",
+    "MP": "Northern Mariana Islands",
+    "PR": "Puerto Rico",
+    "VI": "U.S. Virgin Islands",
+}
+_STATE_BY_NAME = {name.lower(): code for code, name in STATES.items()} | {
+    "washington dc": "DC",
+    "washington, d.c.": "DC",
+    "d.c.": "DC",
+    "virgin islands": "VI",
+    "us virgin islands": "VI",
+}
+
+
+def parse_state(value: str, where: str | None = "--state") -> str:
+    """A USPS state code from a code (``ny``) or a name (``New York``); anything else is BadInput."""
+    text = " ".join(value.split())
+    if text.upper() in STATES:
+        return text.upper()
+    code = _STATE_BY_NAME.get(text.lower())
+    if code is not None:
+        return code
+    close = difflib.get_close_matches(text.lower(), list(_STATE_BY_NAME), n=1, cutoff=0.75)
+    hint = f"did you mean {STATES[_STATE_BY_NAME[close[0]]]!r}? " if close else ""
+    raise BadInput(
+        f"unknown state {value!r}",
+        hint + "give a two-letter code or the full name of a state, DC or a territory, e.g. NY or New York",
+        where=where,
+    )
+
+
+def state_name(code: str) -> str:
+    return STATES.get(code.upper(), code)
+
+
+def values(enum: Iterable[StrEnum]) -> tuple[str, ...]:
+    """The contract strings of an enumeration, in order (for CLI help and error hints)."""
+    return tuple(m.value for m in enum)
