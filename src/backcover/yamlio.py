@@ -14,6 +14,13 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.constructor import ConstructorError, RoundTripConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import (
+    AliasEvent,
+    CollectionEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceStartEvent,
+)
 from ruamel.yaml.nodes import ScalarNode
 
 from backcover.errors import BadInput, suggest
@@ -30,8 +37,26 @@ __all__ = [
 ]
 
 
+# A YAML file may hold at most this many values once its aliases are expanded, and nest this deep.
+# Real plan files, logs and policy packs are far below both; an alias bomb or a 3,000-deep list is not.
+MAX_EXPANDED_NODES = 200_000
+MAX_DEPTH = 64
+# Numbers this large are never a price, a count or a score; 16 or more digits is a mistake or an attack.
+MAX_NUMBER = 10**15
+
+
 class _Constructor(RoundTripConstructor):
-    """Round-trip constructor that reports an impossible date (2026-02-30) with its line."""
+    """Round-trip constructor that reports an impossible date (2026-02-30) or a number that is not
+    finite (``.nan``, ``.inf``, ``1e400``) with its line."""
+
+    def construct_yaml_float(self, node: ScalarNode) -> Any:
+        value = super().construct_yaml_float(node)
+        if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+            raise ConstructorError(None, None, f"{node.value!r} is not a finite number", node.start_mark)
+        return _in_range(value, node)
+
+    def construct_yaml_int(self, node: ScalarNode) -> Any:
+        return _in_range(super().construct_yaml_int(node), node)
 
     def construct_yaml_timestamp(self, node: ScalarNode, values: Any = None) -> Any:
         try:
@@ -42,7 +67,23 @@ class _Constructor(RoundTripConstructor):
             ) from None
 
 
+def _in_range(value: Any, node: ScalarNode) -> Any:
+    number: int | float | Decimal | None = (
+        value if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) else None
+    )
+    if number is not None and not -MAX_NUMBER < number < MAX_NUMBER:
+        raise ConstructorError(
+            None,
+            None,
+            "a number here is too large (16 or more digits); if it is an identifier, put it in quotes",
+            node.start_mark,
+        )
+    return value
+
+
 _Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
+_Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_yaml_float)
+_Constructor.add_constructor("tag:yaml.org,2002:int", _Constructor.construct_yaml_int)
 
 
 class _DecimalConstructor(_Constructor):
@@ -54,7 +95,9 @@ class _DecimalConstructor(_Constructor):
             d = Decimal(str(node.value).replace("_", ""))
         except InvalidOperation:
             return super().construct_yaml_float(node)
-        return d if d.is_finite() else super().construct_yaml_float(node)
+        if not d.is_finite():
+            raise ConstructorError(None, None, f"{node.value!r} is not a finite number", node.start_mark)
+        return _in_range(d, node)
 
 
 _DecimalConstructor.add_constructor("tag:yaml.org,2002:float", _DecimalConstructor.construct_yaml_float)
@@ -71,9 +114,21 @@ def load_yaml_text(text: str, file: str, *, decimals: bool = False) -> Any:
     """Parse YAML text in round-trip mode (keeps line numbers and comments).
 
     With ``decimals=True`` numbers with a decimal point are read as ``Decimal`` from their text.
+    Aliases that expand past :data:`MAX_EXPANDED_NODES` values, nesting deeper than
+    :data:`MAX_DEPTH`, text that is not valid Unicode and values of an impossible type
+    (``!!int 'x'``) are bad input, reported with their line.
     """
     try:
+        _check_shape(text, file)
         return _yaml(decimals).load(io.StringIO(text))
+    except ConstructorError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise BadInput(
+            f"a value cannot be read: {exc.problem or exc.context}",
+            "correct the value on that line (numbers as plain digits, dates as YYYY-MM-DD)",
+            file,
+            f"line {mark.line + 1}" if mark else None,
+        ) from None
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
@@ -85,6 +140,70 @@ def load_yaml_text(text: str, file: str, *, decimals: bool = False) -> Any:
         ) from None
     except YAMLError as exc:
         raise BadInput(f"this is not valid YAML: {exc}", "check the file's syntax", file) from None
+    except (ValueError, TypeError, OverflowError, RecursionError) as exc:
+        raise BadInput(
+            f"a value in this YAML cannot be read ({type(exc).__name__})",
+            "check the values' types: numbers as plain digits, dates as YYYY-MM-DD, text in quotes",
+            file,
+        ) from None
+
+
+def _check_shape(text: str, file: str) -> None:
+    """Refuse alias bombs, deep nesting and lone surrogates before anything is built.
+
+    Reads the parser's events only: the size each anchored value expands to is remembered, so a
+    chain of aliases is counted as the values it would really produce.
+    """
+    sizes: dict[str, int] = {}
+    stack: list[tuple[str | None, int]] = []  # (anchor, values so far) for each open collection
+    total = 0
+
+    def bad(problem: str, fix: str, line: int) -> BadInput:
+        return BadInput(problem, fix, file, f"line {line + 1}")
+
+    for event in _yaml().parse(io.StringIO(text)):
+        line = event.start_mark.line if event.start_mark else 0
+        if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+            if len(stack) >= MAX_DEPTH:
+                raise bad(
+                    f"the YAML nests more than {MAX_DEPTH} levels deep",
+                    "flatten the lists and mappings; no backcover file needs that depth",
+                    line,
+                )
+            stack.append((event.anchor, 1))
+            continue
+        if isinstance(event, CollectionEndEvent):
+            anchor, size = stack.pop()
+            if anchor:
+                sizes[anchor] = size
+            if stack:
+                stack[-1] = (stack[-1][0], stack[-1][1] + size)
+            total += 1
+            continue
+        if isinstance(event, ScalarEvent):
+            value = event.value or ""
+            if any("\ud800" <= ch <= "\udfff" for ch in value):
+                raise bad(
+                    "the YAML holds text that is not valid Unicode (a lone surrogate)",
+                    "remove the \\uD800-\\uDFFF escape from that value",
+                    line,
+                )
+            size = 1
+            if event.anchor:
+                sizes[event.anchor] = 1
+        elif isinstance(event, AliasEvent):
+            size = sizes.get(event.anchor or "", 1)
+        else:
+            continue
+        total += size
+        if stack:
+            stack[-1] = (stack[-1][0], stack[-1][1] + size)
+        if total > MAX_EXPANDED_NODES:
+            raise bad(
+                f"the YAML's aliases (*name) expand to more than {MAX_EXPANDED_NODES:,} values",
+                "write the values out instead of repeating aliases of aliases",
+                line,
+            )
 
 
 def load_yaml(path: Path | str, *, decimals: bool = False) -> Any:
