@@ -1,0 +1,151 @@
+"""Phase two of a screen: one partition's people, each checked exactly as `backcover check` would.
+
+A partition task reads the shared resources and its spill files, maps them to record items with
+the same FHIR reader the CLI uses, and checks each Patient on its own (one Patient resource is one
+person: nothing is merged across Patient resources). It writes its rows to a Parquet file of its
+own, so the output is produced partition by partition and never held whole.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from backcover.engine import Determination, check
+from backcover.errors import BadInput
+from backcover.record import fhir
+from backcover.record.merge import Source, merge
+
+__all__ = ["ROW_FIELDS", "PartitionResult", "Question", "check_partition", "row_for"]
+
+ROW_FIELDS = (
+    "patient_id",
+    "decision",
+    "prior_authorization",
+    "earliest_eligible_date",
+    "not_met",
+    "unknown",
+    "policy_versions",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    """The check asked of every patient (the same arguments as `backcover check`)."""
+
+    procedure: str
+    payer: str
+    setting: str | None
+    state: str | None
+    as_of: date
+
+
+@dataclass(slots=True)
+class PartitionResult:
+    index: int
+    output: str | None
+    patients: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def row_for(patient_id: str, det: Determination) -> dict[str, Any]:
+    """The Parquet row of one patient (CONTRACTS.md section 7)."""
+    versions = []
+    for p in det.policies:
+        version = p.effective.isoformat() if p.effective else "undated"
+        versions.append(f"{p.id}@{version}")
+    return {
+        "patient_id": patient_id,
+        "decision": str(det.decision),
+        "prior_authorization": str(det.prior_authorization),
+        "earliest_eligible_date": det.earliest_eligible_date,
+        "not_met": [c.id for c in det.criteria if c.status == "not_met"],
+        "unknown": [c.id for c in det.criteria if c.status == "unknown"],
+        "policy_versions": versions,
+    }
+
+
+def _resources(
+    files: Sequence[str], bundles: Sequence[str], name: str, warnings: list[str]
+) -> list[tuple[dict[str, Any], str]]:
+    out: list[tuple[dict[str, Any], str]] = []
+    data = b"".join(Path(f).read_bytes() for f in files)
+    if data.strip():
+        out.extend(fhir.parse_ndjson_bytes(data, name))
+    for b in bundles:
+        try:
+            out.extend(fhir.parse_json_bytes(Path(b).read_bytes(), b))
+        except BadInput as exc:
+            warnings.append(f"{b}: skipped: {exc.problem}")
+    return out
+
+
+def _parse(resources: list[tuple[dict[str, Any], str]], name: str, warnings: list[str]) -> fhir.Parsed:
+    """Map the resources; a resource the reader refuses is left out with a warning, the rest kept."""
+    remaining = resources
+    for _ in range(1000):
+        try:
+            return fhir.parse_resources(remaining, name)
+        except BadInput as exc:
+            where = exc.where or ""
+            bad = next((i for i, (res, w) in enumerate(remaining) if where.startswith(w + " ")), None)
+            if bad is None:
+                bad = next(
+                    (
+                        i
+                        for i, (res, _) in enumerate(remaining)
+                        if f"{res.get('resourceType')}/{res.get('id')}" in where
+                    ),
+                    None,
+                )
+            if bad is None:
+                raise
+            res = remaining[bad][0]
+            warnings.append(
+                f"{res.get('resourceType', 'resource')}/{res.get('id', '?')}: skipped: {exc.problem}"
+            )
+            remaining = remaining[:bad] + remaining[bad + 1 :]
+    raise BadInput("too many unreadable resources in one partition", "check the export", name)
+
+
+def check_partition(
+    index: int,
+    files: Sequence[str],
+    bundles: Sequence[str],
+    question: Question,
+    out_dir: str,
+) -> PartitionResult:
+    """Check every Patient of one partition and write its rows to ``out_dir/part-NNNNN.parquet``."""
+    from backcover.screen._output import write_rows
+
+    warnings: list[str] = []
+    name = f"partition {index}"
+    gc.disable()  # parsing builds many small objects that live until the partition is done
+    try:
+        parsed = _parse(_resources(files, bundles, name, warnings), name, warnings)
+    finally:
+        gc.enable()
+    rows: list[dict[str, Any]] = []
+    for pid in sorted(parsed.patients):
+        patient = parsed.patients[pid]
+        source = Source(file=name, patients={pid: patient}, items={pid: parsed.items.get(pid, [])})
+        record = merge([source], None)
+        det = check(
+            record,
+            question.procedure,
+            question.payer,
+            setting=question.setting,
+            state=question.state,
+            as_of=question.as_of,
+        )
+        rows.append(row_for(pid.split("/", 1)[1], det))
+    del parsed
+    output = None
+    if rows:
+        output = str(Path(out_dir) / f"part-{index:05d}.parquet")
+        write_rows(rows, output)
+    return PartitionResult(index, output, len(rows), warnings)

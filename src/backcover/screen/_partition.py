@@ -1,0 +1,262 @@
+"""Phase one of a screen: split the inputs by patient into spill files, in flat memory.
+
+A bulk export keeps one file per resource type, so one person's resources are spread across
+files. Each input is cut into chunks at line boundaries; each chunk task reads its lines one at a
+time, finds the patient each resource belongs to (the Patient's own id, or the ``subject``,
+``patient`` or ``beneficiary`` reference) and appends the line to that patient's partition file,
+chosen by a stable hash. Resources that belong to nobody (Practitioner, Organization, Medication)
+go to a shared file every partition reads. A Bundle file is kept whole and given to one partition.
+
+Nothing here holds more than one line and the open spill files; the partition count grows with the
+input size, so each partition stays small however large the population is.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import BinaryIO
+
+import orjson
+
+from backcover.errors import BadInput
+
+__all__ = [
+    "Chunk",
+    "ChunkResult",
+    "input_files",
+    "partition_chunk",
+    "partition_of",
+    "plan_chunks",
+    "private_dir",
+]
+
+_NDJSON = (".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz")
+_BUNDLE = (".json", ".json.gz")
+CHUNK_BYTES = 32 * 1024 * 1024
+
+# The patient a resource belongs to, read without parsing the whole line (compact or spaced JSON).
+_REF = re.compile(rb'"(?:subject|patient|beneficiary)"\s*:\s*\{[^{}]*?"reference"\s*:\s*"([^"]+)"')
+_PATIENT = re.compile(rb'"resourceType"\s*:\s*"Patient"')
+
+
+@dataclass(frozen=True, slots=True)
+class Chunk:
+    """A byte range of one NDJSON input (``start``..``end``), or a whole file (``end`` is None)."""
+
+    file: str
+    start: int = 0
+    end: int | None = None
+    bundle: bool = False
+
+
+@dataclass(slots=True)
+class ChunkResult:
+    """What a chunk task wrote: spill files per partition, shared lines, whole bundles, warnings."""
+
+    spills: dict[int, str] = field(default_factory=dict)
+    shared: str | None = None
+    bundles: dict[int, list[str]] = field(default_factory=dict)
+    lines: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+
+def _kind(path: Path) -> str | None:
+    name = path.name.lower()
+    if name.endswith(_NDJSON):
+        return "ndjson"
+    if name.endswith(_BUNDLE):
+        return "bundle"
+    return None
+
+
+def input_files(paths: Sequence[Path]) -> tuple[list[Path], list[str]]:
+    """The NDJSON and Bundle files among the inputs (folders searched), and a warning per skipped file."""
+    if not paths:
+        raise BadInput("no input given", "pass --input PATH (bulk NDJSON export files, folders or Bundles)")
+    files: list[Path] = []
+    warnings: list[str] = []
+    for p in paths:
+        path = Path(p)
+        if path.is_dir():
+            for f in sorted(path.rglob("*")):
+                if not f.is_file() or f.name.startswith("."):
+                    continue
+                if _kind(f) is None:
+                    warnings.append(f"{f}: skipped: not an .ndjson, .ndjson.gz or .json file")
+                else:
+                    files.append(f)
+        elif path.is_file():
+            if _kind(path) is None:
+                raise BadInput(
+                    "not a bulk-export file",
+                    "give .ndjson or .ndjson.gz files (one resource per line), Bundles (.json) or a folder",
+                    str(path),
+                )
+            files.append(path)
+        else:
+            raise BadInput("file or folder not found", "check the path given to --input", str(path))
+    if not files:
+        raise BadInput(
+            "no .ndjson, .ndjson.gz or .json files found",
+            "point --input at a bulk FHIR export",
+            ", ".join(str(p) for p in paths),
+        )
+    return files, warnings
+
+
+def plan_chunks(files: Sequence[Path], chunk_bytes: int = CHUNK_BYTES) -> list[Chunk]:
+    """Cut plain NDJSON files into ranges of about ``chunk_bytes``; gzip files and Bundles stay whole."""
+    chunks: list[Chunk] = []
+    for f in files:
+        kind = _kind(f)
+        if kind == "bundle":
+            chunks.append(Chunk(str(f), bundle=True))
+            continue
+        if f.name.lower().endswith(".gz"):
+            chunks.append(Chunk(str(f)))
+            continue
+        size = f.stat().st_size
+        start = 0
+        while start < size:
+            end = min(size, start + chunk_bytes)
+            chunks.append(Chunk(str(f), start, end))
+            start = end
+    return chunks
+
+
+def partition_of(key: str, partitions: int) -> int:
+    """A stable partition number for a patient reference (the same in every process and run)."""
+    digest = hashlib.blake2b(key.encode(), digest_size=8).digest()
+    return int.from_bytes(digest, "big") % partitions
+
+
+def _lines(chunk: Chunk) -> Iterator[tuple[int, bytes]]:
+    """The lines that start inside the chunk's range, with their line numbers (1-based) where known.
+
+    A line belongs to the chunk in which it starts; a chunk that begins mid-line skips to the next
+    line. Line numbers are counted from the chunk's start, so they are exact for the first chunk
+    and given as an offset otherwise.
+    """
+    if chunk.file.lower().endswith(".gz"):
+        with gzip.open(chunk.file, "rb") as gz:
+            for n, line in enumerate(gz, start=1):
+                yield n, line
+        return
+    with open(chunk.file, "rb") as fh:
+        if chunk.start:
+            fh.seek(chunk.start - 1)
+            if fh.read(1) != b"\n":
+                fh.readline()  # the line that straddles the boundary belongs to the previous chunk
+        n = 0
+        end = chunk.end if chunk.end is not None else float("inf")
+        while fh.tell() < end:
+            line = fh.readline()
+            if not line:
+                break
+            n += 1
+            yield n, line
+
+
+def _patient_key(line: bytes) -> str | None:
+    """``Patient/id`` for a Patient or a resource about one; None for a resource about nobody.
+
+    Patients (one line in hundreds) are parsed to read their own id; other lines are searched for
+    their first subject, patient or beneficiary reference without being parsed.
+    """
+    if b'"Patient"' in line and _PATIENT.search(line):
+        try:
+            doc = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            return None
+        if isinstance(doc, dict) and doc.get("resourceType") == "Patient" and isinstance(doc.get("id"), str):
+            return "Patient/" + str(doc["id"])
+    m = _REF.search(line)
+    if m:
+        ref = m.group(1).decode("utf-8", "replace")
+        tail = ref.rsplit("/", 2)
+        return "/".join(tail[-2:]) if len(tail) >= 2 else ref
+    return None
+
+
+def partition_chunk(chunk: Chunk, index: int, partitions: int, spill_dir: str) -> ChunkResult:
+    """Phase one for one chunk: every line to its patient's partition file (see the module doc)."""
+    result = ChunkResult()
+    where = Path(spill_dir)
+    if chunk.bundle:
+        try:
+            head = Path(chunk.file).read_bytes()[:4096]
+        except OSError as exc:
+            result.warnings.append(f"{chunk.file}: skipped: cannot read it ({exc.strerror})")
+            return result
+        if not head.lstrip().startswith(b"{"):
+            result.warnings.append(f"{chunk.file}: skipped: not a FHIR JSON file")
+            return result
+        result.bundles.setdefault(partition_of(chunk.file, partitions), []).append(chunk.file)
+        return result
+    handles: dict[int, BinaryIO] = {}
+    files: dict[int, str] = {}
+    shared_path = where / f"shared-{index:05d}.ndjson"
+    shared: BinaryIO | None = None
+    try:
+        for n, raw in _lines(chunk):
+            line = raw.strip()
+            if not line:
+                continue
+            result.lines += 1
+            key = _patient_key(line)
+            if key is None:
+                try:
+                    doc = orjson.loads(line)
+                except orjson.JSONDecodeError:
+                    result.warnings.append(f"{_place(chunk, n)}: skipped: not complete JSON")
+                    continue
+                if not isinstance(doc, dict) or "resourceType" not in doc:
+                    result.warnings.append(f"{_place(chunk, n)}: skipped: not a FHIR resource")
+                    continue
+                if shared is None:
+                    shared = open(shared_path, "ab")  # noqa: SIM115 - closed in finally
+                    result.shared = str(shared_path)
+                shared.write(line + b"\n")
+                continue
+            p = partition_of(key, partitions)
+            fh = handles.get(p)
+            if fh is None:
+                name = where / f"part-{p:05d}-{index:05d}.ndjson"
+                fh = open(name, "ab")  # noqa: SIM115 - closed in finally
+                handles[p] = fh
+                files[p] = str(name)
+            fh.write(line + b"\n")
+    except OSError as exc:
+        raise BadInput(
+            f"cannot read or spill the input ({exc.strerror})",
+            "check the file and the free space of the output folder",
+            chunk.file,
+        ) from None
+    finally:
+        for fh in handles.values():
+            fh.close()
+        if shared is not None:
+            shared.close()
+    result.spills = files
+    return result
+
+
+def _place(chunk: Chunk, n: int) -> str:
+    if chunk.start == 0:
+        return f"{chunk.file}, line {n}"
+    return f"{chunk.file}, line {n} after byte {chunk.start}"
+
+
+def private_dir(parent: Path) -> Path:
+    """A new owner-only folder for spill files beside the output."""
+    parent.mkdir(parents=True, exist_ok=True)
+    path = Path(tempfile.mkdtemp(prefix=".screen-", dir=parent))
+    os.chmod(path, 0o700)
+    return path
