@@ -20,7 +20,7 @@ from backcover.errors import BadInput
 from backcover.record import fhir
 from backcover.record.merge import Source, merge
 
-__all__ = ["ROW_FIELDS", "PartitionResult", "Question", "check_partition", "row_for"]
+__all__ = ["ROW_FIELDS", "PartitionResult", "Question", "check_partition", "row_for", "warm"]
 
 ROW_FIELDS = (
     "patient_id",
@@ -50,6 +50,27 @@ class PartitionResult:
     output: str | None
     patients: int = 0
     warnings: list[str] = field(default_factory=list)
+
+
+def warm(question: Question) -> None:
+    """Load the knowledge a check needs (packs, code sets) once, before worker processes fork."""
+    probe = {
+        "resourceType": "Condition",
+        "id": "warm-up",
+        "subject": {"reference": "Patient/warm-up"},
+        "code": {"coding": [{"system": "http://snomed.info/sct", "code": "278860009"}]},
+    }
+    parsed = fhir.parse_resources([(probe, "warm-up")], "warm-up")
+    items = parsed.items.get("Patient/warm-up", [])
+    record = merge([Source(file="warm-up", patients={}, items={None: items})], None)
+    check(
+        record,
+        question.procedure,
+        question.payer,
+        setting=question.setting,
+        state=question.state,
+        as_of=question.as_of,
+    )
 
 
 def row_for(patient_id: str, det: Determination) -> dict[str, Any]:

@@ -40,6 +40,7 @@ __all__ = [
 _NDJSON = (".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz")
 _BUNDLE = (".json", ".json.gz")
 CHUNK_BYTES = 32 * 1024 * 1024
+_BUFFER = 1 << 18  # per open spill file
 
 # The patient a resource belongs to, read without parsing the whole line (compact or spaced JSON).
 _REF = re.compile(rb'"(?:subject|patient|beneficiary)"\s*:\s*\{[^{}]*?"reference"\s*:\s*"([^"]+)"')
@@ -146,29 +147,33 @@ def _lines(chunk: Chunk) -> Iterator[tuple[int, bytes]]:
     """
     if chunk.file.lower().endswith(".gz"):
         with gzip.open(chunk.file, "rb") as gz:
-            for n, line in enumerate(gz, start=1):
-                yield n, line
+            yield from enumerate(gz, start=1)
         return
-    with open(chunk.file, "rb") as fh:
+    with open(chunk.file, "rb", buffering=1 << 20) as fh:
+        pos = chunk.start
         if chunk.start:
             fh.seek(chunk.start - 1)
             if fh.read(1) != b"\n":
-                fh.readline()  # the line that straddles the boundary belongs to the previous chunk
-        n = 0
-        end = chunk.end if chunk.end is not None else float("inf")
-        while fh.tell() < end:
-            line = fh.readline()
-            if not line:
+                pos += len(
+                    fh.readline()
+                )  # the line that straddles the boundary belongs to the previous chunk
+        end = chunk.end if chunk.end is not None else 1 << 62
+        for n, line in enumerate(fh, start=1):
+            if pos >= end:
                 break
-            n += 1
+            pos += len(line)
             yield n, line
+
+
+_FAST = (b'"subject":{"reference":"', b'"patient":{"reference":"', b'"beneficiary":{"reference":"')
 
 
 def _patient_key(line: bytes) -> str | None:
     """``Patient/id`` for a Patient or a resource about one; None for a resource about nobody.
 
     Patients (one line in hundreds) are parsed to read their own id; other lines are searched for
-    their first subject, patient or beneficiary reference without being parsed.
+    their first subject, patient or beneficiary reference without being parsed (compact JSON by a
+    plain search, spaced JSON by a pattern).
     """
     if b'"Patient"' in line and _PATIENT.search(line):
         try:
@@ -177,12 +182,22 @@ def _patient_key(line: bytes) -> str | None:
             return None
         if isinstance(doc, dict) and doc.get("resourceType") == "Patient" and isinstance(doc.get("id"), str):
             return "Patient/" + str(doc["id"])
-    m = _REF.search(line)
-    if m:
-        ref = m.group(1).decode("utf-8", "replace")
-        tail = ref.rsplit("/", 2)
-        return "/".join(tail[-2:]) if len(tail) >= 2 else ref
-    return None
+    ref: bytes | None = None
+    for marker in _FAST:
+        i = line.find(marker)
+        if i >= 0:
+            start = i + len(marker)
+            ref = line[start : line.find(b'"', start)]
+            break
+    else:
+        m = _REF.search(line)
+        if m:
+            ref = m.group(1)
+    if ref is None:
+        return None
+    text = ref.decode("utf-8", "replace")
+    tail = text.rsplit("/", 2)
+    return "/".join(tail[-2:]) if len(tail) >= 2 else text
 
 
 def partition_chunk(chunk: Chunk, index: int, partitions: int, spill_dir: str) -> ChunkResult:
@@ -204,10 +219,11 @@ def partition_chunk(chunk: Chunk, index: int, partitions: int, spill_dir: str) -
     files: dict[int, str] = {}
     shared_path = where / f"shared-{index:05d}.ndjson"
     shared: BinaryIO | None = None
+    seen: dict[str, int] = {}  # patient -> partition, for the patients of this chunk
     try:
         for n, raw in _lines(chunk):
-            line = raw.strip()
-            if not line:
+            line = raw if raw.endswith(b"\n") else raw + b"\n"
+            if len(line) < 8 and not line.strip():
                 continue
             result.lines += 1
             key = _patient_key(line)
@@ -221,18 +237,20 @@ def partition_chunk(chunk: Chunk, index: int, partitions: int, spill_dir: str) -
                     result.warnings.append(f"{_place(chunk, n)}: skipped: not a FHIR resource")
                     continue
                 if shared is None:
-                    shared = open(shared_path, "ab")  # noqa: SIM115 - closed in finally
+                    shared = open(shared_path, "ab", buffering=_BUFFER)  # noqa: SIM115 - closed in finally
                     result.shared = str(shared_path)
-                shared.write(line + b"\n")
+                shared.write(line)
                 continue
-            p = partition_of(key, partitions)
+            p = seen.get(key)
+            if p is None:
+                p = seen[key] = partition_of(key, partitions)
             fh = handles.get(p)
             if fh is None:
                 name = where / f"part-{p:05d}-{index:05d}.ndjson"
-                fh = open(name, "ab")  # noqa: SIM115 - closed in finally
+                fh = open(name, "ab", buffering=_BUFFER)  # noqa: SIM115 - closed in finally
                 handles[p] = fh
                 files[p] = str(name)
-            fh.write(line + b"\n")
+            fh.write(line)
     except OSError as exc:
         raise BadInput(
             f"cannot read or spill the input ({exc.strerror})",

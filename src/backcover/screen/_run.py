@@ -15,7 +15,7 @@ from typing import Any, Literal, TypeVar
 
 from backcover import catalog
 from backcover.errors import BadInput
-from backcover.screen._check import PartitionResult, Question, check_partition
+from backcover.screen._check import PartitionResult, Question, check_partition, warm
 from backcover.screen._output import Summary, combine
 from backcover.screen._partition import ChunkResult, input_files, partition_chunk, plan_chunks, private_dir
 from backcover.vocab import parse_payer, parse_state
@@ -150,6 +150,8 @@ def screen(
     out = Path(out)
     if out.exists() and out.is_dir():
         raise BadInput("the output is a folder", "give a file name ending in .parquet", str(out), "--out")
+    if engine == "local":
+        warm(question)  # worker processes fork from here with the knowledge already parsed
     spill = private_dir(out.resolve().parent)
     runner = _Runner(engine, workers, scheduler)
     report = progress or (lambda phase, done, of: None)
