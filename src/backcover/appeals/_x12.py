@@ -14,6 +14,7 @@ from typing import Any
 
 from backcover.appeals._codes import CodeExplanation, explain_carc
 from backcover.errors import BadInput
+from backcover.knowledge import Knowledge
 
 __all__ = ["Adjustment", "parse_835"]
 
@@ -88,7 +89,7 @@ def _d8(text: str) -> date | None:
     return None
 
 
-def parse_835(text: str, file: str | None = None) -> list[Adjustment]:
+def parse_835(text: str, file: str | None = None, *, knowledge: Knowledge | None = None) -> list[Adjustment]:
     """Every CAS adjustment in an 835, with its claim, service line, codes and remark codes."""
     body = text.lstrip("\ufeff \t\r\n")
     if not body.startswith("ISA"):
@@ -146,7 +147,7 @@ def parse_835(text: str, file: str | None = None) -> list[Adjustment]:
                         rarcs,
                         segno,
                         payer,
-                        explain_carc(carc),
+                        explain_carc(carc, knowledge=knowledge),
                     )
                 )
         opened.clear()
