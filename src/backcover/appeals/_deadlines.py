@@ -193,6 +193,7 @@ def _deadlines(
     service: str,
     knowledge: Knowledge | None,
 ) -> Deadlines:
+    knowledge = knowledge or Knowledge.packaged()
     kind = normalize_plan_kind(plan_kind, knowledge=knowledge)
     if service not in _SERVICES:
         raise BadInput(

@@ -18,34 +18,34 @@ __all__ = ["PLAN_KINDS", "level_ids", "normalize_plan_kind", "rules"]
 PLAN_KINDS: tuple[PlanKind, ...] = tuple(k for k in PlanKind if k is not PlanKind.UNINSURED)
 
 
-def _build_rules(kb: Knowledge) -> dict[str, Any]:
-    data: dict[str, Any] = plain(load_yaml(kb.file("appeal_rules.yaml")))["plan_kinds"]
-    return data
+def _build_rules(kb: Knowledge) -> tuple[dict[str, Any], dict[str, str]]:
+    spec: dict[str, Any] = plain(load_yaml(kb.file("appeal_rules.yaml")))["plan_kinds"]
+    aliases: dict[str, str] = {}
+    for kind, entry in spec.items():
+        aliases[kind] = kind
+        for alias in entry.get("aliases") or []:
+            aliases[str(alias)] = kind
+    return spec, aliases
+
+
+def _parsed(knowledge: Knowledge | None) -> tuple[dict[str, Any], dict[str, str]]:
+    return (knowledge or Knowledge.packaged()).cached("appeals-rules", _build_rules)
 
 
 def rules(knowledge: Knowledge | None = None) -> dict[str, Any]:
     """Each plan kind's label, aliases and levels, as plain data (parsed once per bundle)."""
-    return (knowledge or Knowledge.packaged()).cached("appeals-rules", _build_rules)
-
-
-def _aliases(spec: dict[str, Any]) -> dict[str, str]:
-    out: dict[str, str] = {}
-    for kind, entry in spec.items():
-        out[kind] = kind
-        for alias in entry.get("aliases") or []:
-            out[str(alias)] = kind
-    return out
+    return _parsed(knowledge)[0]
 
 
 def normalize_plan_kind(kind: str, *, knowledge: Knowledge | None = None) -> PlanKind:
     """A plan kind or an alias (``aca``, ``erisa``, ``part-c``...) as its :class:`PlanKind`, or BadInput."""
-    spec = rules(knowledge)
+    spec, aliases = _parsed(knowledge)
     key = kind.strip().lower().replace("_", "-")
-    aliases = _aliases(spec)
-    known = ", ".join(values(PLAN_KINDS))
-    fix = f"use one of: {known} (aca and erisa are accepted too)"
+    if key in aliases:
+        return PlanKind(aliases[key])
+    fix = f"use one of: {', '.join(values(PLAN_KINDS))} (aca and erisa are accepted too)"
     try:
-        found = PlanKind(aliases[key]) if key in aliases else parse_plan_kind(key, "--plan-kind")
+        found = parse_plan_kind(key, "--plan-kind")
     except BadInput:
         close = difflib.get_close_matches(key, sorted(aliases), n=1, cutoff=0.6)
         hint = f"did you mean {close[0]!r}? " if close else ""

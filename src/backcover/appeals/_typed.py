@@ -12,7 +12,6 @@ from backcover.knowledge import Knowledge
 
 __all__ = ["TypedCode", "infer_from_text", "parse_codes"]
 
-_GROUPS = ("CO", "PR", "OA", "PI", "CR")
 _TOKEN = re.compile(r"^(?:(?P<group>CO|PR|OA|PI|CR)[-:/]?)?(?P<code>[A-Z]{0,2}\d{1,4})$")
 
 

@@ -91,6 +91,7 @@ def _d8(text: str) -> date | None:
 
 def parse_835(text: str, file: str | None = None, *, knowledge: Knowledge | None = None) -> list[Adjustment]:
     """Every CAS adjustment in an 835, with its claim, service line, codes and remark codes."""
+    knowledge = knowledge or Knowledge.packaged()
     body = text.lstrip("\ufeff \t\r\n")
     if not body.startswith("ISA"):
         raise BadInput(
