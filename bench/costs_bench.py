@@ -1,17 +1,42 @@
 """Cost engine speed: claim lines priced per second, and plans compared per second.
 
 The web app calls `estimate` for every POST /api/estimate; compare-plans runs a whole year of care per
-plan. Run: .venv/bin/python bench/costs_bench.py [--lines N] [--repeat N]
+plan. It also times parsing the costs knowledge (program amounts, price tables, episodes, pathways):
+from the YAML files in a fresh bundle, and from the packaged bundle's disk cache in a fresh one.
+Run: .venv/bin/python bench/costs_bench.py [--lines N] [--repeat N]
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import tempfile
 import time
 from decimal import Decimal
 
-from backcover.costs import Line, compare_plans, estimate, load_plan, pathway, template_path
+from backcover.costs import Line, compare_plans, episode_lines, estimate, load_plan, pathway, template_path
+from backcover.knowledge import KNOWLEDGE_DIR, Knowledge, _default_cache_dir
+
+
+def _first_estimate_ms(kb: Knowledge) -> float:
+    """One episode estimate with a bundle that has parsed nothing yet."""
+    t = time.perf_counter()
+    plan = load_plan(template_path("ppo", knowledge=kb), knowledge=kb)
+    estimate(plan, episode_lines("63030", "asc", plan, knowledge=kb), knowledge=kb)
+    pathway("fusion-year", knowledge=kb)
+    return (time.perf_counter() - t) * 1000
+
+
+def knowledge_timing() -> None:
+    with tempfile.TemporaryDirectory() as empty:
+        files = min(_first_estimate_ms(Knowledge.from_dir(empty)) for _ in range(3))
+    cache = _default_cache_dir()
+    if cache is None:
+        print(f"knowledge: first estimate parsing the YAML {files:.1f} ms (disk cache disabled)")
+        return
+    _first_estimate_ms(Knowledge((KNOWLEDGE_DIR,), disk_cache=cache))  # writes the pickles
+    cached = min(_first_estimate_ms(Knowledge((KNOWLEDGE_DIR,), disk_cache=cache)) for _ in range(3))
+    print(f"knowledge: first estimate parsing the YAML {files:.1f} ms, from the disk cache {cached:.1f} ms")
 
 
 def main() -> None:
@@ -19,6 +44,7 @@ def main() -> None:
     ap.add_argument("--lines", type=int, default=10_000)
     ap.add_argument("--repeat", type=int, default=5)
     args = ap.parse_args()
+    knowledge_timing()
     plan = load_plan(template_path("ppo"))
     kinds = [
         dict(benefit="outpatient_physician", network="in"),

@@ -16,6 +16,7 @@ from backcover.appeals import (
     parse_codes,
 )
 from backcover.errors import BadInput
+from backcover.knowledge import KNOWLEDGE_DIR, Knowledge
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 
@@ -147,3 +148,17 @@ def test_other_separators_and_newline_terminator() -> None:
         ("666123", "45", "73348.57"),
         ("777777", "45", "3019.67"),
     ]
+
+
+def test_code_wording_comes_from_the_knowledge_given(tmp_path: Path) -> None:
+    """A clinic's own denial_codes.yaml rewords a code for its bundle; the packaged wording stays."""
+    text = (KNOWLEDGE_DIR / "denial_codes.yaml").read_text(encoding="utf-8")
+    old = "The payer says the service was not medically necessary."
+    assert old in text
+    (tmp_path / "denial_codes.yaml").write_text(text.replace(old, "Not medically necessary, says the plan."))
+    kb = Knowledge.from_dir(tmp_path)
+    assert explain_carc("50", knowledge=kb).summary == "Not medically necessary, says the plan."
+    assert [c.explanation.summary for c in parse_codes("CO-50", knowledge=kb)] == [
+        "Not medically necessary, says the plan."
+    ]
+    assert explain_carc("50").summary == old

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from backcover.appeals import deadlines
 from backcover.errors import BadInput
+from backcover.knowledge import KNOWLEDGE_DIR, Knowledge
 
 N = date(2026, 6, 15)  # a Monday
 
@@ -160,3 +162,40 @@ def test_bad_input(kwargs: dict[str, object], message: str) -> None:
     with pytest.raises(BadInput) as exc:
         deadlines(kind, N, **kwargs)  # type: ignore[arg-type]
     assert message in str(exc.value)
+
+
+def test_deadlines_follow_the_appeal_rules_they_are_given(tmp_path: Path) -> None:
+    """A folder's appeal_rules.yaml replaces the packaged one for that bundle only."""
+    text = (KNOWLEDGE_DIR / "appeal_rules.yaml").read_text(encoding="utf-8")
+    old = "file: {days: 180, counts_from: receipt, presumed_receipt_days: 0}"
+    assert old in text
+    (tmp_path / "appeal_rules.yaml").write_text(
+        text.replace(old, "file: {days: 90, counts_from: receipt, presumed_receipt_days: 0}", 1),
+        encoding="utf-8",
+    )
+    kb = Knowledge.from_dir(tmp_path)
+    mine = deadlines("commercial", N, knowledge=kb)
+    # 90 days from 2026-06-15: 15 (Jun) + 31 + 31 + 13 = 90 -> 09-13; the packaged rule stays 180 days.
+    assert (mine.levels[0].file_by, mine.levels[0].file_within) == (date(2026, 9, 13), "P90D")
+    assert deadlines("commercial", N).levels[0].file_by == date(2026, 12, 12)
+    assert deadlines("marketplace", N, knowledge=kb).levels[0].file_by == date(2026, 12, 12)
+
+
+@pytest.mark.parametrize(
+    ("kind", "problem", "fix"),
+    [
+        pytest.param(
+            "tricare", "unknown plan kind 'tricare'", "use one of: commercial, marketplace", id="unknown"
+        ),
+        pytest.param("comercial", "unknown plan kind 'comercial'", "did you mean 'commercial'?", id="typo"),
+        pytest.param(
+            "uninsured", "plan kind 'uninsured' has no appeal levels", "Good Faith Estimate", id="none"
+        ),
+    ],
+)
+def test_a_plan_kind_without_appeal_rules_says_what_to_use(kind: str, problem: str, fix: str) -> None:
+    with pytest.raises(BadInput) as err:
+        deadlines(kind, N)
+    assert err.value.problem == problem
+    assert fix in err.value.fix
+    assert err.value.where == "--plan-kind"

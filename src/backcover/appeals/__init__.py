@@ -2,35 +2,20 @@
 
 Public API: :func:`deadlines` (CONTRACTS.md section 3), :func:`parse_835`, :func:`explain_carc`,
 :func:`explain_rarc`, :func:`explain_group`, and :func:`parse_codes` for codes a person types in.
+The rules and the code wording come from a :class:`~backcover.knowledge.Knowledge` (``knowledge=``,
+default the packaged one).
 """
 
 from __future__ import annotations
 
-from backcover.appeals._codes import (
-    CARC_URL,
-    RARC_URL,
-    CodeExplanation,
-    explain_carc,
-    explain_group,
-    explain_rarc,
-)
-from backcover.appeals._deadlines import (
-    PLAN_KINDS,
-    Deadlines,
-    Level,
-    deadlines,
-    duration,
-    level_ids,
-    next_level,
-    normalize_plan_kind,
-)
+from backcover.appeals._codes import CodeExplanation, explain_carc, explain_group, explain_rarc
+from backcover.appeals._deadlines import Deadlines, Level, deadlines, duration, next_level
+from backcover.appeals._rules import PLAN_KINDS, level_ids, normalize_plan_kind
 from backcover.appeals._typed import TypedCode, infer_from_text, parse_codes
 from backcover.appeals._x12 import Adjustment, parse_835
 
 __all__ = [
-    "CARC_URL",
     "PLAN_KINDS",
-    "RARC_URL",
     "Adjustment",
     "CodeExplanation",
     "Deadlines",

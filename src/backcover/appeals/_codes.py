@@ -7,17 +7,13 @@ kept and flagged (``known`` is False), never an error.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Any
 
-from backcover.knowledge import KNOWLEDGE_DIR
+from backcover.costs._yaml import plain
+from backcover.knowledge import Knowledge
 from backcover.yamlio import load_yaml
 
-__all__ = ["CARC_URL", "RARC_URL", "CodeExplanation", "explain_carc", "explain_group", "explain_rarc"]
-
-CODES_FILE = KNOWLEDGE_DIR / "denial_codes.yaml"
-CARC_URL = "https://x12.org/codes/claim-adjustment-reason-codes"
-RARC_URL = "https://x12.org/codes/remittance-advice-remark-codes"
+__all__ = ["CodeExplanation", "explain_carc", "explain_group", "explain_rarc"]
 
 # Plain names for the routes in denial_codes.yaml.
 ROUTES = {
@@ -33,9 +29,18 @@ ROUTES = {
 }
 
 
-@cache
-def _data() -> dict[str, Any]:
-    return dict(load_yaml(CODES_FILE))
+def _build_codes(kb: Knowledge) -> dict[str, Any]:
+    data: dict[str, Any] = plain(load_yaml(kb.file("denial_codes.yaml")))
+    return data
+
+
+def _data(knowledge: Knowledge | None) -> dict[str, Any]:
+    return (knowledge or Knowledge.packaged()).cached("appeals-denial-codes", _build_codes)
+
+
+def _list_url(data: dict[str, Any], system: str) -> str:
+    """The address of the official code list (``official_lists`` in denial_codes.yaml)."""
+    return str(data["official_lists"][system])
 
 
 @dataclass(frozen=True)
@@ -69,12 +74,14 @@ def _norm(code: object) -> str:
     return str(code).strip().upper()
 
 
-def explain_carc(code: object) -> CodeExplanation:
+def explain_carc(code: object, *, knowledge: Knowledge | None = None) -> CodeExplanation:
     """Explain a claim adjustment reason code such as ``50`` or ``197``."""
     key = _norm(code)
     if key.isdigit():
         key = str(int(key))
-    entry = _data()["carc"].get(key)
+    data = _data(knowledge)
+    url = _list_url(data, "carc")
+    entry = data["carc"].get(key)
     if entry is None:
         return CodeExplanation(
             "carc",
@@ -84,7 +91,7 @@ def explain_carc(code: object) -> CodeExplanation:
             "Look the code up in the official list, and ask the payer what it means for this claim.",
             "unknown",
             "unknown",
-            CARC_URL,
+            url,
         )
     return CodeExplanation(
         "carc",
@@ -94,14 +101,16 @@ def explain_carc(code: object) -> CodeExplanation:
         str(entry["fix"]),
         str(entry["route"]),
         str(entry["category"]),
-        CARC_URL,
+        url,
     )
 
 
-def explain_rarc(code: object) -> CodeExplanation:
+def explain_rarc(code: object, *, knowledge: Knowledge | None = None) -> CodeExplanation:
     """Explain a remittance advice remark code such as ``N115``."""
     key = _norm(code)
-    entry = _data()["rarc"].get(key)
+    data = _data(knowledge)
+    url = _list_url(data, "rarc")
+    entry = data["rarc"].get(key)
     if entry is None:
         return CodeExplanation(
             "rarc",
@@ -111,15 +120,17 @@ def explain_rarc(code: object) -> CodeExplanation:
             "Look the code up in the official list.",
             "unknown",
             "unknown",
-            RARC_URL,
+            url,
         )
-    return CodeExplanation("rarc", key, True, str(entry["summary"]), "", "", "remark", RARC_URL)
+    return CodeExplanation("rarc", key, True, str(entry["summary"]), "", "", "remark", url)
 
 
-def explain_group(code: object) -> CodeExplanation:
+def explain_group(code: object, *, knowledge: Knowledge | None = None) -> CodeExplanation:
     """Explain a claim adjustment group code (CO, PR, OA, PI, CR)."""
     key = _norm(code)
-    entry = _data()["group_codes"].get(key)
+    data = _data(knowledge)
+    url = _list_url(data, "carc")  # group codes are part of the CARC list
+    entry = data["group_codes"].get(key)
     if entry is None:
         return CodeExplanation(
             "group",
@@ -129,6 +140,6 @@ def explain_group(code: object) -> CodeExplanation:
             "",
             "unknown",
             "unknown",
-            CARC_URL,
+            url,
         )
-    return CodeExplanation("group", key, True, str(entry["summary"]), "", "", "group", CARC_URL)
+    return CodeExplanation("group", key, True, str(entry["summary"]), "", "", "group", url)

@@ -12,74 +12,17 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
 from backcover import DISCLAIMER
+from backcover.appeals._rules import level_ids, normalize_plan_kind, rules
 from backcover.errors import BadInput
-from backcover.knowledge import KNOWLEDGE_DIR
-from backcover.yamlio import load_yaml, suggest
+from backcover.knowledge import Knowledge
+from backcover.yamlio import suggest
 
-__all__ = [
-    "PLAN_KINDS",
-    "Deadlines",
-    "Level",
-    "deadlines",
-    "duration",
-    "level_ids",
-    "next_level",
-    "normalize_plan_kind",
-]
+__all__ = ["Deadlines", "Level", "add_months", "deadlines", "duration", "next_level"]
 
-RULES_FILE = KNOWLEDGE_DIR / "appeal_rules.yaml"
 _SERVICES = ("pre", "post")
-
-
-def _plain(node: Any) -> Any:
-    """ruamel's round-trip nodes as plain dicts and lists (much faster to read)."""
-    if isinstance(node, dict):
-        return {str(k): _plain(v) for k, v in node.items()}
-    if isinstance(node, list):
-        return [_plain(v) for v in node]
-    return node
-
-
-@cache
-def _rules() -> dict[str, Any]:
-    data = load_yaml(RULES_FILE)
-    return dict(_plain(data["plan_kinds"]))
-
-
-def _aliases() -> dict[str, str]:
-    out: dict[str, str] = {}
-    for kind, spec in _rules().items():
-        out[kind] = kind
-        for alias in spec.get("aliases") or []:
-            out[str(alias)] = kind
-    return out
-
-
-PLAN_KINDS: tuple[str, ...] = (
-    "commercial",
-    "marketplace",
-    "medicare",
-    "medicare-advantage",
-    "medicaid",
-    "medicaid-ffs",
-)
-
-
-def normalize_plan_kind(kind: str) -> str:
-    """Map a plan kind or alias (``aca``, ``erisa``) to its canonical name, or raise BadInput."""
-    key = kind.strip().lower().replace("_", "-")
-    aliases = _aliases()
-    if key in aliases:
-        return aliases[key]
-    raise BadInput(
-        f"unknown plan kind {kind!r}{suggest(key, aliases)}",
-        "use one of: " + ", ".join(PLAN_KINDS) + " (aca and erisa are accepted too)",
-        where="--plan-kind",
-    )
 
 
 def duration(iso: str) -> timedelta:
@@ -205,19 +148,16 @@ def deadlines(
     received_date: date | None = None,
     urgent: bool = False,
     service: str = "post",
+    knowledge: Knowledge | None = None,
 ) -> Deadlines:
     """Appeal levels and deadlines for a denial notice dated ``notice_date``.
 
     ``received_date`` is the day the notice actually arrived; without it, a rule that presumes a
     mailing delay (Medicare: 5 days) adds it. ``service`` is ``pre`` (care not yet received) or
     ``post`` (payment for care received). ``urgent`` asks for the expedited timelines.
+    ``knowledge`` gives the appeal rules (default: the packaged ones).
     """
-    return _deadlines(plan_kind, notice_date, 0, received_date, urgent, service)
-
-
-def level_ids(plan_kind: str) -> tuple[str, ...]:
-    """The level ids of a plan kind, in order."""
-    return tuple(str(lv["id"]) for lv in _rules()[normalize_plan_kind(plan_kind)]["levels"])
+    return _deadlines(plan_kind, notice_date, 0, received_date, urgent, service, knowledge)
 
 
 def next_level(
@@ -228,9 +168,10 @@ def next_level(
     received_date: date | None = None,
     urgent: bool = False,
     service: str = "post",
+    knowledge: Knowledge | None = None,
 ) -> Level | None:
     """The level after ``after_level``, its file_by counted from that level's decision notice."""
-    ids = level_ids(plan_kind)
+    ids = level_ids(plan_kind, knowledge=knowledge)
     if after_level not in ids:
         raise BadInput(
             f"unknown appeal level {after_level!r}{suggest(after_level, ids)}",
@@ -240,7 +181,7 @@ def next_level(
     start = ids.index(after_level) + 1
     if start >= len(ids):
         return None
-    return _deadlines(plan_kind, decision_date, start, received_date, urgent, service).levels[0]
+    return _deadlines(plan_kind, decision_date, start, received_date, urgent, service, knowledge).levels[0]
 
 
 def _deadlines(
@@ -250,8 +191,10 @@ def _deadlines(
     received_date: date | None,
     urgent: bool,
     service: str,
+    knowledge: Knowledge | None,
 ) -> Deadlines:
-    kind = normalize_plan_kind(plan_kind)
+    knowledge = knowledge or Knowledge.packaged()
+    kind = normalize_plan_kind(plan_kind, knowledge=knowledge)
     if service not in _SERVICES:
         raise BadInput(
             f"unknown service {service!r}{suggest(service, _SERVICES)}",
@@ -265,7 +208,7 @@ def _deadlines(
             "give the day the notice arrived, on or after the date printed on it",
             where="--received-date",
         )
-    spec = _rules()[kind]
+    spec = rules(knowledge)[kind.value]
     notes: list[str] = []
     timeline = service
     if urgent and service == "post":
@@ -351,7 +294,7 @@ def _deadlines(
             )
         )
     return Deadlines(
-        plan_kind=kind,
+        plan_kind=kind.value,
         label=str(spec["label"]),
         notice_date=notice_date,
         received_date=received_date,

@@ -8,10 +8,10 @@ from typing import Any
 
 from backcover.appeals._codes import CodeExplanation, explain_carc, explain_rarc
 from backcover.errors import BadInput
+from backcover.knowledge import Knowledge
 
 __all__ = ["TypedCode", "infer_from_text", "parse_codes"]
 
-_GROUPS = ("CO", "PR", "OA", "PI", "CR")
 _TOKEN = re.compile(r"^(?:(?P<group>CO|PR|OA|PI|CR)[-:/]?)?(?P<code>[A-Z]{0,2}\d{1,4})$")
 
 
@@ -35,7 +35,7 @@ class TypedCode:
         }
 
 
-def parse_codes(text: str, *, where: str = "--codes") -> list[TypedCode]:
+def parse_codes(text: str, *, where: str = "--codes", knowledge: Knowledge | None = None) -> list[TypedCode]:
     """Read codes such as ``CO-50 N115 197``. RARCs start with M or N; everything else is a CARC."""
     out: list[TypedCode] = []
     for raw in re.split(r"[,;\s]+", text.strip().upper()):
@@ -57,9 +57,9 @@ def parse_codes(text: str, *, where: str = "--codes") -> list[TypedCode]:
                     "write the remark code alone, e.g. N115",
                     where=where,
                 )
-            out.append(TypedCode("rarc", code, None, "typed", explain_rarc(code)))
+            out.append(TypedCode("rarc", code, None, "typed", explain_rarc(code, knowledge=knowledge)))
         else:
-            exp = explain_carc(code)
+            exp = explain_carc(code, knowledge=knowledge)
             out.append(TypedCode("carc", exp.code, group, "typed", exp))
     if not out:
         raise BadInput("no codes given", "give at least one code, e.g. CO-50", where=where)
@@ -87,10 +87,10 @@ _TEXT_HINTS: tuple[tuple[re.Pattern[str], str], ...] = (
 )
 
 
-def infer_from_text(text: str) -> list[TypedCode]:
+def infer_from_text(text: str, *, knowledge: Knowledge | None = None) -> list[TypedCode]:
     """CARCs that the words of a denial letter suggest (never stored as the payer's own codes)."""
     found: list[TypedCode] = []
     for pattern, code in _TEXT_HINTS:
         if pattern.search(text) and all(t.code != code for t in found):
-            found.append(TypedCode("carc", code, None, "text", explain_carc(code)))
+            found.append(TypedCode("carc", code, None, "text", explain_carc(code, knowledge=knowledge)))
     return found

@@ -14,6 +14,7 @@ from typing import Any
 
 from backcover.appeals._codes import CodeExplanation, explain_carc
 from backcover.errors import BadInput
+from backcover.knowledge import Knowledge
 
 __all__ = ["Adjustment", "parse_835"]
 
@@ -88,8 +89,9 @@ def _d8(text: str) -> date | None:
     return None
 
 
-def parse_835(text: str, file: str | None = None) -> list[Adjustment]:
+def parse_835(text: str, file: str | None = None, *, knowledge: Knowledge | None = None) -> list[Adjustment]:
     """Every CAS adjustment in an 835, with its claim, service line, codes and remark codes."""
+    knowledge = knowledge or Knowledge.packaged()
     body = text.lstrip("\ufeff \t\r\n")
     if not body.startswith("ISA"):
         raise BadInput(
@@ -146,7 +148,7 @@ def parse_835(text: str, file: str | None = None) -> list[Adjustment]:
                         rarcs,
                         segno,
                         payer,
-                        explain_carc(carc),
+                        explain_carc(carc, knowledge=knowledge),
                     )
                 )
         opened.clear()

@@ -3,18 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.table import Table
 
-from backcover import DISCLAIMER
 from backcover.cli._app import app, emit_json, err_console, guarded, out_console
+from backcover.cli._costs_text import print_comparison, print_estimate
 from backcover.costs import (
-    Estimate,
     Line,
     Plan,
     compare_plans,
@@ -24,19 +21,19 @@ from backcover.costs import (
     load_plan,
     load_price_table,
     parse_care,
+    parse_lines_data,
     pathway,
     pathways,
     template_path,
     template_text,
     templates,
 )
-from backcover.costs._lines import parse_lines_data
-from backcover.costs._money import money, to_decimal
+from backcover.costs._money import to_decimal
 from backcover.costs._yaml import load_money_yaml
 from backcover.errors import BadInput
 from backcover.yamlio import atomic_write_text, suggest
 
-__all__ = ["compare_plans_cmd", "estimate_cmd", "plan_app"]
+__all__ = ["compare_plans_cmd", "estimate_cmd", "plan_app", "print_estimate"]
 
 plan_app = typer.Typer(
     help="Plan files: write one from a template, list templates, check a file.", no_args_is_help=True
@@ -176,91 +173,6 @@ def estimate_cmd(
     print_estimate(est, header)
 
 
-def print_estimate(est: Estimate, header: dict[str, Any]) -> None:
-    c = out_console
-    if header:
-        proc = header["procedure"]
-        c.print(
-            f"[bold]{proc['name']} ({proc['code']}), {header['setting']}[/] — {est.plan.name}",
-            highlight=False,
-        )
-    else:
-        c.print(f"[bold]{est.plan.name}[/]", highlight=False)
-    for r in est.lines:
-        j = r.to_json()
-        net = "" if est.plan.kind in ("medicare", "uninsured") else f"{r.line.network}-of-network"
-        net = net.replace("in-of-network", "in-network")
-        if est.plan.kind == "medicare" and not r.line.participating:
-            net = "does not accept assignment"
-        what = ", ".join(x for x in (r.line.code, r.line.benefit.replace("_", " "), net) if x)
-        c.print(f"\n[bold]{r.line.id}[/] {r.line.description} [dim]({what})[/]", highlight=False)
-        if r.price_known:
-            c.print(
-                f"  allowed ${j['allowed']}  you pay ${j['patient']}  plan pays ${j['plan']}  balance bill "
-                f"${j['balance_bill']}"
-                + ("  [green]No Surprises Act protected[/]" if r.nsa_protected else "")
-                + ("" if r.covered or est.plan.kind == "uninsured" else "  [red]not covered[/]"),
-                highlight=False,
-            )
-            if r.line.price_source:
-                c.print(f"  price: {r.line.price_source}", highlight=False, markup=False, style="dim")
-        else:
-            c.print(f"  [yellow]price not known[/]: {r.line.price_source}", highlight=False)
-            alt = f" or --price {r.line.code}=AMOUNT" if r.line.code else ""
-            c.print(
-                f"  give it with --price {r.line.id}=AMOUNT{alt} (or --prices / --lines)",
-                highlight=False,
-                markup=False,
-            )
-            continue
-        for n in r.notes:
-            c.print(f"  {n}", highlight=False, markup=False)
-    c.print()
-    tot = est.to_json()["totals"]
-    c.print(
-        f"[bold]Total you pay: ${tot['patient_total']}[/] (cost sharing ${tot['patient']}, balance bills "
-        f"${tot['balance_bill']}); the plan pays ${tot['plan']}."
-        + (
-            ""
-            if tot["complete"]
-            else f" [yellow]Incomplete: {len(tot['missing_prices'])} line(s) have no price.[/]"
-        ),
-        highlight=False,
-    )
-    acc = est.accumulators_after()
-    if est.plan.kind != "uninsured":
-        met = ", ".join(f"{k} {v}" for k, v in acc.items() if k != "visits_used")
-        c.print(f"After this: {met}", highlight=False)
-    if header.get("included"):
-        c.print(header["included"], highlight=False)
-    for n in est.notes:
-        c.print(f"• {n}", highlight=False, markup=False)
-    g = est.guidance
-    for s in g.get("surprise_bills") or []:
-        c.print(f"• Surprise-bill risk, {s['id']}: {s['why']}.", highlight=False, markup=False)
-    nsa = g.get("no_surprises_act") or {}
-    if nsa.get("applies"):
-        for item in nsa.get("consent") or []:
-            c.print(f"• {item['id']}: {item['advice']}", highlight=False, markup=False)
-    elif nsa:
-        c.print(f"• {nsa['why']}", highlight=False, markup=False)
-    if g.get("good_faith_estimate"):
-        gfe = g["good_faith_estimate"]
-        c.print(f"• {gfe['right']} {gfe['dispute_rule']}", highlight=False, markup=False)
-        for d in gfe["disputes"]:
-            c.print(f"  - {d['id']}: {d['advice']}", highlight=False, markup=False)
-    if g.get("hsa"):
-        c.print(f"• HSA: {g['hsa']['explanation']}", highlight=False, markup=False)
-    for s in g.get("supplemental") or []:
-        cond = ("; " + "; ".join(s["conditions"])) if s["conditions"] else ""
-        c.print(
-            f"• {s['name']} would pay you ${s['pays']}: {s['explanation']}{cond}.",
-            highlight=False,
-            markup=False,
-        )
-    c.print(DISCLAIMER, style="dim", highlight=False)
-
-
 @plan_app.command("templates")
 @guarded
 def plan_templates() -> None:
@@ -368,35 +280,4 @@ def compare_plans_cmd(
     if fmt == "json":
         emit_json(cmp.to_json())
         return
-    t = Table(title=f"Plans compared over: {title}")
-    t.add_column("")
-    rows = [r.to_json() for r in cmp.results]
-    for r in rows:
-        t.add_column(r["plan"] + (" (example)" if r["example"] else ""), overflow="fold")
-
-    def cell(v: str | None, prefix: str = "$") -> str:
-        return "unknown" if v is None else f"{prefix}{v}"
-
-    t.add_row("premiums, 12 months", *[cell(r["premium_annual"]) for r in rows])
-    t.add_row(
-        "expected out-of-pocket",
-        *[cell(r["expected_out_of_pocket"], "$" if r["complete"] else "at least $") for r in rows],
-    )
-    t.add_row(
-        "expected total", *[cell(r["expected_total"], "$" if r["complete"] else "at least $") for r in rows]
-    )
-    t.add_row(
-        "worst case out-of-pocket",
-        *[cell(r["worst_case_out_of_pocket"]) if r["worst_case_out_of_pocket"] else "no limit" for r in rows],
-    )
-    t.add_row(
-        "worst case total",
-        *[cell(r["worst_case_total"]) if r["worst_case_total"] else "no limit" for r in rows],
-    )
-    t.add_row("about the worst case", *[r["worst_case_note"] for r in rows])
-    t.add_row("notes", *["\n".join(r["notes"]) for r in rows])
-    out_console.print(t)
-    for n in cmp.notes:
-        out_console.print(f"• {n}", highlight=False, markup=False)
-    out_console.print(DISCLAIMER, style="dim", highlight=False)
-    _ = (money, sys)
+    print_comparison(cmp)

@@ -1,7 +1,8 @@
 """The cost engine: plan files, claim lines, the cost-sharing calculator, episodes and price tables.
 
-The contract is CONTRACTS.md section 2. The calculator is pure; loading knowledge files (templates,
-price tables, episodes) reads package data only. See docs/costs.md.
+The contract is CONTRACTS.md section 2. The calculator is pure. Program amounts, price tables,
+episodes, pathways and templates come from a :class:`~backcover.knowledge.Knowledge` (the public
+functions take ``knowledge=``, defaulting to the packaged one). See docs/costs.md.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ from backcover.costs._compare import (
 )
 from backcover.costs._episodes import episode_info, episode_lines
 from backcover.costs._lines import Line, parse_lines, parse_lines_data
-from backcover.costs._plan import BENEFITS, KINDS, Plan, load_plan, parse_plan, parse_plan_data
+from backcover.costs._model import BENEFITS, KINDS, Plan
+from backcover.costs._plan import load_plan, parse_plan, parse_plan_data
 from backcover.costs._prices import PriceTable, builtin_tables, load_price_table
 from backcover.costs._templates import template_path, template_text, templates
 

@@ -15,10 +15,12 @@ from typing import Any
 from backcover.costs._calc import estimate
 from backcover.costs._episodes import episode_info, episode_lines
 from backcover.costs._lines import Line, parse_lines_data
+from backcover.costs._model import Plan
 from backcover.costs._money import to_decimal
-from backcover.costs._plan import Plan, load_plan, parse_plan_data
+from backcover.costs._plan import load_plan, parse_plan_data
 from backcover.costs._templates import template_path, templates
 from backcover.errors import BadInput
+from backcover.knowledge import Knowledge
 from backcover.yamlio import check_keys, suggest
 
 __all__ = ["estimate_request"]
@@ -26,22 +28,23 @@ __all__ = ["estimate_request"]
 _KEYS = ("plan", "lines", "procedure", "setting", "price_multiple", "prices", "service_date")
 
 
-def _plan(value: Any) -> Plan:
+def _plan(value: Any, kb: Knowledge | None) -> Plan:
     if isinstance(value, str):
-        if value not in templates():
-            raise BadInput(f"no plan template named {value!r}", suggest(value, templates()), "$.plan")
-        return load_plan(template_path(value))
-    return parse_plan_data(value, "$.plan")
+        names = templates(knowledge=kb)
+        if value not in names:
+            raise BadInput(f"no plan template named {value!r}", suggest(value, names), "$.plan")
+        return load_plan(template_path(value, knowledge=kb), knowledge=kb)
+    return parse_plan_data(value, "$.plan", knowledge=kb)
 
 
-def estimate_request(body: Any) -> dict[str, Any]:
+def estimate_request(body: Any, *, knowledge: Knowledge | None = None) -> dict[str, Any]:
     """Run an estimate from a JSON body; returns the contract JSON (CONTRACTS.md section 2)."""
     if not isinstance(body, Mapping):
         raise BadInput("the request body must be a JSON object", 'send {"plan": ..., "lines": [...]}', "$")
     check_keys(body, _KEYS, "$", "the request")
     if "plan" not in body:
         raise BadInput("the request has no plan", 'add "plan": a plan object or a template name', "$")
-    plan = _plan(body["plan"])
+    plan = _plan(body["plan"], knowledge)
     if ("lines" in body) == ("procedure" in body):
         raise BadInput("give either lines or procedure", 'send "lines": [...] or "procedure": "63030"', "$")
     header: dict[str, Any] = {}
@@ -51,8 +54,8 @@ def estimate_request(body: Any) -> dict[str, Any]:
         if multiple is None or multiple <= 0:
             raise BadInput("price_multiple must be a positive number", "for example 1.8", "$.price_multiple")
     if "procedure" in body:
-        proc, setting, tmpl = episode_info(str(body["procedure"]), body.get("setting"))
-        lines = episode_lines(proc.code, setting, plan, price_multiple=multiple)
+        proc, setting, tmpl = episode_info(str(body["procedure"]), body.get("setting"), knowledge=knowledge)
+        lines = episode_lines(proc.code, setting, plan, price_multiple=multiple, knowledge=knowledge)
         header = {"procedure": proc.to_json(), "setting": setting, "included": tmpl.included}
     else:
         lines = parse_lines_data({"lines": body["lines"]}, "$.lines")
@@ -81,5 +84,5 @@ def estimate_request(body: Any) -> dict[str, Any]:
             when = dt.date.fromisoformat(str(body["service_date"]))
         except ValueError:
             raise BadInput("service_date is not a date", "write YYYY-MM-DD", "$.service_date") from None
-    result = estimate(plan, out, service_date=when).to_json()
+    result = estimate(plan, out, service_date=when, knowledge=knowledge).to_json()
     return {**header, **result} if header else result

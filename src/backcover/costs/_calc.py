@@ -7,166 +7,21 @@ cents, half up, once, at the end of the line, and the running accumulators take 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from backcover.costs._lines import NEVER_WAIVABLE, Line
-from backcover.costs._money import ZERO, cents, money
-from backcover.costs._plan import Benefit, Deductible, OopMax, Plan
+from backcover.costs._guidance import add_guidance
+from backcover.costs._lines import FACILITY_SETTINGS, Line
+from backcover.costs._model import Benefit, Deductible, OopMax, Plan
+from backcover.costs._money import ZERO, cents, money, percent
+from backcover.costs._program import never_waivable, program_amounts
+from backcover.costs._result import Estimate, LineResult, State
 from backcover.errors import BadInput
+from backcover.knowledge import Knowledge
+from backcover.vocab import PlanKind
 
-__all__ = ["FACILITY_SETTINGS", "Estimate", "LineResult", "estimate"]
-
-FACILITY_SETTINGS = frozenset({"hospital-outpatient", "asc", "inpatient"})
-_TWENTY = Decimal("20")
-
-
-@dataclass(slots=True)
-class LineResult:
-    """What one line costs, who pays it, and why."""
-
-    line: Line
-    allowed: Decimal | None
-    patient: Decimal | None = None
-    plan: Decimal | None = None
-    balance_bill: Decimal | None = None
-    nsa_protected: bool = False
-    covered: bool = True
-    deductible: Decimal = ZERO
-    copay: Decimal = ZERO
-    coinsurance: Decimal = ZERO
-    medigap_pays: Decimal | None = None
-    surprise_bill_risk: bool = False
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def price_known(self) -> bool:
-        return self.patient is not None
-
-    def to_json(self) -> dict[str, Any]:
-        def m(v: Decimal | None) -> str | None:
-            return None if v is None else money(v)
-
-        out: dict[str, Any] = {
-            "id": self.line.id,
-            "allowed": m(self.allowed),
-            "patient": m(self.patient),
-            "plan": m(self.plan),
-            "balance_bill": m(self.balance_bill),
-            "nsa_protected": self.nsa_protected,
-            "covered": self.covered,
-            "notes": list(self.notes),
-            "benefit": self.line.benefit,
-            "code": self.line.code,
-            "role": self.line.role,
-            "network": self.line.network,
-            "description": self.line.description,
-            "price_source": self.line.price_source,
-            "price_known": self.price_known,
-            "price_confidence": self.line.price_confidence if self.price_known else None,
-            "deductible": m(self.deductible) if self.price_known else None,
-            "copay": m(self.copay) if self.price_known else None,
-            "coinsurance": m(self.coinsurance) if self.price_known else None,
-            "surprise_bill_risk": self.surprise_bill_risk,
-        }
-        if self.medigap_pays is not None:
-            out["medigap_pays"] = money(self.medigap_pays)
-        return out
-
-
-@dataclass(slots=True)
-class _State:
-    ded: Decimal
-    oop: Decimal
-    fam_ded: Decimal
-    fam_oop: Decimal
-    oon_ded: Decimal
-    oon_oop: Decimal
-    part_b: Decimal
-    part_a: Decimal
-    visits: dict[str, int]
-
-    @classmethod
-    def start(cls, plan: Plan) -> _State:
-        a = plan.accumulators
-        return cls(
-            ded=a.deductible_met,
-            oop=a.oop_met,
-            fam_ded=max(a.family_deductible_met, a.deductible_met),
-            fam_oop=max(a.family_oop_met, a.oop_met),
-            oon_ded=a.oon_deductible_met,
-            oon_oop=a.oon_oop_met,
-            part_b=a.part_b_deductible_met,
-            part_a=a.part_a_deductible_met,
-            visits=dict(a.visits_used),
-        )
-
-
-@dataclass(slots=True)
-class Estimate:
-    """The result of :func:`estimate`: lines, totals, accumulators after, and guidance."""
-
-    plan: Plan
-    lines: list[LineResult]
-    state: _State
-    notes: list[str] = field(default_factory=list)
-    guidance: dict[str, Any] = field(default_factory=dict)
-
-    def total(self, attr: str) -> Decimal:
-        return sum((getattr(r, attr) or ZERO for r in self.lines), ZERO)
-
-    @property
-    def patient_total(self) -> Decimal:
-        return self.total("patient") + self.total("balance_bill")
-
-    @property
-    def missing_prices(self) -> list[str]:
-        return [r.line.id for r in self.lines if not r.price_known]
-
-    def accumulators_after(self) -> dict[str, Any]:
-        s, plan = self.state, self.plan
-        visits = dict(s.visits)
-        for name, b in plan.benefits.items():
-            if b.visit_limit is not None:
-                visits.setdefault(name, 0)
-        if plan.kind == "medicare":
-            return {
-                "part_b_deductible_met": money(s.part_b),
-                "part_a_deductible_met": money(s.part_a),
-                "visits_used": visits,
-            }
-        return {
-            "deductible_met": money(s.ded),
-            "oop_met": money(s.oop),
-            "visits_used": visits,
-            "family_deductible_met": money(s.fam_ded),
-            "family_oop_met": money(s.fam_oop),
-            "oon_deductible_met": money(s.oon_ded),
-            "oon_oop_met": money(s.oon_oop),
-        }
-
-    def to_json(self) -> dict[str, Any]:
-        return {
-            "plan": {
-                "name": self.plan.name,
-                "kind": self.plan.kind,
-                "year": self.plan.year,
-                "example": self.plan.example,
-            },
-            "lines": [r.to_json() for r in self.lines],
-            "totals": {
-                "patient": money(self.total("patient")),
-                "plan": money(self.total("plan")),
-                "balance_bill": money(self.total("balance_bill")),
-                "patient_total": money(self.patient_total),
-                "complete": not self.missing_prices,
-                "missing_prices": self.missing_prices,
-            },
-            "accumulators_after": self.accumulators_after(),
-            "notes": list(self.notes),
-            "guidance": self.guidance,
-        }
+__all__ = ["Estimate", "LineResult", "estimate"]
 
 
 # --- the rules -----------------------------------------------------------------------------------
@@ -235,7 +90,7 @@ def _not_covered(r: LineResult, why: str) -> None:
     r.notes.append(why)
 
 
-def _in_network(r: LineResult, plan: Plan, b: Benefit, s: _State, amount: Decimal) -> None:
+def _in_network(r: LineResult, plan: Plan, b: Benefit, s: State, amount: Decimal) -> None:
     fam = plan.deductible.family is not None or plan.oop_max.family is not None
     d_paid = _share(
         r,
@@ -253,12 +108,12 @@ def _in_network(r: LineResult, plan: Plan, b: Benefit, s: _State, amount: Decima
     s.fam_oop += r.patient
 
 
-def _nsa_protected(plan: Plan, line: Line) -> tuple[bool, str]:
+def _nsa_protected(line: Line, never_waivable: frozenset[str]) -> tuple[bool, str]:
     if line.emergency:
         return True, "Emergency care: the No Surprises Act protects it wherever it was given."
     if line.facility_network != "in" or line.setting not in FACILITY_SETTINGS:
         return False, ""
-    if line.role in NEVER_WAIVABLE:
+    if line.role in never_waivable:
         return True, (
             f"Out-of-network {line.role.replace('_', ' ')} at an in-network facility: the No Surprises Act "
             "protects it, and this protection cannot be waived by any consent form."
@@ -271,7 +126,7 @@ def _nsa_protected(plan: Plan, line: Line) -> tuple[bool, str]:
     return False, ""
 
 
-def _medicare(r: LineResult, plan: Plan, s: _State) -> None:
+def _medicare(r: LineResult, plan: Plan, s: State, pa: Mapping[str, Any]) -> None:
     m = plan.medicare
     assert m is not None and r.allowed is not None
     line, allowed = r.line, r.allowed
@@ -300,7 +155,7 @@ def _medicare(r: LineResult, plan: Plan, s: _State) -> None:
             r.notes.append(
                 "This clinician does not accept Medicare assignment: they may charge up to the limiting "
                 "charge, "
-                f"115% of the approved amount (here up to {money(cap)})."
+                f"{percent(m.limiting_charge_factor)} of the approved amount (here up to {money(cap)})."
                 + (
                     " No billed amount was given, so the full limiting charge is assumed."
                     if line.billed is None
@@ -311,11 +166,14 @@ def _medicare(r: LineResult, plan: Plan, s: _State) -> None:
             medigap_pays = coins + excess
             patient, excess_owed = d, ZERO
         elif plan.medigap == "N":
-            extra = min(_TWENTY, coins) if line.benefit == "specialist_visit" else ZERO
+            copay = Decimal(pa["medigap"]["N"]["office_visit_copay_max"])
+            extra = min(copay, coins) if line.benefit == "specialist_visit" else ZERO
             medigap_pays = coins - extra
             patient, excess_owed = d + extra, excess
             if extra:
-                r.notes.append(f"Medigap N leaves up to $20 of an office visit to you ({money(extra)} here).")
+                r.notes.append(
+                    f"Medigap N leaves up to ${copay} of an office visit to you ({money(extra)} here)."
+                )
             if excess:
                 r.notes.append("Medigap N does not pay excess charges above the Medicare-approved amount.")
         else:
@@ -334,13 +192,21 @@ def _medicare(r: LineResult, plan: Plan, s: _State) -> None:
     r.surprise_bill_risk = r.balance_bill > 0
 
 
-def estimate(plan: Plan, lines: list[Line], *, service_date: dt.date | None = None) -> Estimate:
+def estimate(
+    plan: Plan,
+    lines: list[Line],
+    *,
+    service_date: dt.date | None = None,
+    knowledge: Knowledge | None = None,
+) -> Estimate:
     """Apply the plan's cost sharing to the lines, in order (CONTRACTS.md section 2).
 
     ``service_date`` (optional) lets the guidance say whether a supplemental policy's waiting period
-    has passed.
+    has passed. ``knowledge`` gives the program amounts and rules (default: the packaged ones).
     """
-    s = _State.start(plan)
+    pa = program_amounts(knowledge)
+    waivable = never_waivable(knowledge)
+    s = State.start(plan)
     results: list[LineResult] = []
     for idx, line in enumerate(lines):
         r = LineResult(line=line, allowed=line.allowed)
@@ -354,21 +220,21 @@ def estimate(plan: Plan, lines: list[Line], *, service_date: dt.date | None = No
             continue
         if line.price_confidence:
             r.notes.append(f"Unconfirmed price: {line.price_confidence}.")
-        _apply(plan, s, r, idx)
+        _apply(plan, s, r, idx, pa, waivable)
     est = Estimate(plan=plan, lines=results, state=s)
-    from backcover.costs._guidance import add_guidance
-
-    add_guidance(est, service_date)
+    add_guidance(est, service_date, pa, waivable)
     return est
 
 
-def _apply(plan: Plan, s: _State, r: LineResult, idx: int) -> None:
+def _apply(
+    plan: Plan, s: State, r: LineResult, idx: int, pa: Mapping[str, Any], never_waivable: frozenset[str]
+) -> None:
     line = r.line
     if r.allowed is None:
         r.allowed = line.billed
     assert r.allowed is not None
     b = plan.benefits.get(line.benefit)
-    if b is None and plan.kind not in ("medicare", "uninsured"):
+    if b is None and plan.kind not in (PlanKind.MEDICARE, PlanKind.UNINSURED):
         raise BadInput(
             f"line {line.id!r}: the plan lists no cost sharing for the benefit {line.benefit!r}",
             f"add `{line.benefit}: {{...}}` under `benefits:` in the plan file, from its Summary of "
@@ -378,7 +244,7 @@ def _apply(plan: Plan, s: _State, r: LineResult, idx: int) -> None:
             f"lines[{idx}]",
         )
     # Rule 1: not covered, or over the visit limit.
-    if plan.kind == "uninsured":
+    if plan.kind is PlanKind.UNINSURED:
         _not_covered(r, "No insurance: you pay this price yourself (see the Good Faith Estimate below).")
         return
     if b is not None and not b.covered:
@@ -395,8 +261,8 @@ def _apply(plan: Plan, s: _State, r: LineResult, idx: int) -> None:
     elif line.benefit in s.visits:
         s.visits[line.benefit] += 1
     # Rule 5: Original Medicare.
-    if plan.kind == "medicare":
-        _medicare(r, plan, s)
+    if plan.kind is PlanKind.MEDICARE:
+        _medicare(r, plan, s, pa)
         return
     assert b is not None
     if line.network == "in":
@@ -406,7 +272,7 @@ def _apply(plan: Plan, s: _State, r: LineResult, idx: int) -> None:
         return
     # Rule 4: the No Surprises Act, before rule 3.
     if plan.nsa_applies:
-        protected, why = _nsa_protected(plan, line)
+        protected, why = _nsa_protected(line, never_waivable)
         if protected:
             base = line.recognized_amount if line.recognized_amount is not None else r.allowed
             _in_network(r, plan, b, s, base)

@@ -5,18 +5,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
-from backcover.catalog import SETTINGS
 from backcover.costs._calc import Estimate, estimate
-from backcover.costs._episodes import episode_lines
+from backcover.costs._episodes import episode_lines, price_for
 from backcover.costs._lines import Line
-from backcover.costs._money import money
-from backcover.costs._plan import BENEFITS, Plan, _Reader
+from backcover.costs._model import BENEFITS, Plan
+from backcover.costs._money import money, percent
 from backcover.costs._prices import PriceTable, builtin_tables, commercial_multiple
+from backcover.costs._program import program_amounts
+from backcover.costs._reader import Reader
+from backcover.costs._yaml import plain
 from backcover.errors import BadInput
-from backcover.knowledge import KNOWLEDGE_DIR
+from backcover.knowledge import Knowledge
+from backcover.vocab import Payer, PlanKind, Setting
 from backcover.yamlio import check_keys, load_yaml, suggest
 
 __all__ = ["CareItem", "Comparison", "care_lines", "compare_plans", "parse_care", "pathway", "pathways"]
@@ -31,27 +33,33 @@ class CareItem:
     times: int = 1
 
 
-@cache
-def _pathways() -> dict[str, Any]:
-    data = load_yaml(KNOWLEDGE_DIR / "plans" / "pathways.yaml")
-    return dict(data["pathways"])
+def _build_pathways(kb: Knowledge) -> dict[str, Any]:
+    data: dict[str, Any] = plain(load_yaml(kb.file("plans/pathways.yaml")))["pathways"]
+    return data
 
 
-def pathways() -> list[str]:
-    return list(_pathways())
+def _pathways(knowledge: Knowledge | None) -> dict[str, Any]:
+    return (knowledge or Knowledge.packaged()).cached("costs-pathways", _build_pathways)
 
 
-def pathway(name: str) -> tuple[str, list[CareItem]]:
+def pathways(*, knowledge: Knowledge | None = None) -> list[str]:
+    """The names of the built-in years of care."""
+    return list(_pathways(knowledge))
+
+
+def pathway(name: str, *, knowledge: Knowledge | None = None) -> tuple[str, list[CareItem]]:
     """A named year of care: its title and items."""
     key = name.strip().lower().replace(" ", "-").replace("_", "-")
-    p = _pathways().get(key)
+    p = _pathways(knowledge).get(key)
     if p is None:
-        raise BadInput(f"no care pathway named {name!r}", suggest(key, pathways()), where="--pathway")
+        raise BadInput(
+            f"no care pathway named {name!r}", suggest(key, pathways(knowledge=knowledge)), where="--pathway"
+        )
     return str(p["title"]), parse_care({"care": p["care"]}, "pathways.yaml")
 
 
 def parse_care(data: Any, file: str) -> list[CareItem]:
-    r = _Reader(file)
+    r = Reader(file)
     if not isinstance(data, Mapping) or not isinstance(data.get("care"), list) or not data["care"]:
         raise BadInput(
             "a year-of-care file needs a non-empty `care:` list",
@@ -73,7 +81,7 @@ def parse_care(data: Any, file: str) -> list[CareItem]:
             raise r.bad(node, None, f"care[{i}] needs either `procedure:` or `visit:`", "give one of the two")
         setting = None
         if node.get("setting") is not None:
-            setting = r.choice(node, "setting", f"care[{i}].setting", SETTINGS)
+            setting = r.choice(node, "setting", f"care[{i}].setting", Setting)
         visit = None
         if "visit" in node:
             visit = r.choice(node, "visit", f"care[{i}].visit", BENEFITS)
@@ -95,23 +103,29 @@ def care_lines(
     *,
     tables: Sequence[PriceTable] = (),
     price_multiple: Decimal | None = None,
+    knowledge: Knowledge | None = None,
 ) -> list[Line]:
     """All the claim lines of a year of care, priced for the plan."""
-    from backcover.costs._episodes import _price
-
     out: list[Line] = []
-    all_tables = [*tables, *builtin_tables()]
+    all_tables = [*tables, *builtin_tables(knowledge)]
     for i, item in enumerate(care):
         for t in range(item.times):
             prefix = f"{i + 1}.{t + 1}."
             if item.procedure is not None:
                 for line in episode_lines(
-                    item.procedure, item.setting, plan, price_multiple=price_multiple, tables=tables
+                    item.procedure,
+                    item.setting,
+                    plan,
+                    price_multiple=price_multiple,
+                    tables=tables,
+                    knowledge=knowledge,
                 ):
                     out.append(_renamed(line, prefix + line.id))
             else:
                 assert item.visit is not None
-                price, _ = _price(plan, item.code, "pfs_nonfacility", all_tables, price_multiple)
+                price, _ = price_for(
+                    plan, item.code, "pfs_nonfacility", all_tables, price_multiple, knowledge
+                )
                 out.append(
                     Line(
                         id=f"{prefix}{item.visit}",
@@ -119,7 +133,7 @@ def care_lines(
                         allowed=price.amount,
                         code=item.code,
                         role="physician",
-                        setting="office",
+                        setting=Setting.OFFICE.value,
                         description=f"office visit ({item.visit.replace('_', ' ')})",
                         price_source=price.source,
                         price_confidence=price.confidence,
@@ -148,7 +162,7 @@ class PlanResult:
         prem = self.premium_annual
         return {
             "plan": self.plan.name,
-            "kind": self.plan.kind,
+            "kind": str(self.plan.kind),
             "file": self.plan.file,
             "example": self.plan.example,
             "premium_annual": None if prem is None else money(prem),
@@ -175,8 +189,8 @@ class Comparison:
         return {"care": self.title, "plans": [r.to_json() for r in self.results], "notes": self.notes}
 
 
-def _worst(plan: Plan) -> tuple[Decimal | None, str]:
-    if plan.kind == "medicare":
+def _worst(plan: Plan, pa: Mapping[str, Any]) -> tuple[Decimal | None, str]:
+    if plan.kind is PlanKind.MEDICARE:
         m = plan.medicare
         assert m is not None
         if plan.medigap == "G":
@@ -185,14 +199,20 @@ def _worst(plan: Plan) -> tuple[Decimal | None, str]:
                 "care"
             )
         if plan.medigap == "N":
-            return None, "Medigap N: no cap (up to $20 an office visit and any excess charges remain yours)"
+            copay = pa["medigap"]["N"]["office_visit_copay_max"]
+            return (
+                None,
+                f"Medigap N: no cap (up to ${copay} an office visit and any excess charges remain yours)",
+            )
         return None, "Original Medicare alone has no out-of-pocket maximum"
-    if plan.kind == "uninsured":
+    if plan.kind is PlanKind.UNINSURED:
         return None, "No insurance: no limit"
-    if plan.kind == "medicaid" and plan.oop_max.individual is None:
+    if plan.payer is Payer.MEDICAID and plan.oop_max.individual is None:
+        cap = pa["medicaid"]["cost_sharing_cap"]
+        share = percent(Decimal(cap["share_of_family_income"]))
         return None, (
-            "No stated limit in the plan file; federal rules cap Medicaid cost sharing at 5% of family "
-            "income (42 CFR 447.56(f))"
+            f"No stated limit in the plan file; federal rules cap Medicaid cost sharing at {share} of family "
+            f"income ({cap['rule']})"
         )
     if plan.oop_max.individual is None:
         return None, "The plan states no out-of-pocket maximum"
@@ -210,11 +230,13 @@ def compare_plans(
     premiums: Mapping[str, Decimal] | None = None,
     tables: Sequence[PriceTable] = (),
     price_multiple: Decimal | None = None,
+    knowledge: Knowledge | None = None,
 ) -> Comparison:
     """Each plan's expected total for the year (premium + out-of-pocket) and its worst case.
 
     ``premiums`` (monthly, by plan name or file) override the plan files' ``premium``.
     """
+    pa = program_amounts(knowledge)
     results: list[PlanResult] = []
     for plan in plans:
         monthly = None
@@ -222,13 +244,13 @@ def compare_plans(
             monthly = premiums.get(plan.name, premiums.get(plan.file))
         if monthly is None:
             monthly = plan.premium_monthly
-        lines = care_lines(plan, care, tables=tables, price_multiple=price_multiple)
-        est = estimate(plan, lines)
-        worst, note = _worst(plan)
+        lines = care_lines(plan, care, tables=tables, price_multiple=price_multiple, knowledge=knowledge)
+        est = estimate(plan, lines, knowledge=knowledge)
+        worst, note = _worst(plan, pa)
         notes: list[str] = []
         if monthly is None:
             notes.append("No premium given: add `premium: {monthly: ...}` to the plan file or use --premium.")
-        if plan.kind == "medicare" and plan.medigap != "none":
+        if plan.kind is PlanKind.MEDICARE and plan.medigap != "none":
             notes.append("Check that the premium includes the Medigap plan's own premium as well as Part B.")
         if est.missing_prices:
             notes.append(
@@ -237,7 +259,7 @@ def compare_plans(
                 "from a Good Faith Estimate)."
             )
         results.append(PlanResult(plan, est, None if monthly is None else monthly * 12, worst, note, notes))
-    _, src, conf = commercial_multiple()
+    _, src, conf = commercial_multiple(knowledge)
     notes = [
         "Expected = premiums for 12 months + what you would pay for this year of care. Worst case = "
         "premiums + the "

@@ -5,21 +5,28 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import cache
 from typing import Any
 
-from backcover.catalog import Procedure, families, resolve
+from backcover.catalog import Procedure, resolve
 from backcover.costs._lines import Line
+from backcover.costs._model import Plan
 from backcover.costs._money import cents
-from backcover.costs._plan import Plan
 from backcover.costs._prices import Price, PriceTable, builtin_tables, commercial_multiple
-from backcover.knowledge import KNOWLEDGE_DIR
+from backcover.costs._yaml import plain
+from backcover.knowledge import Knowledge
+from backcover.vocab import BenefitCategory as B
+from backcover.vocab import Payer, Setting
 from backcover.yamlio import load_yaml
 
-__all__ = ["EpisodeTemplate", "episode_info", "episode_lines"]
+__all__ = ["EpisodeTemplate", "episode_info", "episode_lines", "price_for"]
 
-_FACILITY_KIND = {"asc": "asc", "hospital-outpatient": "opps", "inpatient": "ipps"}
-_IMAGING_BENEFITS = frozenset({"imaging_basic", "imaging_advanced", "diagnostic_test", "specialist_visit"})
+# The price-table kind of a facility fee in each setting (an office has none).
+_FACILITY_KIND: dict[str, str] = {
+    Setting.ASC: "asc",
+    Setting.HOSPITAL_OUTPATIENT: "opps",
+    Setting.INPATIENT: "ipps",
+}
+_IMAGING_BENEFITS = frozenset({B.IMAGING_BASIC, B.IMAGING_ADVANCED, B.DIAGNOSTIC_TEST, B.SPECIALIST_VISIT})
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,18 +36,21 @@ class EpisodeTemplate:
     included: str | None
 
 
-@cache
-def _episodes() -> dict[str, EpisodeTemplate]:
-    data = load_yaml(KNOWLEDGE_DIR / "episodes.yaml")
+def _build_episodes(kb: Knowledge) -> dict[str, EpisodeTemplate]:
+    data = plain(load_yaml(kb.file("episodes.yaml")))
     out: dict[str, EpisodeTemplate] = {}
     for fam, e in data["families"].items():
-        out[str(fam)] = EpisodeTemplate(str(fam), tuple(dict(x) for x in e["lines"]), e.get("included"))
+        out[str(fam)] = EpisodeTemplate(str(fam), tuple(e["lines"]), e.get("included"))
     return out
 
 
-def episode_info(code: str, setting: str | None = None) -> tuple[Procedure, str, EpisodeTemplate]:
+def episode_info(
+    code: str, setting: str | None = None, *, knowledge: Knowledge | None = None
+) -> tuple[Procedure, str, EpisodeTemplate]:
+    """The procedure, the setting (its usual one when not given) and its episode template."""
     proc, setting = resolve(code, setting)
-    return proc, setting, _episodes()[proc.family]
+    episodes = (knowledge or Knowledge.packaged()).cached("costs-episodes", _build_episodes)
+    return proc, setting, episodes[proc.family]
 
 
 def _benefit(spec: Mapping[str, Any], proc: Procedure, setting: str) -> str:
@@ -48,16 +58,16 @@ def _benefit(spec: Mapping[str, Any], proc: Procedure, setting: str) -> str:
         return str(spec["benefit"])
     price = spec["price"]
     if price == "anesthesia":
-        return "anesthesia"
+        return B.ANESTHESIA.value
     if price == "facility":
-        if setting == "inpatient":
-            return "inpatient_facility"
-        return proc.benefit if proc.benefit in _IMAGING_BENEFITS else "outpatient_facility"
+        if setting == Setting.INPATIENT:
+            return B.INPATIENT_FACILITY.value
+        return proc.benefit if proc.benefit in _IMAGING_BENEFITS else B.OUTPATIENT_FACILITY.value
     b = proc.benefit
-    if setting == "inpatient" and b == "outpatient_physician":
-        return "inpatient_physician"
-    if setting != "inpatient" and b == "inpatient_physician":
-        return "outpatient_physician"
+    if setting == Setting.INPATIENT and b == B.OUTPATIENT_PHYSICIAN:
+        return B.INPATIENT_PHYSICIAN.value
+    if setting != Setting.INPATIENT and b == B.INPATIENT_PHYSICIAN:
+        return B.OUTPATIENT_PHYSICIAN.value
     return b
 
 
@@ -68,23 +78,33 @@ def _kind(price: str, setting: str) -> str | None:
         return "pfs_nonfacility"
     if price == "facility":
         return _FACILITY_KIND.get(setting)
-    return "pfs_nonfacility" if setting == "office" else "pfs_facility"
+    return "pfs_nonfacility" if setting == Setting.OFFICE else "pfs_facility"
 
 
-def _price(
-    plan: Plan, code: str | None, kind: str, tables: Sequence[PriceTable], multiple: Decimal | None
+def price_for(
+    plan: Plan,
+    code: str | None,
+    kind: str,
+    tables: Sequence[PriceTable],
+    multiple: Decimal | None,
+    knowledge: Knowledge | None = None,
 ) -> tuple[Price, list[str]]:
+    """A code's price for the plan's payer from ``tables`` (first hit wins), and notes about it.
+
+    Private plans and self-pay take a commercial table's amount, else Medicare's times the multiple.
+    """
     notes: list[str] = []
-    commercial = plan.kind in ("commercial", "marketplace", "uninsured")
+    payer = plan.payer
+    commercial = payer is None or payer is Payer.COMMERCIAL
     if commercial:
         for t in tables:
-            if t.payer == "commercial":
+            if t.payer == Payer.COMMERCIAL:
                 p = t.lookup(code, kind)
                 if p.amount is not None:
                     return p, notes
     base: Price | None = None
     for t in tables:
-        if t.payer == "medicare":
+        if t.payer == Payer.MEDICARE:
             p = t.lookup(code, kind)
             if p.amount is not None:
                 base = p
@@ -94,13 +114,13 @@ def _price(
     if base.amount is None:
         return base, notes
     if commercial:
-        default, src, conf = commercial_multiple()
+        default, src, conf = commercial_multiple(knowledge)
         m = multiple if multiple is not None else default
         why = f"the default multiple ({src}; {conf})" if multiple is None else "the multiple you gave"
         return Price(cents(base.amount * m), f"{base.source} x {m} ({why})", base.confidence), notes
-    if plan.kind == "medicaid":
+    if payer is Payer.MEDICAID:
         notes.append("Medicaid pays by each state's fee schedule; the Medicare amount stands in for it here.")
-    if plan.kind == "medicare-advantage":
+    if payer is Payer.MEDICARE_ADVANTAGE:
         notes.append(
             "Medicare Advantage plans set their own rates; the Medicare amount stands in for them here."
         )
@@ -114,13 +134,15 @@ def episode_lines(
     *,
     price_multiple: Decimal | None = None,
     tables: Sequence[PriceTable] | None = None,
+    knowledge: Knowledge | None = None,
 ) -> list[Line]:
     """The usual claim lines for a procedure in a setting, priced for the plan (unknown prices are None).
 
-    ``tables`` are searched first to last (a person's own table first, then the built-in ones).
+    ``tables`` are searched first to last (a person's own table first, then the built-in ones of
+    ``knowledge``).
     """
-    proc, setting, tmpl = episode_info(code, setting)
-    tables = [*(tables or ()), *builtin_tables()]
+    proc, setting, tmpl = episode_info(code, setting, knowledge=knowledge)
+    tables = [*(tables or ()), *builtin_tables(knowledge)]
     out: list[Line] = []
     for spec in tmpl.lines:
         settings = spec.get("settings")
@@ -131,7 +153,7 @@ def episode_lines(
             continue
         raw_code = spec.get("code")
         lcode = None if raw_code is None else str(raw_code).replace("{code}", proc.code)
-        price, notes = _price(plan, lcode, kind, tables, price_multiple)
+        price, notes = price_for(plan, lcode, kind, tables, price_multiple, knowledge)
         count = int(spec.get("count") or 1)
         for n in range(count):
             lid = str(spec["id"]) if count == 1 else f"{spec['id']}{n + 1}"
@@ -141,7 +163,7 @@ def episode_lines(
             if notes:
                 desc += " — " + " ".join(notes)
             office_line = spec["price"] == "office"
-            line_setting = "office" if office_line else setting
+            line_setting = Setting.OFFICE.value if office_line else setting
             role = str(spec["role"])
             out.append(
                 Line(
@@ -153,14 +175,12 @@ def episode_lines(
                     network="in",
                     facility_network="in" if line_setting != "office" else None,
                     setting=line_setting,
-                    medicare_part="A" if (spec["price"] == "facility" and setting == "inpatient") else "B",
+                    medicare_part="A"
+                    if (spec["price"] == "facility" and setting == Setting.INPATIENT)
+                    else "B",
                     description=desc,
                     price_source=price.source,
                     price_confidence=price.confidence,
                 )
             )
     return out
-
-
-def family_names() -> list[str]:
-    return list(families())

@@ -1,28 +1,30 @@
 """What the estimate tells a person beyond the totals: surprise bills, the No Surprises Act, the
 Good Faith Estimate, the HSA, and supplemental policies. Pure: reads only the estimate and the
-program amounts (package data)."""
+program amounts it is given."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from backcover.costs._lines import NEVER_WAIVABLE
-from backcover.costs._money import ZERO, money
-from backcover.costs._plan import program_amounts
-
-if TYPE_CHECKING:
-    from backcover.costs._calc import Estimate
+from backcover.costs._lines import FACILITY_SETTINGS
+from backcover.costs._money import ZERO, money, percent
+from backcover.costs._result import Estimate
+from backcover.vocab import PlanKind
 
 __all__ = ["add_guidance"]
 
-_FACILITY = frozenset({"hospital-outpatient", "asc", "inpatient"})
 
-
-def add_guidance(est: Estimate, service_date: dt.date | None = None) -> None:
+def add_guidance(
+    est: Estimate,
+    service_date: dt.date | None,
+    pa: Mapping[str, Any],
+    never_waivable: frozenset[str],
+) -> None:
+    """Fill ``est.notes`` and ``est.guidance`` from the estimate and the program amounts ``pa``."""
     plan = est.plan
-    pa = program_amounts()
     notes = est.notes
     if plan.example:
         notes.append(
@@ -33,8 +35,8 @@ def add_guidance(est: Estimate, service_date: dt.date | None = None) -> None:
     if plan.medicare is not None:
         m = plan.medicare
         notes.append(
-            f"Original Medicare {m.year}: Part B deductible ${m.part_b_deductible}, then 20% of the "
-            "approved amount "
+            f"Original Medicare {m.year}: Part B deductible ${m.part_b_deductible}, then "
+            f"{percent(m.part_b_coinsurance)} of the approved amount "
             f"to each provider; Part A inpatient deductible ${m.part_a_deductible} per benefit period. "
             f"Source: {m.source}."
         )
@@ -74,15 +76,15 @@ def add_guidance(est: Estimate, service_date: dt.date | None = None) -> None:
             f"{', '.join(est.missing_prices)}. The totals are incomplete until you give those prices."
         )
     g: dict[str, Any] = {}
-    g["surprise_bills"] = _surprise(est)
-    g["no_surprises_act"] = _nsa(est)
+    g["surprise_bills"] = _surprise(est, never_waivable)
+    g["no_surprises_act"] = _nsa(est, pa, never_waivable)
     g["good_faith_estimate"] = _gfe(est, pa)
     g["hsa"] = _hsa(est, pa)
     g["supplemental"] = _supplemental(est, service_date)
     est.guidance = g
 
 
-def _surprise(est: Estimate) -> list[dict[str, str]]:
+def _surprise(est: Estimate, never_waivable: frozenset[str]) -> list[dict[str, str]]:
     out = []
     for r in est.lines:
         line = r.line
@@ -92,12 +94,12 @@ def _surprise(est: Estimate) -> list[dict[str, str]]:
         elif r.surprise_bill_risk:
             why = "out of network and not protected: you may owe the provider's full charge"
         elif (
-            est.plan.kind == "medicare"
+            est.plan.kind is PlanKind.MEDICARE
             and line.participating
             and line.role in ("anesthesia", "surgeon", "assistant_surgeon")
         ):
             why = ""
-        elif line.network == "in" and line.role in NEVER_WAIVABLE and line.setting in _FACILITY:
+        elif line.network == "in" and line.role in never_waivable and line.setting in FACILITY_SETTINGS:
             if est.plan.nsa_applies:
                 why = (
                     f"the {line.role.replace('_', ' ')} group is often not in the same networks as the "
@@ -109,7 +111,7 @@ def _surprise(est: Estimate) -> list[dict[str, str]]:
                 why = f"check that the {role} group is in network (or accepts Medicare assignment)"
         elif (
             line.network == "in"
-            and line.setting in _FACILITY
+            and line.setting in FACILITY_SETTINGS
             and line.facility_network is None
             and line.role != "facility"
         ):
@@ -119,10 +121,11 @@ def _surprise(est: Estimate) -> list[dict[str, str]]:
     return out
 
 
-def _nsa(est: Estimate) -> dict[str, Any]:
+def _nsa(est: Estimate, pa: Mapping[str, Any], never_waivable: frozenset[str]) -> dict[str, Any]:
     plan = est.plan
-    src = program_amounts()["no_surprises_act"]
-    if plan.kind == "uninsured":
+    src = pa["no_surprises_act"]
+    hours, same_day = src["consent_notice_hours"], src["consent_notice_hours_same_day"]
+    if plan.kind is PlanKind.UNINSURED:
         return {
             "applies": False,
             "why": "No insurance: the No Surprises Act's Good Faith Estimate rules below protect you.",
@@ -142,7 +145,7 @@ def _nsa(est: Estimate) -> dict[str, Any]:
     for r in est.lines:
         line = r.line
         unprotected_oon = line.network == "out" and not r.nsa_protected
-        if line.setting not in _FACILITY or line.role == "facility":
+        if line.setting not in FACILITY_SETTINGS or line.role == "facility":
             if unprotected_oon:
                 why = (
                     "an out-of-network facility is not protected outside an emergency; choose one in network"
@@ -169,7 +172,7 @@ def _nsa(est: Estimate) -> dict[str, Any]:
                     "rather than sign a consent form for it.",
                 }
             )
-        elif line.role in NEVER_WAIVABLE:
+        elif line.role in never_waivable:
             do_not_sign.append(
                 {
                     "id": line.id,
@@ -182,8 +185,8 @@ def _nsa(est: Estimate) -> dict[str, Any]:
                 {
                     "id": line.id,
                     "advice": "A notice-and-consent was signed, so this out-of-network bill is not "
-                    "protected. If it was given less than 72 hours before (3 hours for same-day care), it is "
-                    "not valid: say so to the plan.",
+                    f"protected. If it was given less than {hours} hours before ({same_day} hours for "
+                    "same-day care), it is not valid: say so to the plan.",
                 }
             )
         else:
@@ -205,8 +208,9 @@ def _nsa(est: Estimate) -> dict[str, Any]:
     }
 
 
-def _gfe(est: Estimate, pa: dict[str, Any]) -> dict[str, Any] | None:
+def _gfe(est: Estimate, pa: Mapping[str, Any]) -> dict[str, Any] | None:
     g = pa["good_faith_estimate"]
+    due = g["due_business_days"]
     threshold = Decimal(g["dispute_threshold"])
     disputes = []
     for r in est.lines:
@@ -222,15 +226,15 @@ def _gfe(est: Estimate, pa: dict[str, Any]) -> dict[str, Any] | None:
                     "days of the bill; the provider may not send it to collections while it is open.",
                 }
             )
-    if est.plan.kind != "uninsured" and not disputes:
+    if est.plan.kind is not PlanKind.UNINSURED and not disputes:
         return None
     return {
         "right": (
             "Uninsured or paying yourself (not billing insurance): you have a right to a Good Faith "
             "Estimate. "
-            "Booked 3+ business days ahead: within 1 business day; booked 10+ business days ahead, or on "
-            "request: "
-            "within 3 business days."
+            f"Booked 3+ business days ahead: within {_days(due['booked_3_days_ahead'])}; booked 10+ "
+            "business days ahead, or on request: "
+            f"within {_days(due['booked_10_days_ahead'])}."
         ),
         "dispute_rule": (
             f"If a provider's bill is ${threshold} or more over its Good Faith Estimate, you can dispute it "
@@ -242,7 +246,11 @@ def _gfe(est: Estimate, pa: dict[str, Any]) -> dict[str, Any] | None:
     }
 
 
-def _hsa(est: Estimate, pa: dict[str, Any]) -> dict[str, Any] | None:
+def _days(n: int) -> str:
+    return f"{n} business day" + ("" if n == 1 else "s")
+
+
+def _hsa(est: Estimate, pa: Mapping[str, Any]) -> dict[str, Any] | None:
     hsa = est.plan.hsa
     if hsa is None:
         return None

@@ -7,31 +7,31 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from backcover.catalog import SETTINGS
-from backcover.costs._plan import _TOP_KEYS, BENEFITS, _Reader
+from backcover.costs._model import BENEFITS
+from backcover.costs._plan import TOP_KEYS
+from backcover.costs._reader import Reader
 from backcover.costs._yaml import load_money_yaml_text
 from backcover.errors import BadInput
+from backcover.vocab import Setting, values
 from backcover.yamlio import check_keys, line_of, suggest
 
-__all__ = ["NEVER_WAIVABLE", "ROLES", "Line", "parse_lines", "parse_lines_data"]
+__all__ = ["FACILITY_SETTINGS", "ROLES", "Line", "parse_lines", "parse_lines_data"]
 
-# Roles whose out-of-network bills at an in-network facility cannot be waived by a consent form
-# (45 CFR 149.420(b); CONTRACTS.md rule 4, plus emergency medicine from the same rule).
-NEVER_WAIVABLE: frozenset[str] = frozenset(
-    {
-        "anesthesia",
-        "assistant_surgeon",
-        "radiology",
-        "pathology",
-        "laboratory",
-        "hospitalist",
-        "neonatology",
-        "intensivist",
-        "emergency_medicine",
-    }
-)
+# Where the No Surprises Act's facility protections apply (CONTRACTS.md rule 4): not an office.
+FACILITY_SETTINGS: frozenset[str] = frozenset({Setting.HOSPITAL_OUTPATIENT, Setting.ASC, Setting.INPATIENT})
+
+# The roles a claim line may have. Which of them the No Surprises Act never lets a consent form
+# waive is knowledge (plans/program-amounts.yaml, no_surprises_act.never_waivable_roles).
 ROLES: tuple[str, ...] = (
-    *sorted(NEVER_WAIVABLE),
+    "anesthesia",
+    "assistant_surgeon",
+    "emergency_medicine",
+    "hospitalist",
+    "intensivist",
+    "laboratory",
+    "neonatology",
+    "pathology",
+    "radiology",
     "surgeon",
     "physician",
     "facility",
@@ -115,9 +115,9 @@ def parse_lines(text: str, file: str = "<lines>") -> list[Line]:
 
 
 def parse_lines_data(data: Any, file: str) -> list[Line]:
-    r = _Reader(file)
+    r = Reader(file)
     if isinstance(data, Mapping):
-        check_keys(data, (*_TOP_KEYS, "service_date", "source", "provider"), file, "the lines file")
+        check_keys(data, (*TOP_KEYS, "service_date", "source", "provider"), file, "the lines file")
         if "lines" not in data:
             raise BadInput(
                 "the file has no `lines:` list", "add `lines:` with one entry per claim line", file, "line 1"
@@ -144,7 +144,7 @@ def parse_lines_data(data: Any, file: str) -> list[Line]:
     return out
 
 
-def _line(r: _Reader, node: Mapping[str, Any], i: int, seen: set[str]) -> Line:
+def _line(r: Reader, node: Mapping[str, Any], i: int, seen: set[str]) -> Line:
     what = f"lines[{i}]"
     check_keys(node, _LINE_KEYS, r.file, what)
     lid = str(node.get("id") or f"line{i + 1}")
@@ -154,13 +154,15 @@ def _line(r: _Reader, node: Mapping[str, Any], i: int, seen: set[str]) -> Line:
     what = f"line {lid!r}"
     benefit = node.get("benefit")
     if benefit is None:
-        raise r.bad(node, None, f"{what} has no benefit category", f"add `benefit:` ({', '.join(BENEFITS)})")
+        raise r.bad(
+            node, None, f"{what} has no benefit category", f"add `benefit:` ({', '.join(values(BENEFITS))})"
+        )
     if str(benefit) not in BENEFITS:
         raise r.bad(
             node,
             "benefit",
             f"unknown benefit category {benefit!r} in {what}",
-            suggest(str(benefit), BENEFITS),
+            suggest(str(benefit), values(BENEFITS)),
         )
     allowed = r.amount(node, "allowed", f"{what} allowed", nullable=True)
     billed = r.amount(node, "billed", f"{what} billed", nullable=True)
@@ -183,7 +185,7 @@ def _line(r: _Reader, node: Mapping[str, Any], i: int, seen: set[str]) -> Line:
         fnet = None if fnet == "unknown" else fnet
     setting = node.get("setting")
     if setting is not None:
-        setting = r.choice(node, "setting", f"{what} setting", SETTINGS)
+        setting = r.choice(node, "setting", f"{what} setting", Setting)
     days = r.count(node, "days", f"{what} days")
     accident = node.get("accident")
     return Line(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-__all__ = ["CENT", "ZERO", "cents", "money", "to_decimal"]
+__all__ = ["CENT", "ZERO", "cents", "money", "percent", "to_decimal"]
 
 ZERO = Decimal("0")
 CENT = Decimal("0.01")
@@ -42,3 +42,11 @@ def cents(value: Decimal) -> Decimal:
 def money(value: Decimal) -> str:
     """Money as a string with exactly two decimals."""
     return f"{cents(value):.2f}"
+
+
+def percent(rate: Decimal) -> str:
+    """A rate as a percentage without trailing zeros: 0.2 -> ``20%``, 1.15 -> ``115%``."""
+    text = f"{rate * 100:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return text + "%"

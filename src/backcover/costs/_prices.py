@@ -12,15 +12,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 from backcover.costs._money import to_decimal
-from backcover.costs._plan import _Reader
+from backcover.costs._reader import Reader
 from backcover.costs._yaml import load_money_yaml
 from backcover.errors import BadInput
-from backcover.knowledge import KNOWLEDGE_DIR
+from backcover.knowledge import Knowledge
+from backcover.vocab import Payer
 from backcover.yamlio import check_keys, load_yaml
 
 __all__ = ["PRICE_KINDS", "Price", "PriceTable", "builtin_tables", "commercial_multiple", "load_price_table"]
@@ -69,8 +69,9 @@ class PriceTable:
         )
 
 
-def _table(data: Any, file: str, *, builtin: bool) -> PriceTable:
-    r = _Reader(file)
+def _table(data: Any, file: str, *, builtin: bool, base: PriceTable | None = None) -> PriceTable:
+    """A price table from parsed YAML; a person's own (not ``builtin``) takes ``base``'s kinds."""
+    r = Reader(file)
     if not isinstance(data, Mapping):
         raise BadInput(
             "a price table must be a YAML mapping", "see knowledge/prices/medicare-2026.yaml", file, "line 1"
@@ -93,7 +94,7 @@ def _table(data: Any, file: str, *, builtin: bool) -> PriceTable:
         file,
         "the price table",
     )
-    payer = r.choice(data, "payer", "payer", ("medicare", "commercial"), "medicare")
+    payer = r.choice(data, "payer", "payer", (Payer.MEDICARE, Payer.COMMERCIAL), Payer.MEDICARE)
     if not builtin and not data.get("source"):
         raise BadInput(
             "a price table needs a `source:` saying where its amounts come from",
@@ -138,14 +139,14 @@ def _table(data: Any, file: str, *, builtin: bool) -> PriceTable:
             confidence[str(code)] = str(entry["confidence"])
     kinds = {str(k): {str(a): str(b) for a, b in v.items()} for k, v in (data.get("kinds") or {}).items()}
     if not builtin:
-        base = builtin_tables()[0]
+        base = base or builtin_tables()[0]
         kinds = {**{k: dict(v) for k, v in base.kinds.items()}, **kinds}
         for k in list(kinds):
             kinds[k] = {**kinds[k], "name": f"{kinds[k].get('name', k)} — from your table ({data['source']})"}
     return PriceTable(
         name=str(data.get("table") or Path(file).stem),
         title=str(data.get("title") or data.get("table") or Path(file).stem),
-        year=r.count(data, "year", "year"),
+        year=_int_or_none(r.count(data, "year", "year")),
         payer=payer,
         kinds=kinds,
         amounts=amounts,
@@ -155,22 +156,33 @@ def _table(data: Any, file: str, *, builtin: bool) -> PriceTable:
     )
 
 
-@cache
-def builtin_tables() -> tuple[PriceTable, ...]:
-    f = KNOWLEDGE_DIR / "prices" / "medicare-2026.yaml"
+def _int_or_none(value: int | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _build_tables(kb: Knowledge) -> tuple[PriceTable, ...]:
+    f = kb.file("prices/medicare-2026.yaml")
     return (_table(load_yaml(f), str(f), builtin=True),)
 
 
-@cache
-def commercial_multiple() -> tuple[Decimal, str, str]:
-    """The default commercial multiple of Medicare, its source and its confidence note."""
-    data = load_yaml(KNOWLEDGE_DIR / "prices" / "commercial.yaml")
+def builtin_tables(knowledge: Knowledge | None = None) -> tuple[PriceTable, ...]:
+    """The built-in price tables (Medicare national amounts), parsed once per knowledge bundle."""
+    return (knowledge or Knowledge.packaged()).cached("costs-price-tables", _build_tables)
+
+
+def _build_multiple(kb: Knowledge) -> tuple[Decimal, str, str]:
+    data = load_yaml(kb.file("prices/commercial.yaml"))
     m = to_decimal(data["multiple"])
     assert m is not None
     return m, str(data["multiple_source"]), str(data["confidence"])
 
 
-def load_price_table(path: Path | str) -> PriceTable:
+def commercial_multiple(knowledge: Knowledge | None = None) -> tuple[Decimal, str, str]:
+    """The default commercial multiple of Medicare, its source and its confidence note."""
+    return (knowledge or Knowledge.packaged()).cached("costs-commercial-multiple", _build_multiple)
+
+
+def load_price_table(path: Path | str, *, knowledge: Knowledge | None = None) -> PriceTable:
     """A person's own price table (same format as the built-in one, with a `source:`)."""
     p = Path(path)
-    return _table(load_money_yaml(p), str(p), builtin=False)
+    return _table(load_money_yaml(p), str(p), builtin=False, base=builtin_tables(knowledge)[0])
