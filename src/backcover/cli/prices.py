@@ -13,8 +13,10 @@ from backcover.errors import BadInput, suggest
 
 __all__ = ["import_cmd", "prices_app"]
 
-prices_app = typer.Typer(help="Published price files: hospital standard charges, insurer rates, CMS payment files.",
-                         no_args_is_help=True)
+prices_app = typer.Typer(
+    help="Published price files: hospital standard charges, insurer rates, CMS payment files.",
+    no_args_is_help=True,
+)
 app.add_typer(prices_app, name="prices")
 
 _FORMATS = ("json", "text")
@@ -65,7 +67,11 @@ def import_cmd(
         )
     if output is not None:
         atomic_write_text(output, price_table_yaml(rates, source))
-    data: dict[str, Any] = {"source": source.to_json(), "rates": [r.to_json() for r in rates], "warnings": warnings}
+    data: dict[str, Any] = {
+        "source": source.to_json(),
+        "rates": [r.to_json() for r in rates],
+        "warnings": warnings,
+    }
     if reading.files:
         data["files"] = reading.files
     if output is not None:
@@ -94,14 +100,21 @@ def _text(data: dict[str, Any]) -> None:
             amount = r["amount"] or (f"{r['percentage']}%" if r.get("percentage") else "—")
             who = " / ".join(x for x in (r.get("payer"), r.get("plan")) if x)
             table.add_row(
-                r["code"] or ", ".join(r.get("modifiers", [])), r["code_type"] or "modifier", r["setting"] or "",
-                r["basis"], amount, who, (r["description"] or "")[:50],
+                r["code"] or ", ".join(r.get("modifiers", [])),
+                r["code_type"] or "modifier",
+                r["setting"] or "",
+                r["basis"],
+                amount,
+                who,
+                (r["description"] or "")[:50],
             )
         out_console.print(table)
         if len(rates) > _TEXT_ROWS:
             out_console.print(f"... {len(rates) - _TEXT_ROWS} more rows (use --format json or --code)")
     for f in data.get("files", []):
-        out_console.print(f"file reference ({f['kind']}): {f['location']}  [{f.get('plans') or ''}]", highlight=False)
+        out_console.print(
+            f"file reference ({f['kind']}): {f['location']}  [{f.get('plans') or ''}]", highlight=False
+        )
     for w in data["warnings"]:
         err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
     if data.get("output"):

@@ -89,4 +89,3 @@ def open_reader(fp: IO[bytes], file: str, filters: Filters | None = None) -> Rea
         file,
         "line 1",
     )
-

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from typing import IO
 
@@ -33,7 +33,12 @@ _PAYER_PREFIXES = frozenset(
         "estimated_amount",
     }
 )
-_GENERAL = ("standard_charge|gross", "standard_charge|discounted_cash", "standard_charge|min", "standard_charge|max")
+_GENERAL = (
+    "standard_charge|gross",
+    "standard_charge|discounted_cash",
+    "standard_charge|min",
+    "standard_charge|max",
+)
 _PAYER_MONEY = {
     "negotiated_dollar": "dollar",
     "negotiated_percentage": "percentage",
@@ -95,10 +100,16 @@ class HospitalCsv(Reading):
             )
         self._col = {h: i for i, h in enumerate(low) if h}
         self.tall = "payer_name" in self._col
-        self._groups = self._payer_groups()
+        self._groups: dict[tuple[str, str], dict[str, int | None]] = self._payer_groups()
+        self._tall_cols: dict[str, int | None] = {
+            k: self._col.get(f"standard_charge|{k}")
+            for k in ("negotiated_dollar", "negotiated_percentage", "negotiated_algorithm", "methodology")
+        }
+        for k in ("median_amount", "10th_percentile", "90th_percentile", "count", "estimated_amount"):
+            self._tall_cols[k] = self._col.get(k)
         if not self.tall and not self._groups:
             raise BadInput(
-                "row 3 has neither payer_name (tall layout) nor standard_charge|PAYER|PLAN|... columns (wide)",
+                "row 3 has neither payer_name (tall layout) nor standard_charge|PAYER|PLAN|... (wide layout)",
                 "use the CMS v2.0/v3.0 CSV template",
                 file,
                 "line 3",
@@ -109,8 +120,8 @@ class HospitalCsv(Reading):
             key=lambda s: (len(s), s),
         )
 
-    def _payer_groups(self) -> dict[tuple[str, str], dict[str, int]]:
-        groups: dict[tuple[str, str], dict[str, int]] = {}
+    def _payer_groups(self) -> dict[tuple[str, str], dict[str, int | None]]:
+        groups: dict[tuple[str, str], dict[str, int | None]] = {}
         for i, h in enumerate(self._header):
             parts = h.split("|")
             head = parts[0].lower()
@@ -155,14 +166,28 @@ class HospitalCsv(Reading):
                 item = self._item(row, codes, line)
             except _SkipRow:
                 continue
-            key = (item.description, tuple(codes), item.setting, item.modifiers, item.drug_unit, item.gross,
-                   item.cash, item.minimum, item.maximum)
+            key = (
+                item.description,
+                tuple(codes),
+                item.setting,
+                item.modifiers,
+                item.drug_unit,
+                item.gross,
+                item.cash,
+                item.minimum,
+                item.maximum,
+            )
             yield from item_rates(item, f"line {line}", general=key != last)
             last = key
 
     def _item(self, row: list[str], codes: list[tuple[str, str]], line: int) -> Item:
         unit = " ".join(
-            x for x in (self._cell(row, "drug_unit_of_measurement"), self._cell(row, "drug_type_of_measurement")) if x
+            x
+            for x in (
+                self._cell(row, "drug_unit_of_measurement"),
+                self._cell(row, "drug_type_of_measurement"),
+            )
+            if x
         )
         mods = tuple(m.strip() for m in self._cell(row, "modifiers").split("|") if m.strip())
         gross, cash, low, high = (self._money(row, self._col.get(c), line) for c in _GENERAL)
@@ -184,21 +209,19 @@ class HospitalCsv(Reading):
             # In the tall layout a row's notes belong to its payer and plan.
             notes, item.notes = item.notes, None
             if payer:
-                cols = {k: self._col.get(f"standard_charge|{k}") for k in ("negotiated_dollar", "negotiated_percentage",
-                                                                         "negotiated_algorithm", "methodology")}
-                cols.update({k: self._col.get(k) for k in ("median_amount", "10th_percentile", "90th_percentile",
-                                                           "count", "estimated_amount")})
-                charge = self._payer(row, payer, self._cell(row, "plan_name"), cols, line)
+                charge = self._payer(row, payer, self._cell(row, "plan_name"), self._tall_cols, line)
                 charge.notes = notes
                 item.payers.append(charge)
         else:
-            for (payer, plan), cols in self._groups.items():
-                p = self._payer(row, payer, plan, {k: v for k, v in cols.items()}, line)
+            for (payer, plan), group in self._groups.items():
+                p = self._payer(row, payer, plan, group, line)
                 if any(getattr(p, f) is not None for f in (*_PAYER_MONEY.values(), "algorithm")):
                     item.payers.append(p)
         return item
 
-    def _payer(self, row: list[str], payer: str, plan: str, cols: dict[str, int | None], line: int) -> PayerCharge:
+    def _payer(
+        self, row: list[str], payer: str, plan: str, cols: Mapping[str, int | None], line: int
+    ) -> PayerCharge:
         p = PayerCharge(payer=payer, plan=plan or None)
         for kind, attr in _PAYER_MONEY.items():
             setattr(p, attr, self._money(row, cols.get(kind), line))

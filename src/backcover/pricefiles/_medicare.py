@@ -104,8 +104,9 @@ class MedicareCsv(Reading):
             if not code or not self.filters.wants_code(code):
                 continue
             try:
-                amount, weight, units, copay = (self._num(row, i, cols, line) for i in (i_pay, i_weight, i_units,
-                                                                                        i_copay))
+                amount, weight, units, copay = (
+                    self._num(row, i, cols, line) for i in (i_pay, i_weight, i_units, i_copay)
+                )
             except ValueError:
                 continue
             notes: list[str] = []

@@ -184,9 +184,8 @@ class Filters:
     def keeps(self, rate: Rate) -> bool:
         if not self.wants_code(*rate.codes()):
             return False
-        if rate.basis not in PAYER_INDEPENDENT:
-            if not self.wants_payer(rate.payer, rate.plan):
-                return False
+        if rate.basis not in PAYER_INDEPENDENT and not self.wants_payer(rate.payer, rate.plan):
+            return False
         if self.npis and not self.npis.intersection(rate.npi):
             return False
         return not self.tins or bool(self.tins.intersection(_tin(t) for t in rate.tin))

@@ -37,14 +37,12 @@ def top_level(
                 return
             ev, val = next(events)
             if key in arrays and ev == "start_array":
-                index = 0
-                for ev, val in events:
+                for index, (ev, val) in enumerate(events):
                     if ev == "end_array":
                         break
                     item = _build(ev, val, events, key, skip)
                     if item is not SKIPPED:
                         yield key, index, item
-                    index += 1
             else:
                 yield "", str(key), _build(ev, val, events, str(key), None)
     except ijson.JSONError as exc:

@@ -48,7 +48,9 @@ def _kinds(rate: Rate) -> tuple[str, ...]:
         return kinds
     if _ASC in rate.service_codes and rate.setting != "inpatient":
         return ("asc",)
-    return {"outpatient": ("opps",), "inpatient": ("ipps",), "both": ("opps", "ipps")}.get(rate.setting or "", ())
+    return {"outpatient": ("opps",), "inpatient": ("ipps",), "both": ("opps", "ipps")}.get(
+        rate.setting or "", ()
+    )
 
 
 def _who(rate: Rate) -> str:

@@ -112,7 +112,9 @@ class TicFile(Reading):
             self.warnings.add(where, "a provider reference without provider_group_id; skipped")
             return
         if node.get("location") and not node.get("provider_groups"):
-            self.warnings.add(where, f"provider group {gid} is in another file ({node['location']}); not read")
+            self.warnings.add(
+                where, f"provider group {gid} is in another file ({node['location']}); not read"
+            )
         self._refs[gid] = self._groups(node.get("provider_groups"))
 
     def _groups(self, groups: Any) -> Providers:
@@ -133,9 +135,9 @@ class TicFile(Reading):
         if self._refs_done:
             return False
         for nr in node.get("negotiated_rates") or []:
-            if isinstance(nr, Mapping):
-                if any(_s(r) not in self._refs for r in nr.get("provider_references") or []):
-                    return True
+            refs = nr.get("provider_references") or [] if isinstance(nr, Mapping) else []
+            if any(_s(r) not in self._refs for r in refs):
+                return True
         return False
 
     def _providers(self, nr: Mapping[str, Any], where: str) -> Providers:
@@ -186,7 +188,12 @@ class TicFile(Reading):
         return not self.filters.tins or bool(self.filters.tins.intersection(t.replace("-", "") for t in tins))
 
     def _price(
-        self, node: Mapping[str, Any], price: Mapping[str, Any], npis: tuple[str, ...], tins: tuple[str, ...], at: str
+        self,
+        node: Mapping[str, Any],
+        price: Mapping[str, Any],
+        npis: tuple[str, ...],
+        tins: tuple[str, ...],
+        at: str,
     ) -> Rate | None:
         kind = (_s(price.get("negotiated_type")) or "").lower()
         try:
@@ -255,9 +262,9 @@ class TicFile(Reading):
                     npis = [n for n in npis if n in self.filters.npis]
                 if not self._wants_providers(tuple(npis), tins):
                     continue
-                notes = ("out-of-network claims: what the plan allowed",)
+                notes = ["out-of-network claims: what the plan allowed"]
                 if billed:
-                    notes += (f"billed charges {min(billed)} to {max(billed)}",)
+                    notes.append(f"billed charges {min(billed)} to {max(billed)}")
                 yield replace(
                     self._base(node, Basis.ALLOWED_AMOUNT),
                     amount=amount,
@@ -266,14 +273,12 @@ class TicFile(Reading):
                     modifiers=_strs(pay.get("billing_code_modifier")),
                     npi=tuple(dict.fromkeys(npis))[:_NPI_SHOWN],
                     tin=tins,
-                    notes=notes,
+                    notes=tuple(notes),
                     where=at,
                 )
 
     def _contents(self, node: Mapping[str, Any]) -> None:
-        plans = [
-            _s(p.get("plan_name")) for p in node.get("reporting_plans") or [] if isinstance(p, Mapping)
-        ]
+        plans = [_s(p.get("plan_name")) for p in node.get("reporting_plans") or [] if isinstance(p, Mapping)]
         named = ", ".join(p for p in plans if p) or None
         files = [("in-network rates", f) for f in node.get("in_network_files") or []]
         if isinstance(node.get("allowed_amount_file"), Mapping):
@@ -281,6 +286,10 @@ class TicFile(Reading):
         for kind, f in files:
             if isinstance(f, Mapping):
                 self.files.append(
-                    {"kind": kind, "location": _s(f.get("location")), "description": _s(f.get("description")),
-                     "plans": named}
+                    {
+                        "kind": kind,
+                        "location": _s(f.get("location")),
+                        "description": _s(f.get("description")),
+                        "plans": named,
+                    }
                 )
