@@ -28,7 +28,12 @@ def test_cms_v3_examples_give_the_rates_the_file_states(path: Path, fmt: str) ->
         "version": "3.0.0",
     }
     mri = one(doc, code="70551", basis="negotiated_dollar", payer=REGION)
-    assert (mri["code_type"], mri["setting"], mri["amount"], mri["plan"]) == ("CPT", "outpatient", "250.00", "HMO")
+    assert (mri["code_type"], mri["setting"], mri["amount"], mri["plan"]) == (
+        "CPT",
+        "outpatient",
+        "250.00",
+        "HMO",
+    )
     assert mri["other_codes"] == [{"code": "611", "code_type": "RC"}]
     assert one(doc, code="70551", basis="negotiated_dollar", payer=PLATFORM)["amount"] == "400.00"
     # Payer-independent charges appear once per item, not once per payer row.
@@ -40,13 +45,20 @@ def test_cms_v3_examples_give_the_rates_the_file_states(path: Path, fmt: str) ->
     )
     # A percentage of total billed charges: the file gives the base (the gross charge, 4000).
     er = one(doc, code="99283", basis="negotiated_percentage", payer=PLATFORM)
-    assert (er["percentage"], er["amount"], er["methodology"]) == ("80", "3200.00", "percent of total billed charges")
+    assert (er["percentage"], er["amount"], er["methodology"]) == (
+        "80",
+        "3200.00",
+        "percent of total billed charges",
+    )
     assert "gross charge 4000" in " ".join(er["notes"])
     assert one(doc, code="99283", basis="median_allowed", payer=REGION)["amount"] == "6502.54"
     # An algorithm: no dollar figure, the text kept; v3's allowed-amount statistics beside it.
     pace = one(doc, code="C1785", basis="negotiated_algorithm", payer=PLATFORM)
     assert pace["amount"] is None
-    assert pace["algorithm"] == "Allowed amount for service is 110% of the actual cost, based on supplier invoice."
+    assert (
+        pace["algorithm"]
+        == "Allowed amount for service is 110% of the actual cost, based on supplier invoice."
+    )
     assert one(doc, code="C1785", basis="median_allowed", payer=PLATFORM)["amount"] == "23123.46"
     assert one(doc, code="C1785", basis="percentile_10", payer=PLATFORM)["amount"] == "16998.38"
     p90 = one(doc, code="C1785", basis="percentile_90", payer=PLATFORM)
@@ -66,7 +78,11 @@ def test_cms_v3_examples_give_the_rates_the_file_states(path: Path, fmt: str) ->
 def test_tall_csv_states_modifier_percentages_without_a_dollar_amount() -> None:
     doc = prices(TALL)
     bilateral = one(doc, code=None, modifiers=["50"], payer=PLATFORM)
-    assert (bilateral["basis"], bilateral["percentage"], bilateral["amount"]) == ("negotiated_percentage", "150", None)
+    assert (bilateral["basis"], bilateral["percentage"], bilateral["amount"]) == (
+        "negotiated_percentage",
+        "150",
+        None,
+    )
     assert one(doc, modifiers=["50", "62"], payer=REGION)["percentage"] == "87"
 
 
@@ -95,26 +111,33 @@ def test_code_filter_matches_any_of_an_items_codes() -> None:
     assert {r["code"] for r in doc["rates"]} == {"70551"}
 
 
-WIDE_V3 = f"""hospital_name,last_updated_on,version,location_name,hospital_address,license_number|CA,type_2_npi,\
+WIDE_V3 = f"""hospital_name,last_updated_on,version,location_name,hospital_address,\
+license_number|CA,type_2_npi,\
 {ATTESTATION},attester_name
-East Valley Hospital,2026-03-15,3.0.0,East Valley Hospital,"1 Valley Road, Fresno, CA 93701",777,1234567890,true,A. Signer
+East Valley Hospital,2026-03-15,3.0.0,East Valley Hospital,"1 Valley Road, Fresno, CA 93701",777,\
+1234567890,true,A. Signer
 description,code|1,code|1|type,code|2,code|2|type,modifiers,setting,drug_unit_of_measurement,\
 drug_type_of_measurement,standard_charge|gross,standard_charge|discounted_cash,\
 standard_charge|Region Health Insurance|HMO|negotiated_dollar,\
 standard_charge|Region Health Insurance|HMO|negotiated_percentage,\
-standard_charge|Region Health Insurance|HMO|negotiated_algorithm,median_amount|Region Health Insurance|HMO,\
+standard_charge|Region Health Insurance|HMO|negotiated_algorithm,\
+median_amount|Region Health Insurance|HMO,\
 10th_percentile|Region Health Insurance|HMO,90th_percentile|Region Health Insurance|HMO,\
 count|Region Health Insurance|HMO,standard_charge|Region Health Insurance|HMO|methodology,\
 additional_payer_notes|Region Health Insurance|HMO,\
 standard_charge|Platform Health Insurance|PPO|negotiated_dollar,\
 standard_charge|Platform Health Insurance|PPO|negotiated_percentage,\
-standard_charge|Platform Health Insurance|PPO|negotiated_algorithm,median_amount|Platform Health Insurance|PPO,\
+standard_charge|Platform Health Insurance|PPO|negotiated_algorithm,\
+median_amount|Platform Health Insurance|PPO,\
 10th_percentile|Platform Health Insurance|PPO,90th_percentile|Platform Health Insurance|PPO,\
 count|Platform Health Insurance|PPO,standard_charge|Platform Health Insurance|PPO|methodology,\
-additional_payer_notes|Platform Health Insurance|PPO,standard_charge|min,standard_charge|max,additional_generic_notes
-MRI lumbar spine without contrast,72148,CPT,610,RC,,outpatient,,,2400,1900,310.50,,,,,,,fee schedule,,520,,,,,,,\
+additional_payer_notes|Platform Health Insurance|PPO,standard_charge|min,standard_charge|max,\
+additional_generic_notes
+MRI lumbar spine without contrast,72148,CPT,610,RC,,outpatient,,,2400,1900,310.50,,,,,,,\
+fee schedule,,520,,,,,,,\
 fee schedule,,310.50,520,
-Lumbar laminotomy,63030,CPT,360,RC,,outpatient,,,,,,,"120% of the Medicare OPPS rate",9100,7000,12000,40,other,,\
+Lumbar laminotomy,63030,CPT,360,RC,,outpatient,,,,,,,"120% of the Medicare OPPS rate",9100,7000,\
+12000,40,other,,\
 ,70,,,,,,percent of total billed charges,,,,
 Spinal cord stimulator,63685,CPT,,,,outpatient,,,30000,,,,,,,,,,,,,,,,,,,,,,
 """
@@ -125,8 +148,12 @@ def test_wide_csv_gives_each_payer_column_group_as_rows(tmp_path: Path) -> None:
     assert doc["source"]["format"] == "hospital-v3-csv-wide"
     assert (doc["source"]["entity"], doc["source"]["last_updated"]) == ("East Valley Hospital", "2026-03-15")
     mri = one(doc, code="72148", basis="negotiated_dollar", payer=REGION)
-    assert (mri["plan"], mri["amount"], mri["setting"], mri["methodology"]) == ("HMO", "310.50", "outpatient",
-                                                                             "fee schedule")
+    assert (mri["plan"], mri["amount"], mri["setting"], mri["methodology"]) == (
+        "HMO",
+        "310.50",
+        "outpatient",
+        "fee schedule",
+    )
     assert one(doc, code="72148", basis="negotiated_dollar", payer=PLATFORM)["amount"] == "520.00"
     assert one(doc, code="72148", basis="discounted_cash")["amount"] == "1900.00"
     lam = one(doc, code="63030", basis="negotiated_algorithm", payer=REGION)
@@ -139,16 +166,21 @@ def test_wide_csv_gives_each_payer_column_group_as_rows(tmp_path: Path) -> None:
 
 
 V2_TALL = """hospital_name,last_updated_on,version,hospital_location,hospital_address,license_number|NY,\
-"To the best of its knowledge and belief, the hospital has included all applicable standard charge information."
+"To the best of its knowledge and belief,\
+ the hospital has included all applicable standard charge information."
 North Shore Hospital,1/15/2025,2.0.0,North Shore Hospital,"5 Shore Rd, Albany, NY 12207",1001,true
-description,code|1,code|1|type,setting,drug_unit_of_measurement,drug_type_of_measurement,standard_charge|gross,\
+description,code|1,code|1|type,setting,drug_unit_of_measurement,drug_type_of_measurement,\
+standard_charge|gross,\
 standard_charge|discounted_cash,payer_name,plan_name,modifiers,standard_charge|negotiated_dollar,\
-standard_charge|negotiated_percentage,standard_charge|negotiated_algorithm,estimated_amount,standard_charge|min,\
+standard_charge|negotiated_percentage,standard_charge|negotiated_algorithm,estimated_amount,\
+standard_charge|min,\
 standard_charge|max,standard_charge|methodology,additional_generic_notes
-Epidural steroid injection,62323,CPT,outpatient,,,1800,1400,Empire Plan,Gold,,950,,,,700,950,fee schedule,
+Epidural steroid injection,62323,CPT,outpatient,,,1800,1400,Empire Plan,Gold,,950,,,,700,950,\
+fee schedule,
 Epidural steroid injection,62323,CPT,outpatient,,,1800,1400,Harbor Health,Silver,,,60,,1080,700,950,\
 percent of total billed charges,
-Epidural steroid injection,62323,CPT,outpatient,,,1800,1400,Harbor Health,Bronze,,12OO,,,,700,950,fee schedule,
+Epidural steroid injection,62323,CPT,outpatient,,,1800,1400,Harbor Health,Bronze,,12OO,,,,700,950,\
+fee schedule,
 """
 
 
@@ -168,11 +200,14 @@ def test_v2_tall_csv_and_a_row_with_a_bad_amount_is_skipped_with_its_line(tmp_pa
 
 V2_WIDE = """hospital_name,last_updated_on,version,hospital_location,hospital_address,license_number|TX
 Plains Hospital,2024-07-01,2.0.0,Plains Hospital,"9 Main, Austin, TX 78701",5
-description,code|1,code|1|type,setting,drug_unit_of_measurement,drug_type_of_measurement,standard_charge|gross,\
+description,code|1,code|1|type,setting,drug_unit_of_measurement,drug_type_of_measurement,\
+standard_charge|gross,\
 standard_charge|discounted_cash,modifiers,standard_charge|Lone Star Health|PPO|negotiated_dollar,\
-standard_charge|Lone Star Health|PPO|negotiated_percentage,standard_charge|Lone Star Health|PPO|negotiated_algorithm,\
+standard_charge|Lone Star Health|PPO|negotiated_percentage,\
+standard_charge|Lone Star Health|PPO|negotiated_algorithm,\
 estimated_amount|Lone Star Health|PPO,standard_charge|min,standard_charge|max,\
-standard_charge|Lone Star Health|PPO|methodology,additional_generic_notes,additional_payer_notes|Lone Star Health|PPO
+standard_charge|Lone Star Health|PPO|methodology,additional_generic_notes,\
+additional_payer_notes|Lone Star Health|PPO
 Facet joint injection,64493,CPT,outpatient,,,1500,1200,,640,,,,640,640,fee schedule,,
 """
 
@@ -221,7 +256,9 @@ def test_unknown_version_and_unknown_columns_exit_2_naming_what_was_expected(tmp
     bad_version = write(tmp_path, "v9.csv", "hospital_name,last_updated_on,version\nX,2026-01-01,9.0\n")
     msg = fails(bad_version)
     assert "unknown hospital price file version '9.0'" in msg and "v2.0 and v3.0" in msg
-    no_cols = write(tmp_path, "cols.csv", "hospital_name,last_updated_on,version\nX,2026-01-01,3.0.0\nfoo,bar\n")
+    no_cols = write(
+        tmp_path, "cols.csv", "hospital_name,last_updated_on,version\nX,2026-01-01,3.0.0\nfoo,bar\n"
+    )
     assert "description" in fails(no_cols)
     other = write(tmp_path, "other.csv", "name,price\nMRI,100\n")
     msg = fails(other)

@@ -71,8 +71,12 @@ def _in_network(prices_: list[dict[str, Any]], *, refs_last: bool = False) -> di
             "provider_groups": [{"npi": [1234567893], "tin": {"type": "ein", "value": "12-3456789"}}],
         }
     ]
-    doc: dict[str, Any] = {"reporting_entity_name": "Acme Health", "reporting_entity_type": "health insurance issuer",
-                           "last_updated_on": "2026-05-01", "version": "1.3.1"}
+    doc: dict[str, Any] = {
+        "reporting_entity_name": "Acme Health",
+        "reporting_entity_type": "health insurance issuer",
+        "last_updated_on": "2026-05-01",
+        "version": "1.3.1",
+    }
     items = [
         {
             "negotiation_arrangement": "ffs",
@@ -111,14 +115,19 @@ def test_percentage_and_per_diem_types_and_references_after_the_rates(tmp_path: 
     assert one(doc, negotiated_type="per diem")["basis"] == "per_diem"
     fee = one(doc, negotiated_type="fee schedule")
     assert (fee["basis"], fee["amount"], fee["tin"], fee["npi"]) == (
-        "negotiated_dollar", "4310.10", ["12-3456789"], ["1234567893"]
+        "negotiated_dollar",
+        "4310.10",
+        ["12-3456789"],
+        ["1234567893"],
     )
 
 
 def test_a_bad_negotiated_rate_is_skipped_with_its_json_path(tmp_path: Path) -> None:
     body = _in_network(
-        [{**PRICE, "negotiated_type": "negotiated", "negotiated_rate": "ten"},
-         {**PRICE, "negotiated_type": "negotiated", "negotiated_rate": 800}]
+        [
+            {**PRICE, "negotiated_type": "negotiated", "negotiated_rate": "ten"},
+            {**PRICE, "negotiated_type": "negotiated", "negotiated_rate": 800},
+        ]
     )
     doc = prices(write(tmp_path, "in.json", json.dumps(body)))
     assert [r["amount"] for r in doc["rates"]] == ["800.00"]
@@ -154,8 +163,10 @@ def test_allowed_amounts_file(tmp_path: Path) -> None:
                         "service_code": ["22"],
                         "billing_class": "institutional",
                         "payments": [
-                            {"allowed_amount": 612.34,
-                             "providers": [{"billed_charge": 1500, "npi": [1987654321]}]}
+                            {
+                                "allowed_amount": 612.34,
+                                "providers": [{"billed_charge": 1500, "npi": [1987654321]}],
+                            }
                         ],
                     }
                 ],
@@ -166,7 +177,10 @@ def test_allowed_amounts_file(tmp_path: Path) -> None:
     assert doc["source"]["format"] == "tic-allowed-amounts"
     mri = one(doc, code="72148")
     assert (mri["basis"], mri["amount"], mri["npi"], mri["tin"]) == (
-        "allowed_amount", "612.34", ["1987654321"], ["98-7654321"]
+        "allowed_amount",
+        "612.34",
+        ["1987654321"],
+        ["98-7654321"],
     )
     assert pick(prices(write(tmp_path, "oon.json", json.dumps(body)), "--npi", "1987654321"), code="72148")
 
@@ -188,14 +202,27 @@ def test_output_prices_institutional_and_professional_rates_by_kind(tmp_path: Pa
 
 def test_the_reader_skips_unwanted_items_without_building_them() -> None:
     items = ",".join(
-        json.dumps({"billing_code": f"C{i}", "billing_code_type": "CPT", "negotiated_rates": [
-            {"provider_references": [1], "negotiated_prices": [{**PRICE, "negotiated_type": "negotiated",
-                                                                 "negotiated_rate": i + 1}]}]})
+        json.dumps(
+            {
+                "billing_code": f"C{i}",
+                "billing_code_type": "CPT",
+                "negotiated_rates": [
+                    {
+                        "provider_references": [1],
+                        "negotiated_prices": [
+                            {**PRICE, "negotiated_type": "negotiated", "negotiated_rate": i + 1}
+                        ],
+                    }
+                ],
+            }
+        )
         for i in range(500)
     )
-    raw = ('{"reporting_entity_name": "X", "provider_references": [{"provider_group_id": 1, "provider_groups": '
-           '[{"npi": [1111111111], "tin": {"type": "ein", "value": "11-1111111"}}]}], '
-           f'"in_network": [{items}], "last_updated_on": "2026-01-01", "version": "1"}}')
+    raw = (
+        '{"reporting_entity_name": "X", "provider_references": [{"provider_group_id": 1, "provider_groups": '
+        '[{"npi": [1111111111], "tin": {"type": "ein", "value": "11-1111111"}}]}], '
+        f'"in_network": [{items}], "last_updated_on": "2026-01-01", "version": "1"}}'
+    )
     reading = open_reader(io.BytesIO(raw.encode()), "mem.json", Filters.of(codes=["C250"]))
     rates = list(reading.rates())
     assert [(r.code, str(r.amount)) for r in rates] == [("C250", "251")]
