@@ -121,7 +121,10 @@ def main() -> None:
         t0 = time.perf_counter()
         items = generate(path, args.size_mb)
         size = path.stat().st_size
-        print(f"generated {size / 2**20:,.0f} MB, {items:,} in_network items in {time.perf_counter() - t0:.1f} s")
+        print(
+            f"generated {size / 2**20:,.0f} MB, {items:,} in_network items "
+            f"in {time.perf_counter() - t0:.1f} s"
+        )
         rss0 = _rss_mb()
         fp = _Counting(path)
         t1 = time.perf_counter()
@@ -131,9 +134,13 @@ def main() -> None:
         fp.close()
         print(
             f"read with --code {WANTED}: {found:,} rates kept in {dt:.1f} s; "
-            f"{items / dt:,.0f} items/s, {items * PRICES_PER_ITEM / dt:,.0f} prices/s, {size / 2**20 / dt:,.1f} MB/s"
+            f"{items / dt:,.0f} items/s, {items * PRICES_PER_ITEM / dt:,.0f} prices/s, "
+            f"{size / 2**20 / dt:,.1f} MB/s"
         )
-        print(f"peak RSS before reading {rss0:.1f} MB; at " + ", ".join(f"{q}%: {m:.1f} MB" for q, m in fp.marks))
+        print(
+            f"peak RSS before reading {rss0:.1f} MB; at "
+            + ", ".join(f"{q}%: {m:.1f} MB" for q, m in fp.marks)
+        )
         expected = sum(1 for i in range(items) if i % CODES == int(WANTED[1:])) * PRICES_PER_ITEM
         assert found == expected, (found, expected)
     finally:

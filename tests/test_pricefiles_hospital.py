@@ -3,12 +3,14 @@ file states, filters, and bad input (CONTRACTS.md section 6)."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from backcover.cli import app
 from backcover.costs import load_price_table
-from tests._pricefiles_support import ATTESTATION, fails, one, pick, prices, write
+from tests._pricefiles_support import ATTESTATION, fails, one, pick, prices, runner, write
 from tests.conftest import DATA
 
 TALL = DATA / "hpt-v3-tall-example.csv"
@@ -275,3 +277,39 @@ def test_a_file_whose_every_row_is_bad_exits_2(tmp_path: Path) -> None:
 
 def test_a_missing_file_exits_2(tmp_path: Path) -> None:
     assert "cannot read the file" in fails(tmp_path / "nope.csv")
+
+
+def test_json_item_with_a_bad_amount_is_skipped_with_its_json_path(tmp_path: Path) -> None:
+    body = {
+        "hospital_name": "East Valley Hospital",
+        "last_updated_on": "2026-03-15",
+        "version": "3.0.0",
+        "standard_charge_information": [
+            {
+                "description": "MRI lumbar",
+                "code_information": [{"code": "72148", "type": "CPT"}],
+                "standard_charges": [{"setting": "outpatient", "gross_charge": "2,400"}],
+            },
+            {
+                "description": "Laminotomy",
+                "code_information": [{"code": "63030", "type": "CPT"}],
+                "standard_charges": [{"setting": "outpatient", "gross_charge": "n/a"}],
+            },
+        ],
+    }
+    doc = prices(write(tmp_path, "h.json", json.dumps(body)))
+    assert [(r["code"], r["amount"]) for r in doc["rates"]] == [("72148", "2400.00")]
+    assert doc["warnings"] == [
+        "$.standard_charge_information[1].standard_charges[0].gross_charge: 'n/a' is not an amount; "
+        "item skipped"
+    ]
+
+
+def test_text_output_lists_the_rates() -> None:
+
+    result = runner.invoke(app, ["prices", "import", str(TALL), "--code", "99283"])
+    assert result.exit_code == 0, result.output
+    assert "West Mercy Hospital" in result.stdout and "negotiated_percentage" in result.stdout
+    assert "3200.00" in result.stdout
+    bad = runner.invoke(app, ["prices", "import", str(TALL), "--format", "xml"])
+    assert bad.exit_code == 2 and "unknown format" in bad.output
