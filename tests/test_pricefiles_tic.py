@@ -228,3 +228,12 @@ def test_the_reader_skips_unwanted_items_without_building_them() -> None:
     assert [(r.code, str(r.amount)) for r in rates] == [("C250", "251")]
     assert reading.items_read == 1  # type: ignore[attr-defined]
     assert reading.source().last_updated == "2026-01-01"
+
+
+def test_a_cut_short_or_binary_file_exits_2(tmp_path: Path) -> None:
+    cut = tmp_path / "cut.json"
+    cut.write_bytes(IN_NETWORK.read_bytes()[:2000])
+    assert "may be cut short" in fails(cut)
+    binary = tmp_path / "x.bin"
+    binary.write_bytes(bytes(range(256)) * 4)
+    assert "a binary file" in fails(binary)

@@ -58,6 +58,12 @@ def open_reader(fp: IO[bytes], file: str, filters: Filters | None = None) -> Rea
             "open it and save the sheet as CSV (CMS posts most addenda as CSV too), or unzip it",
             file,
         )
+    if b"\x00" in head:
+        raise BadInput(
+            "a binary file, not a CSV or JSON price file",
+            "give the price file itself (CSV, JSON or .json.gz)",
+            file,
+        )
     body = head.lstrip(b"\xef\xbb\xbf \t\r\n")
     if body.startswith(b"{"):
         if any(k in head for k in _HOSPITAL_KEYS):

@@ -17,7 +17,7 @@ from typing import IO
 
 from backcover.errors import BadInput
 from backcover.pricefiles._hospital import Item, PayerCharge, item_rates
-from backcover.pricefiles._model import Filters, Rate, Reading, parse_money
+from backcover.pricefiles._model import Filters, Rate, Reading, csv_rows, parse_money
 
 __all__ = ["HospitalCsv"]
 
@@ -72,8 +72,9 @@ class HospitalCsv(Reading):
         super().__init__(file, filters)
         self._text = io.TextIOWrapper(fp, encoding="utf-8-sig", errors="replace", newline="")
         self._reader = csv.reader(self._text)
-        names = next(self._reader, [])
-        values = next(self._reader, [])
+        self._lines = csv_rows(self._reader, file)
+        names = next(self._lines, [])
+        values = next(self._lines, [])
         meta = {_fixed(n): v.strip() for n, v in zip(names, values, strict=False) if n.strip()}
         self.entity = meta.get("hospital_name") or None
         self.last_updated = meta.get("last_updated_on") or None
@@ -87,7 +88,7 @@ class HospitalCsv(Reading):
                 file,
                 "line 2",
             )
-        self._header = [_key(h) for h in next(self._reader, [])]
+        self._header = [_key(h) for h in next(self._lines, [])]
         low = [h.lower() for h in self._header]
         missing = [c for c in _REQUIRED if c not in low]
         if missing or not any(h.startswith("code|") for h in low):
@@ -151,7 +152,7 @@ class HospitalCsv(Reading):
 
     def rows(self) -> Iterator[Rate]:
         last: tuple[object, ...] | None = None
-        for row in self._reader:
+        for row in self._lines:
             line = self._reader.line_num
             if not any(c.strip() for c in row):
                 continue

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 from typing import IO
 
-from backcover.pricefiles._model import Basis, Filters, Rate, Reading, parse_money
+from backcover.pricefiles._model import Basis, Filters, Rate, Reading, csv_rows, parse_money
 
 __all__ = ["LAYOUTS", "MedicareCsv", "find_layout"]
 
@@ -75,8 +75,9 @@ class MedicareCsv(Reading):
 
     def rows(self) -> Iterator[Rate]:
         reader = csv.reader(self._text)
+        lines = csv_rows(reader, self.file)
         head: list[list[str]] = []
-        for row in reader:
+        for row in lines:
             head.append(row)
             if len(head) >= _HEADER_ROWS:
                 break
@@ -96,7 +97,7 @@ class MedicareCsv(Reading):
         def rows_after() -> Iterator[tuple[int, list[str]]]:
             for k, row in enumerate(head[at + 1 :], start=at + 2):
                 yield k, row
-            for row in reader:
+            for row in lines:
                 yield reader.line_num, row
 
         for line, row in rows_after():

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import csv
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
+
+from backcover.errors import BadInput
 
 __all__ = [
     "PAYER_INDEPENDENT",
@@ -17,6 +20,8 @@ __all__ = [
     "Reading",
     "Source",
     "Warnings",
+    "csv_rows",
+    "iso_date",
     "money_text",
     "parse_money",
 ]
@@ -284,6 +289,19 @@ class Reading:
     def source(self) -> Source:
         when = iso_date(self.last_updated)
         return Source(self.file, self.format, self.entity, when, self.plan, self.version)
+
+
+def csv_rows(reader: Any, file: str) -> Iterator[list[str]]:
+    """The rows of a ``csv.reader``; a malformed line is bad input naming its line."""
+    try:
+        yield from reader
+    except csv.Error as exc:
+        raise BadInput(
+            f"the CSV file cannot be read ({exc})",
+            "save it again as CSV (UTF-8)",
+            file,
+            f"line {reader.line_num}",
+        ) from None
 
 
 def iso_date(text: str | None) -> str | None:

@@ -47,10 +47,12 @@ def top_level(
                 yield "", str(key), _build(ev, val, events, str(key), None)
     except ijson.JSONError as exc:
         raise BadInput(
-            f"the file is not valid JSON ({str(exc)[:80]})",
+            f"the file is not valid JSON ({' '.join(str(exc).split())[:80]})",
             "download the file again: it may be cut short",
             file,
         ) from None
+    except UnicodeDecodeError:
+        raise BadInput("the JSON file is not UTF-8 text", "save it again as UTF-8", file) from None
     except StopIteration:
         raise BadInput("the JSON file ends early", "download the file again", file) from None
 
