@@ -313,3 +313,15 @@ def test_text_output_lists_the_rates() -> None:
     assert "3200.00" in result.stdout
     bad = runner.invoke(app, ["prices", "import", str(TALL), "--format", "xml"])
     assert bad.exit_code == 2 and "unknown format" in bad.output
+
+
+def test_estimate_prices_the_facility_line_from_the_imported_table(tmp_path: Path) -> None:
+    table = tmp_path / "region.yaml"
+    prices(write(tmp_path, "wide.csv", WIDE_V3), "--payer-name", REGION, "--output", table)
+    args = ["estimate", "--plan", "ppo", "--procedure", "72148", "--setting", "hospital-outpatient"]
+    result = runner.invoke(app, [*args, "--prices", str(table), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    lines = {line["id"]: line for line in json.loads(result.stdout)["lines"]}
+    facility = lines["mri_facility"]
+    assert facility["allowed"] == "310.50"
+    assert "negotiated_dollar (Region Health Insurance HMO)" in facility["price_source"]

@@ -30,6 +30,14 @@ PREFERENCE: tuple[Basis, ...] = (
     Basis.DISCOUNTED_CASH,
 )
 _PAYER_SPECIFIC = frozenset(PREFERENCE[:5]) - {Basis.MEDICARE_PAYMENT}
+_KIND_NAMES = {
+    "pfs_facility": "clinician's fee in a facility",
+    "pfs_nonfacility": "clinician's fee in an office",
+    "opps": "hospital outpatient facility fee",
+    "asc": "surgery center facility fee",
+    "ipps": "inpatient hospital stay",
+    "anesthesia": "anesthesia fee",
+}
 _OFFICE = "11"
 _ASC = "24"
 
@@ -122,6 +130,14 @@ def price_table(rates: Iterable[Rate], source: Source) -> dict[str, Any]:
         + (f", last updated {source.last_updated}" if source.last_updated else "")
         + "), read by backcover prices import",
         "amounts": amounts,
+    }
+    used = sorted({k for entry in amounts.values() for k in entry if k in _KIND_NAMES})
+    table["kinds"] = {
+        k: {
+            "name": f"{_KIND_NAMES[k]}, {source.entity or source.file}",
+            "look_up": f"the price file {source.file}",
+        }
+        for k in used
     }
     if year:
         table["year"] = year
