@@ -5,7 +5,18 @@ Each command module registers its commands on the shared :data:`app` when import
 
 from __future__ import annotations
 
-from backcover.cli import cases, check, costs, demo, log, policies, record, screen, web  # noqa: F401  (registers commands)
+from backcover.cli import (  # noqa: F401  (each module registers its commands)
+    cases,
+    check,
+    costs,
+    demo,
+    log,
+    policies,
+    prices,
+    record,
+    screen,
+    web,
+)
 from backcover.cli._app import app
 
 __all__ = ["app", "main"]
