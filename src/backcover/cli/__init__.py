@@ -5,7 +5,19 @@ Each command module registers its commands on the shared :data:`app` when import
 
 from __future__ import annotations
 
-from backcover.cli import cases, check, costs, demo, log, policies, record, web  # noqa: F401  (registers commands)
+from backcover.cli import (  # noqa: F401  (registers commands)
+    archive,
+    case_appeals,
+    case_docs,
+    cases,
+    check,
+    costs,
+    demo,
+    log,
+    policies,
+    record,
+    web,
+)
 from backcover.cli._app import app
 
 __all__ = ["app", "main"]

@@ -12,11 +12,16 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from backcover.errors import BadInput
+from backcover.vocab import CriterionStatus, Provenance, values
+
+if TYPE_CHECKING:
+    from backcover.engine import Determination
 
 __all__ = [
+    "LETTER_PROVENANCE",
     "STATUSES",
     "AppealLetter",
     "Attachment",
@@ -36,13 +41,7 @@ __all__ = [
     "criterion_statement",
 ]
 
-STATUSES = ("met", "not_met", "unknown", "not_applicable")
-STATUS_LABELS = {
-    "met": "Met",
-    "not_met": "Not shown as met",
-    "unknown": "Not yet documented",
-    "not_applicable": "Not applicable",
-}
+STATUSES = values(CriterionStatus)
 
 
 @dataclass(frozen=True)
@@ -78,9 +77,16 @@ class EvidenceView:
 
 
 def _prov(p: str | None) -> str | None:
-    return {"ehr": "clinical record", "claim": "claims record", "self_reported": "patient's log"}.get(
-        p or "", p
-    )
+    return LETTER_PROVENANCE.get(p or "", p)
+
+
+# How letters name where evidence came from (a letter speaks of "the patient's log", not "you").
+LETTER_PROVENANCE: dict[str, str] = {
+    Provenance.EHR: "clinical record",
+    Provenance.CLAIM: "claims record",
+    Provenance.SELF_REPORTED: "patient's log",
+    Provenance.CLINICIAN_ATTESTED: "clinician's attestation",
+}
 
 
 @dataclass(frozen=True)
@@ -119,7 +125,7 @@ class CriterionView:
     def status_label(self) -> str:
         if self.status == "unknown" and not self.required:
             return "Shown with the claim"
-        return STATUS_LABELS[self.status]
+        return CriterionStatus(self.status).label
 
     @property
     def statement(self) -> str:
@@ -150,15 +156,6 @@ def criterion_statement(c: CriterionView) -> str:
     )
 
 
-def _d(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
 @dataclass(frozen=True)
 class DeterminationView:
     """What the letters need from a coverage determination."""
@@ -175,50 +172,17 @@ class DeterminationView:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> DeterminationView:
-        """From the CONTRACTS.md section 1 JSON (``backcover check --format json``)."""
-        crit = []
-        for c in data.get("criteria") or []:
-            src = c.get("source") or None
-            crit.append(
-                CriterionView(
-                    id=str(c.get("id", "")),
-                    kind=str(c.get("kind", "other")),
-                    status=str(c.get("status")),
-                    summary=str(c.get("summary", "")),
-                    explanation=str(c.get("explanation") or ""),
-                    evidence=tuple(
-                        EvidenceView(
-                            str(e.get("resource", "")), _d(e.get("date")), e.get("provenance"), e.get("note")
-                        )
-                        for e in c.get("evidence") or []
-                    ),
-                    source=Citation(str(src.get("policy", "")), src.get("section"), src.get("url"))
-                    if src
-                    else None,
-                    to_satisfy=c.get("to_satisfy"),
-                    required=bool(c.get("required", True)),
-                )
-            )
-        proc = data.get("procedure") or {}
-        return cls(
-            decision=str(data.get("decision", "")),
-            criteria=tuple(crit),
-            procedure_code=str(proc.get("code", "")),
-            procedure_name=str(proc.get("name", "")),
-            payer=str(data.get("payer", "")),
-            policies=tuple(
-                Citation(str(p.get("id", "")), None, p.get("url"), p.get("title"))
-                for p in data.get("policies") or []
-            ),
-            notes=tuple(str(n) for n in data.get("notes") or []),
-            as_of=_d(data.get("as_of")),
-            prior_authorization=data.get("prior_authorization"),
-        )
+        """From the CONTRACTS.md section 1 JSON (a ``backcover check --format json`` file)."""
+        from backcover.documents._convert import view_from_json
+
+        return view_from_json(data)
 
     @classmethod
-    def from_engine(cls, determination: Any) -> DeterminationView:
-        """From the engine's ``Determination`` (anything with ``to_json()`` in the contract's shape)."""
-        return cls.from_json(determination.to_json())
+    def from_engine(cls, determination: Determination) -> DeterminationView:
+        """From the engine's :class:`~backcover.engine.Determination` itself (no JSON in between)."""
+        from backcover.documents._convert import view_from_determination
+
+        return view_from_determination(determination)
 
     def with_labels(self, labels: Mapping[str, str]) -> DeterminationView:
         """Name each evidence item in words (``Procedure/pt-4`` -> ``Physical therapy visit``)."""

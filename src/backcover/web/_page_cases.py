@@ -8,12 +8,13 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
+from backcover import services
 from backcover.catalog import resolve
 from backcover.errors import BadInput
 from backcover.record.model import Record
 from backcover.store import Store
 from backcover.web import _cases, _letters, _services
-from backcover.web._app import ctx, render
+from backcover.web._context import ctx, render
 from backcover.web._forms import (
     PAYERS,
     SETTING_NAMES,
@@ -76,17 +77,20 @@ async def case_new(request: Request) -> Response:
     form = await checked_form(request)
     store, pid, _record = _store_patient(request)
 
-    code = field(form, "procedure")
-    proc, setting = resolve(code, field(form, "setting") or None)
-    case = store.new_case(
-        pid,
-        proc.code,
-        field(form, "payer") or "commercial",
-        title=proc.name,
-        setting=setting,
-        state=field(form, "state").upper() or None,
-        plan_kind=plan_kind(request),
-    )
+    proc, _setting = resolve(field(form, "procedure"), field(form, "setting") or None)
+    try:
+        request_case = services.case_input(
+            proc.code,
+            field(form, "payer") or "commercial",
+            plan_kind=plan_kind(request),
+            setting=field(form, "setting") or None,
+            state=field(form, "state") or None,
+        )
+        case = services.open_case(store, request_case, patient=pid)
+    except BadInput as exc:
+        raise BadInput(
+            exc.problem, exc.fix, exc.file, _cases.FORM_FIELDS.get(exc.where or "", exc.where)
+        ) from None
     return see_other(f"/cases/{case.id}?done=case")
 
 
