@@ -11,8 +11,8 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
-from backcover.errors import BadInput
 from backcover import services
+from backcover.errors import BadInput
 from backcover.store import MAX_DOCUMENT_BYTES, CodeInput, Store, open_store
 from backcover.store._models import Base, Case
 from tests._cases_support import PDF, PNG, SHARED, store_fixture, store_url_fixture  # noqa: F401

@@ -99,7 +99,7 @@ def test_import_refuses_a_pdf_with_a_message(client: TestClient) -> None:
     t = tok(client)
     r = client.post("/start/import", data={"csrf_token": t}, files={"files": ("scan.pdf", b"%PDF-1.4")})
     assert r.status_code == 400
-    assert "not a FHIR JSON, NDJSON or treatment log file" in error_text(r.text)
+    assert "neither JSON nor a treatment log" in error_text(r.text)
 
 
 def test_choosing_an_unknown_person_is_bad_input(client: TestClient) -> None:

@@ -12,11 +12,12 @@ from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from backcover.catalog import SETTINGS, families, resolve, search
-from backcover.vocab import Payer, PlanKind, Setting, values
+from backcover.errors import BadInput
+from backcover.vocab import Payer, PlanKind, Setting, parse_state, values
 from backcover.web import _services as svc
 from backcover.web._context import ctx
 
@@ -93,6 +94,16 @@ class CheckRequest(BaseModel):
         default=None, max_length=200, description="patient id, when the inputs hold several"
     )
     records: list[RecordFile] | None = Field(default=None, max_length=50)
+
+    @field_validator("state")
+    @classmethod
+    def _real_state(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return parse_state(value, where="state")
+        except BadInput as exc:
+            raise ValueError(f"{exc.problem}: {exc.fix}") from None
 
 
 class EstimateRequest(BaseModel):

@@ -1,0 +1,117 @@
+"""Use cases are all or nothing: a bad input or a failure part-way leaves nothing in the store."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import orjson
+import pytest
+from typer.testing import CliRunner
+
+from backcover import services
+from backcover.cli import app
+from backcover.errors import BadInput
+from backcover.store import CodeInput, Store, open_store
+
+runner = CliRunner()
+TODAY = date(2026, 11, 27)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("BACKCOVER_HOME", str(tmp_path / "home"))
+    monkeypatch.delenv("BACKCOVER_DATABASE_URL", raising=False)
+    return tmp_path
+
+
+def _counts() -> dict[str, int]:
+    with open_store() as store:
+        c = store.table_counts()
+    return {k: c[k] for k in ("patients", "providers", "cases", "plans")}
+
+
+def test_case_new_with_a_state_that_does_not_exist_writes_nothing(home: Path) -> None:
+    before = _counts()
+    r = runner.invoke(
+        app,
+        [
+            "case",
+            "new",
+            "--procedure",
+            "63030",
+            "--payer",
+            "commercial",
+            "--name",
+            "Pat Doe",
+            "--provider",
+            "Dr. A",
+            "--state",
+            "ZZ",
+        ],
+    )
+    assert r.exit_code == 2 and "--state" in r.output and "unknown state" in r.output
+    assert _counts() == before
+    r = runner.invoke(
+        app,
+        [
+            "case",
+            "new",
+            "--procedure",
+            "63030",
+            "--payer",
+            "medicaid-ffs",
+            "--name",
+            "Pat Doe",
+            "--provider",
+            "Dr. A",
+            "--state",
+            "New York",
+            "--format",
+            "json",
+        ],
+    )
+    assert r.exit_code == 0, r.output
+    case = orjson.loads(r.stdout)
+    assert case["state"] == "NY" and case["payer"] == "medicaid-ffs"
+    assert _counts() == {**before, "patients": 1, "providers": 1, "cases": 1}
+
+
+def test_a_failure_part_way_through_opening_a_case_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    request = services.case_input("63030", "commercial", state="PA")
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise BadInput("the disk is full", "free some space")
+
+    monkeypatch.setattr(Store, "new_case", broken)
+    with pytest.raises(BadInput):
+        services.open_case(
+            store, request, patient=services.PatientInput("Pat Doe"), provider=services.ProviderInput("Dr. A")
+        )
+    counts = store.table_counts()
+    assert counts["patients"] == counts["providers"] == counts["cases"] == 0
+    store.close()
+
+
+def test_a_denial_with_a_bad_code_list_keeps_neither_the_letter_nor_the_denial(tmp_path: Path) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 's.db'}")
+    case = services.open_case(
+        store, services.case_input("63030", "commercial"), patient=services.PatientInput("P")
+    )
+    with pytest.raises(BadInput):
+        services.add_denial(
+            store,
+            case.id,
+            date(2026, 11, 2),
+            services.DenialInput((CodeInput("carc", "50"),), "typed", (PDF, "denial_letter", "notice.pdf")),
+            as_of=date(2026, 10, 1),  # the notice is dated after "today": refused after the letter was read
+        )
+    with pytest.raises(BadInput):
+        services.denial_codes(codes="CO-50, XX-##", letter=(PDF, "notice.pdf"))
+    counts = store.table_counts()
+    assert counts["denials"] == counts["documents"] == counts["blobs"] == 0
+    store.close()
