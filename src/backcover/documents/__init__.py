@@ -19,23 +19,25 @@ from backcover.documents._build import (
     record_timeline,
     route_requests,
 )
+from backcover.documents._letters import (
+    AppealLetter,
+    Document,
+    ExternalReviewRequest,
+    GoodFaithEstimateRequest,
+    PeerToPeerPrep,
+    PriorAuthPacket,
+)
 from backcover.documents._model import (
     LETTER_PROVENANCE,
     STATUSES,
-    AppealLetter,
     Attachment,
     Citation,
     CriterionView,
     DenialView,
     DeterminationView,
-    Document,
     EvidenceView,
-    ExternalReviewRequest,
-    GoodFaithEstimateRequest,
     GuidelineRef,
     Party,
-    PeerToPeerPrep,
-    PriorAuthPacket,
     TimelineEntry,
     criterion_statement,
 )

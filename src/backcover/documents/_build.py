@@ -13,18 +13,20 @@ from dataclasses import dataclass
 from datetime import date
 
 from backcover.codesets import concept_label
-from backcover.documents._model import (
-    LETTER_PROVENANCE,
+from backcover.documents._letters import (
     AppealLetter,
-    Attachment,
-    DenialView,
-    DeterminationView,
     Document,
     ExternalReviewRequest,
     GoodFaithEstimateRequest,
-    Party,
     PeerToPeerPrep,
     PriorAuthPacket,
+)
+from backcover.documents._model import (
+    LETTER_PROVENANCE,
+    Attachment,
+    DenialView,
+    DeterminationView,
+    Party,
     TimelineEntry,
 )
 from backcover.record.model import Item, Record

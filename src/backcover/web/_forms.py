@@ -13,12 +13,13 @@ from starlette.datastructures import FormData
 
 from backcover.catalog import families, search
 from backcover.errors import BadInput
-from backcover.vocab import Payer, Setting, payer_for_plan_kind
+from backcover.vocab import Payer, PlanKind, Setting, payer_for_plan_kind
 from backcover.web import _plans
 from backcover.web._context import ctx
 from backcover.web._security import CSRF_COOKIE, CSRF_FIELD, valid_csrf
 
 __all__ = [
+    "CASE_PLAN_KINDS",
     "MESSAGES",
     "PAYERS",
     "SETTING_NAMES",
@@ -79,6 +80,8 @@ def flash(request: Request) -> str | None:
 
 
 PAYERS: list[tuple[str, str]] = [(p.value, p.label) for p in Payer]
+# A case is filed under a plan kind (which names its payer and its appeal levels).
+CASE_PLAN_KINDS: list[tuple[str, str]] = [(k.value, k.label) for k in PlanKind if k is not PlanKind.UNINSURED]
 SETTING_NAMES: dict[str, str] = {
     Setting.OFFICE: "doctor's office or imaging center",
     Setting.ASC: "ambulatory surgery center (ASC)",

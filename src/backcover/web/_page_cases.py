@@ -13,10 +13,11 @@ from backcover.catalog import resolve
 from backcover.errors import BadInput
 from backcover.record.model import Record
 from backcover.store import Store
+from backcover.vocab import PlanKind
 from backcover.web import _cases, _letters, _services
 from backcover.web._context import ctx, render
 from backcover.web._forms import (
-    PAYERS,
+    CASE_PLAN_KINDS,
     SETTING_NAMES,
     CaseId,
     checked_form,
@@ -25,7 +26,6 @@ from backcover.web._forms import (
     flash,
     optional_date_field,
     plan_kind,
-    plan_payer,
     procedure_choices,
     see_other,
 )
@@ -33,6 +33,12 @@ from backcover.web._forms import (
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
+
+
+def _case_plan_kind(request: Request) -> str | None:
+    """The chosen plan's kind, when a case can be filed under it (not without insurance)."""
+    kind = plan_kind(request)
+    return None if kind == PlanKind.UNINSURED else kind
 
 
 def _store_patient(request: Request) -> tuple[Store, int, Record | None]:
@@ -63,9 +69,9 @@ def cases_page(request: Request) -> Response:
             "error": error,
             "flash": flash(request),
             "procedures": procedure_choices(),
-            "payers": PAYERS,
-            "payer_words": dict(PAYERS),
-            "default_payer": plan_payer(request) or "commercial",
+            "payers": CASE_PLAN_KINDS,
+            "payer_words": dict(CASE_PLAN_KINDS),
+            "default_payer": _case_plan_kind(request) or "commercial",
             "settings": SETTING_NAMES,
         },
         400 if error else 200,
@@ -82,7 +88,7 @@ async def case_new(request: Request) -> Response:
         request_case = services.case_input(
             proc.code,
             field(form, "payer") or "commercial",
-            plan_kind=plan_kind(request),
+            plan_kind=_case_plan_kind(request),
             setting=field(form, "setting") or None,
             state=field(form, "state") or None,
         )
@@ -105,7 +111,7 @@ def _case_context(request: Request, case_id: CaseId, error: BadInput | None = No
         "today": web.today().isoformat(),
         "pa_statuses": list(_cases.PA_WORDS.items()),
         "doc_types": DOC_TYPE_WORDS,
-        "payer_words": dict(PAYERS),
+        "payer_words": dict(CASE_PLAN_KINDS),
         "setting_words": SETTING_NAMES,
         "letters": _letters.LETTERS,
     }
