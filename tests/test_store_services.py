@@ -7,6 +7,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from click.testing import Result
 from typer.testing import CliRunner
 
 from backcover import services
@@ -32,46 +33,17 @@ def _counts() -> dict[str, int]:
     return {k: c[k] for k in ("patients", "providers", "cases", "plans")}
 
 
+def _case_new(state: str, *more: str) -> Result:
+    base = ["case", "new", "--procedure", "63030", "--name", "Pat Doe", "--provider", "Dr. A"]
+    return runner.invoke(app, [*base, "--state", state, *more])
+
+
 def test_case_new_with_a_state_that_does_not_exist_writes_nothing(home: Path) -> None:
     before = _counts()
-    r = runner.invoke(
-        app,
-        [
-            "case",
-            "new",
-            "--procedure",
-            "63030",
-            "--payer",
-            "commercial",
-            "--name",
-            "Pat Doe",
-            "--provider",
-            "Dr. A",
-            "--state",
-            "ZZ",
-        ],
-    )
+    r = _case_new("ZZ", "--payer", "commercial")
     assert r.exit_code == 2 and "--state" in r.output and "unknown state" in r.output
     assert _counts() == before
-    r = runner.invoke(
-        app,
-        [
-            "case",
-            "new",
-            "--procedure",
-            "63030",
-            "--payer",
-            "medicaid-ffs",
-            "--name",
-            "Pat Doe",
-            "--provider",
-            "Dr. A",
-            "--state",
-            "New York",
-            "--format",
-            "json",
-        ],
-    )
+    r = _case_new("New York", "--payer", "medicaid-ffs", "--format", "json")
     assert r.exit_code == 0, r.output
     case = orjson.loads(r.stdout)
     assert case["state"] == "NY" and case["payer"] == "medicaid-ffs"

@@ -19,7 +19,15 @@ from backcover.store import Store, open_store
 from backcover.web._recordview import plain_name
 from backcover.web._workspace import Workspace
 
-__all__ = ["StoreHolder", "case_view", "cases_list", "store_patient_id"]
+__all__ = [
+    "FORM_FIELDS",
+    "StoreHolder",
+    "add_denial",
+    "case_view",
+    "cases_list",
+    "on_form",
+    "store_patient_id",
+]
 
 PA_WORDS = {
     "draft": "being prepared",
@@ -206,7 +214,7 @@ def add_denial(
             received_date=received_date,
         )
     except BadInput as exc:
-        raise BadInput(exc.problem, exc.fix, exc.file, FORM_FIELDS.get(exc.where or "", exc.where)) from None
+        raise on_form(exc) from None
 
 
 # The form fields a use case's field names stand for on the case page.
@@ -219,3 +227,8 @@ FORM_FIELDS = {
     "status": "Status",
     "auth number": "Authorization number",
 }
+
+
+def on_form(exc: BadInput) -> BadInput:
+    """The error with its field named as the form labels it."""
+    return BadInput(exc.problem, exc.fix, exc.file, FORM_FIELDS.get(exc.where or "", exc.where))
