@@ -22,7 +22,6 @@ from backcover.cli._cases_common import (
     read_input,
     services,
 )
-from backcover.documents import letter_kind
 from backcover.errors import BadInput
 from backcover.vocab import Signer
 from backcover.yamlio import atomic_write_bytes
@@ -170,7 +169,7 @@ def appeal_draft(
     as_of: AsOfOpt = None,
 ) -> None:
     """Write the appeal letter (or another letter) for a case as a PDF, from the store's details."""
-    from backcover.documents import DeterminationView, render_html, render_pdf
+    from backcover.documents import DeterminationView, letter_kind, render_html, render_pdf
 
     day = as_of_option(as_of)
     if sender not in (Signer.PATIENT, Signer.PROVIDER):
