@@ -98,10 +98,14 @@ FLAGS = {
     "auth number": "--auth-number",
     "pa_request": "--pa",
     "days": "--days",
+    "document type": "--type",
     "denials": "--case",
 }
 # Fixes that point at a command rather than a field.
-_FIXES = {"list the cases to find its number": "list cases with `backcover case list`"}
+_FIXES = {
+    "list the cases to find its number": "list cases with `backcover case list`",
+    "give an archive exported by backcover": "give a file made by `backcover export`",
+}
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -226,6 +226,7 @@ FORM_FIELDS = {
     "payer": "Who pays",
     "status": "Status",
     "auth number": "Authorization number",
+    "document type": "Kind",
 }
 
 

@@ -149,19 +149,17 @@ async def case_pa(request: Request, case_id: CaseId) -> Response:
     store, pid, _record = _store_patient(request)
     web = ctx(request)
     try:
-        view = _cases.case_view(store, case_id, pid, web.today())
-        status = field(form, "status")
-        on = date_field(form, "on_date", "Date")
-        auth = field(form, "auth_number") or None
-        expires = optional_date_field(form, "expires_on", "Valid until")
-        if view["pa"]:
-            store.set_pa_status(
-                view["pa"][-1]["id"], status, on_date=on, auth_number=auth, expires_on=expires
-            )
-        else:
-            store.add_pa_request(case_id, on_date=on, status=status, auth_number=auth, expires_on=expires)
+        _cases.case_view(store, case_id, pid, web.today())  # the case must be this person's
+        services.set_prior_auth(
+            store,
+            case_id,
+            field(form, "status"),
+            on_date=date_field(form, "on_date", "Date"),
+            auth_number=field(form, "auth_number") or None,
+            expires_on=optional_date_field(form, "expires_on", "Valid until"),
+        )
     except BadInput as exc:
-        return render(request, "case.html", _case_context(request, case_id, exc), 400)
+        return render(request, "case.html", _case_context(request, case_id, _cases.on_form(exc)), 400)
     return see_other(f"/cases/{case_id}?done=status")
 
 
