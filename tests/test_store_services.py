@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from backcover import services
 from backcover.cli import app
 from backcover.errors import BadInput
-from backcover.store import CodeInput, Store, open_store
+from backcover.store import Store, open_store
 
 runner = CliRunner()
 TODAY = date(2026, 11, 27)
@@ -60,7 +60,7 @@ def test_a_failure_part_way_through_opening_a_case_leaves_nothing(
         raise BadInput("the disk is full", "free some space")
 
     monkeypatch.setattr(Store, "new_case", broken)
-    with pytest.raises(BadInput):
+    with pytest.raises(BadInput, match="disk is full"):
         services.open_case(
             store, request, patient=services.PatientInput("Pat Doe"), provider=services.ProviderInput("Dr. A")
         )
@@ -69,21 +69,24 @@ def test_a_failure_part_way_through_opening_a_case_leaves_nothing(
     store.close()
 
 
-def test_a_denial_with_a_bad_code_list_keeps_neither_the_letter_nor_the_denial(tmp_path: Path) -> None:
+def test_a_denial_that_fails_after_its_letter_was_written_keeps_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = open_store(f"sqlite:///{tmp_path / 's.db'}")
     case = services.open_case(
         store, services.case_input("63030", "commercial"), patient=services.PatientInput("P")
     )
-    with pytest.raises(BadInput):
-        services.add_denial(
-            store,
-            case.id,
-            date(2026, 11, 2),
-            services.DenialInput((CodeInput("carc", "50"),), "typed", (PDF, "denial_letter", "notice.pdf")),
-            as_of=date(2026, 10, 1),  # the notice is dated after "today": refused after the letter was read
-        )
-    with pytest.raises(BadInput):
+    with pytest.raises(BadInput):  # a bad code list is refused before anything is read into the store
         services.denial_codes(codes="CO-50, XX-##", letter=(PDF, "notice.pdf"))
+    request = services.denial_codes(codes="CO-50", letter=(PDF, "notice.pdf"))
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise BadInput("no appeal rules for this plan", "check the knowledge files")
+
+    # The denial, its code and the letter are written, then the deadlines fail: all of it is undone.
+    monkeypatch.setattr("backcover.services._cases.notice_deadlines", broken)
+    with pytest.raises(BadInput, match="no appeal rules"):
+        services.add_denial(store, case.id, date(2026, 11, 2), request, as_of=TODAY)
     counts = store.table_counts()
-    assert counts["denials"] == counts["documents"] == counts["blobs"] == 0
+    assert counts["denials"] == counts["denial_codes"] == counts["documents"] == counts["blobs"] == 0
     store.close()
