@@ -17,8 +17,8 @@ engine = pytest.importorskip("backcover.engine")
 
 
 def _letter() -> tuple[AppealLetter, DeterminationView]:
+    from backcover.documents import evidence_labels
     from backcover.record.load import load_record
-    from backcover.store import evidence_labels
 
     record = load_record([SHARED / "examples" / "check-rfa-opd.json"])
     det = engine.check(

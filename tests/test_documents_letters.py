@@ -157,11 +157,6 @@ def test_determination_from_contract_json() -> None:
     assert det.met[0].evidence[0].date is not None and det.met[0].evidence[0].date.isoformat() == "2026-09-02"
     assert det.policies[0].label == "L36920, Epidural Steroid Injections"
 
-    class Engineish:
-        def to_json(self) -> dict[str, object]:
-            return data
-
-    assert DeterminationView.from_engine(Engineish()) == det
     assert DISCLAIMER in render_html(
         AppealLetter(Party("P"), Party("P"), Party("Plan"), TODAY, determination=det)
     )

@@ -11,6 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 
+from backcover import services
 from backcover.errors import BadInput
 from backcover.store import MAX_DOCUMENT_BYTES, CodeInput, Store, open_store
 from backcover.store._models import Base, Case
@@ -80,7 +81,7 @@ def test_pa_approval_needs_an_auth_number(store: Store) -> None:
     )
     full = store.get_case(case.id)
     assert full.pa_requests[0].auth_number == "A-991"
-    due = store.case_deadlines(full)
+    due = services.case_deadlines(full)
     assert [(i.kind, i.due) for i in due] == [("auth_expires", date(2026, 12, 5))]
 
 
@@ -192,12 +193,12 @@ def test_next_deadline_and_cases_due(store: Store) -> None:
     mc = store.new_case(p.id, "62323", "medicare", service="post")
     store.add_denial(mk.id, date(2026, 6, 15), as_of=TODAY, codes=[CodeInput("carc", "50")])
     store.add_denial(mc.id, date(2026, 11, 20), as_of=TODAY, codes=[CodeInput("carc", "50")])
-    assert store.next_deadline(store.get_case(mk.id), TODAY).due == date(2026, 12, 12)  # type: ignore[union-attr]
+    assert services.next_deadline(store.get_case(mk.id), TODAY).due == date(2026, 12, 12)  # type: ignore[union-attr]
     # medicare: 11-20 + 5 days presumed receipt + 120 days = 2027-03-25
-    assert store.next_deadline(store.get_case(mc.id), TODAY).due == date(2027, 3, 25)  # type: ignore[union-attr]
-    due = store.cases_due(TODAY, 30)
+    assert services.next_deadline(store.get_case(mc.id), TODAY).due == date(2027, 3, 25)  # type: ignore[union-attr]
+    due = services.cases_due(store, TODAY, 30)
     assert [(i.case_id, i.due) for i in due] == [(mk.id, date(2026, 12, 12))]
-    assert store.cases_due(TODAY, 200)[-1].due == date(2027, 3, 25)
+    assert services.cases_due(store, TODAY, 200)[-1].due == date(2027, 3, 25)
     # once appealed and upheld, the next level's clock starts from that decision
     store.add_appeal(
         mk.id,
@@ -207,7 +208,7 @@ def test_next_deadline_and_cases_due(store: Store) -> None:
         outcome="upheld",
         outcome_date=date(2026, 8, 1),
     )
-    nxt = store.next_deadline(store.get_case(mk.id), TODAY)
+    nxt = services.next_deadline(store.get_case(mk.id), TODAY)
     assert nxt is not None and nxt.due == date(2026, 12, 1) and "External review" in nxt.what
 
 
@@ -241,7 +242,7 @@ def test_migration_downgrades_to_empty_and_back(store: Store) -> None:
     from alembic.config import Config
     from sqlalchemy import inspect
 
-    from backcover.store._store import MIGRATIONS
+    from backcover.store._db import MIGRATIONS
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -268,5 +269,5 @@ def test_rows_of_one_patient_cannot_be_attached_to_another(store: Store) -> None
         store.add_document(b.id, PDF, "referral", case_id=case_a.id)
     with pytest.raises(BadInput) as exc:
         store.get_case(999)
-    assert exc.value.where == "--case"
+    assert exc.value.where == "case"
     assert store.table_counts()["cases"] == 1

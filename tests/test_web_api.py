@@ -112,10 +112,10 @@ def test_check_uses_the_imported_record_and_chosen_patient(client: TestClient) -
             id="impossible-date",
         ),
         pytest.param(
-            {"procedure": "72148", "payer": "medicare", "state": "Pennsylvania"},
+            {"procedure": "72148", "payer": "medicare", "state": "ZZ"},
             422,
             ["state"],
-            id="state-not-two-letters",
+            id="state-not-a-state",
         ),
         pytest.param(
             {"procedure": "72148", "payer": "medicare", "colour": "red"}, 422, ["colour"], id="unknown-field"

@@ -99,7 +99,7 @@ def test_import_refuses_a_pdf_with_a_message(client: TestClient) -> None:
     t = tok(client)
     r = client.post("/start/import", data={"csrf_token": t}, files={"files": ("scan.pdf", b"%PDF-1.4")})
     assert r.status_code == 400
-    assert "not a FHIR JSON, NDJSON or treatment log file" in error_text(r.text)
+    assert "neither JSON nor a treatment log" in error_text(r.text)
 
 
 def test_choosing_an_unknown_person_is_bad_input(client: TestClient) -> None:
@@ -350,3 +350,31 @@ def test_check_page_shows_the_earliest_eligible_date(client: TestClient) -> None
     assert "Prior authorization is required" in r.text
     missing = re.search(r'data-testid="missing">(.*?)</ul>', r.text, re.S)
     assert missing and "conservative care" in missing.group(1).lower()
+
+
+def test_a_medicaid_ffs_case_gets_its_appeal_letter(client: TestClient) -> None:
+    t = setup_person(client)
+    r = client.post("/cases/new", data={"csrf_token": t, "procedure": "62323", "payer": "medicaid-ffs"})
+    assert r.status_code == 200
+    case_id = str(r.url).split("/")[-1].split("?")[0]
+    r = client.post(
+        f"/cases/{case_id}/denial", data={"csrf_token": t, "denial_date": "2026-11-02", "codes": "CO-50"}
+    )
+    assert r.status_code == 200
+    r = client.post(f"/cases/{case_id}/letter/appeal", data={"csrf_token": t})
+    assert r.status_code == 200, error_text(r.text)
+    assert r.content[:5] == b"%PDF-"
+    assert "--payer" not in r.text
+
+
+def test_a_case_with_a_state_that_does_not_exist_is_refused_and_not_saved(client: TestClient) -> None:
+    t = setup_person(client)
+    r = client.post(
+        "/cases/new", data={"csrf_token": t, "procedure": "62323", "payer": "commercial", "state": "ZZ"}
+    )
+    assert r.status_code == 400 and "unknown state" in r.text
+    assert "/cases/1" not in client.get("/cases").text
+    r = client.post(
+        "/cases/new", data={"csrf_token": t, "procedure": "62323", "payer": "commercial", "state": "New York"}
+    )
+    assert r.status_code == 200 and "NY" in r.text

@@ -6,6 +6,9 @@ Each command module registers its commands on the shared :data:`app` when import
 from __future__ import annotations
 
 from backcover.cli import (  # noqa: F401  (each module registers its commands)
+    archive,
+    case_appeals,
+    case_docs,
     cases,
     check,
     costs,

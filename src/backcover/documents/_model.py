@@ -1,48 +1,42 @@
-"""Pure document objects: the prior-authorization packet, the appeal letter, the peer-to-peer prep
-sheet, the external-review request and the Good Faith Estimate request.
+"""The values letters are made of: parties, the determination as letters see it (from the engine's
+``Determination`` directly, or from its JSON), criteria, evidence, denials, attachments.
 
-They take a determination-like input (:class:`DeterminationView`, built from the engine's
-``Determination`` or its JSON), so they do not depend on the engine's classes. The one rule that
+The letters themselves are in :mod:`._letters`. The one rule that
 must always hold: a letter says a criterion is met only when the engine's status for it is
 ``met`` (:func:`criterion_statement`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any
 
 from backcover.errors import BadInput
+from backcover.vocab import CriterionStatus, Provenance, values
+
+if TYPE_CHECKING:
+    from backcover.engine import Determination
 
 __all__ = [
+    "LETTER_PROVENANCE",
     "STATUSES",
-    "AppealLetter",
     "Attachment",
     "Citation",
     "CriterionView",
     "DenialView",
     "DeterminationView",
-    "Document",
     "EvidenceView",
-    "ExternalReviewRequest",
-    "GoodFaithEstimateRequest",
     "GuidelineRef",
     "Party",
-    "PeerToPeerPrep",
-    "PriorAuthPacket",
     "TimelineEntry",
     "criterion_statement",
+    "view_from_determination",
+    "view_from_json",
 ]
 
-STATUSES = ("met", "not_met", "unknown", "not_applicable")
-STATUS_LABELS = {
-    "met": "Met",
-    "not_met": "Not shown as met",
-    "unknown": "Not yet documented",
-    "not_applicable": "Not applicable",
-}
+STATUSES = values(CriterionStatus)
 
 
 @dataclass(frozen=True)
@@ -78,9 +72,16 @@ class EvidenceView:
 
 
 def _prov(p: str | None) -> str | None:
-    return {"ehr": "clinical record", "claim": "claims record", "self_reported": "patient's log"}.get(
-        p or "", p
-    )
+    return LETTER_PROVENANCE.get(p or "", p)
+
+
+# How letters name where evidence came from (a letter speaks of "the patient's log", not "you").
+LETTER_PROVENANCE: dict[str, str] = {
+    Provenance.EHR: "clinical record",
+    Provenance.CLAIM: "claims record",
+    Provenance.SELF_REPORTED: "patient's log",
+    Provenance.CLINICIAN_ATTESTED: "clinician's attestation",
+}
 
 
 @dataclass(frozen=True)
@@ -119,7 +120,7 @@ class CriterionView:
     def status_label(self) -> str:
         if self.status == "unknown" and not self.required:
             return "Shown with the claim"
-        return STATUS_LABELS[self.status]
+        return CriterionStatus(self.status).label
 
     @property
     def statement(self) -> str:
@@ -150,15 +151,6 @@ def criterion_statement(c: CriterionView) -> str:
     )
 
 
-def _d(value: Any) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
-
-
 @dataclass(frozen=True)
 class DeterminationView:
     """What the letters need from a coverage determination."""
@@ -175,50 +167,13 @@ class DeterminationView:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> DeterminationView:
-        """From the CONTRACTS.md section 1 JSON (``backcover check --format json``)."""
-        crit = []
-        for c in data.get("criteria") or []:
-            src = c.get("source") or None
-            crit.append(
-                CriterionView(
-                    id=str(c.get("id", "")),
-                    kind=str(c.get("kind", "other")),
-                    status=str(c.get("status")),
-                    summary=str(c.get("summary", "")),
-                    explanation=str(c.get("explanation") or ""),
-                    evidence=tuple(
-                        EvidenceView(
-                            str(e.get("resource", "")), _d(e.get("date")), e.get("provenance"), e.get("note")
-                        )
-                        for e in c.get("evidence") or []
-                    ),
-                    source=Citation(str(src.get("policy", "")), src.get("section"), src.get("url"))
-                    if src
-                    else None,
-                    to_satisfy=c.get("to_satisfy"),
-                    required=bool(c.get("required", True)),
-                )
-            )
-        proc = data.get("procedure") or {}
-        return cls(
-            decision=str(data.get("decision", "")),
-            criteria=tuple(crit),
-            procedure_code=str(proc.get("code", "")),
-            procedure_name=str(proc.get("name", "")),
-            payer=str(data.get("payer", "")),
-            policies=tuple(
-                Citation(str(p.get("id", "")), None, p.get("url"), p.get("title"))
-                for p in data.get("policies") or []
-            ),
-            notes=tuple(str(n) for n in data.get("notes") or []),
-            as_of=_d(data.get("as_of")),
-            prior_authorization=data.get("prior_authorization"),
-        )
+        """From the CONTRACTS.md section 1 JSON (a ``backcover check --format json`` file)."""
+        return view_from_json(data)
 
     @classmethod
-    def from_engine(cls, determination: Any) -> DeterminationView:
-        """From the engine's ``Determination`` (anything with ``to_json()`` in the contract's shape)."""
-        return cls.from_json(determination.to_json())
+    def from_engine(cls, determination: Determination) -> DeterminationView:
+        """From the engine's :class:`~backcover.engine.Determination` itself (no JSON in between)."""
+        return view_from_determination(determination)
 
     def with_labels(self, labels: Mapping[str, str]) -> DeterminationView:
         """Name each evidence item in words (``Procedure/pt-4`` -> ``Physical therapy visit``)."""
@@ -290,132 +245,81 @@ class TimelineEntry:
     source: str | None = None
 
 
-@dataclass(frozen=True)
-class Document:
-    """Common to every letter: who writes, to whom, about whom, when."""
-
-    kind: ClassVar[str] = "document"
-    title: ClassVar[str] = "Document"
-    patient: Party
-    sender: Party
-    recipient: Party
-    letter_date: date
-
-    @property
-    def service(self) -> tuple[str, str] | None:
-        """(code, plain name) of the service: from the determination, else from ``procedure``."""
-        det = getattr(self, "determination", None)
-        if det is not None and det.procedure_code:
-            return det.procedure_code, det.procedure_name
-        proc: tuple[str, str] | None = getattr(self, "procedure", None)
-        return proc
-
-    def warnings(self) -> list[str]:
-        """Things the person should check before sending (shown by the CLI, printed on drafts)."""
-        return []
-
-
-@dataclass(frozen=True)
-class PriorAuthPacket(Document):
-    kind: ClassVar[str] = "prior_auth_packet"
-    title: ClassVar[str] = "Prior authorization request"
-    procedure: tuple[str, str] | None = None
-    determination: DeterminationView | None = None
-    provider: Party | None = None
-    setting: str | None = None
-    planned_date: date | None = None
-    timeline: tuple[TimelineEntry, ...] = ()
-    attachments: tuple[Attachment, ...] = ()
-    urgent: bool = False
-
-    def warnings(self) -> list[str]:
-        if self.determination is None:
-            return ["No coverage check was attached: the criteria checklist is empty."]
-        return [
-            f"Criterion '{c.summary}' is {c.status_label.lower()}: the packet does not claim it."
-            for c in self.determination.open
-        ]
+def view_from_determination(det: Determination) -> DeterminationView:
+    """Every field the letters use, read from the engine's objects (no JSON round trip, no defaults)."""
+    criteria = tuple(
+        CriterionView(
+            id=c.id,
+            kind=str(c.kind),
+            status=str(c.status),
+            summary=c.summary,
+            explanation=c.explanation,
+            evidence=tuple(EvidenceView(e.resource, e.date, str(e.provenance), e.note) for e in c.evidence),
+            source=Citation(c.source.policy, c.source.section, c.source.url),
+            to_satisfy=c.to_satisfy,
+            required=c.required,
+        )
+        for c in det.criteria
+    )
+    return DeterminationView(
+        decision=str(det.decision),
+        criteria=criteria,
+        procedure_code=det.procedure.code,
+        procedure_name=det.procedure.name,
+        payer=str(det.payer),
+        policies=tuple(Citation(p.id, None, p.url, p.title) for p in det.policies),
+        notes=tuple(det.notes),
+        as_of=det.as_of,
+        prior_authorization=str(det.prior_authorization),
+    )
 
 
-@dataclass(frozen=True)
-class AppealLetter(Document):
-    kind: ClassVar[str] = "appeal_letter"
-    title: ClassVar[str] = "Appeal of a denial"
-    procedure: tuple[str, str] | None = None
-    denial: DenialView | None = None
-    determination: DeterminationView | None = None
-    provider: Party | None = None
-    level_name: str = "internal appeal"
-    file_by: date | None = None
-    deadline_rule: str | None = None
-    guidelines: tuple[GuidelineRef, ...] = ()
-    attachments: tuple[Attachment, ...] = ()
-    urgent: bool = False
-    ask_peer_to_peer: bool = True
-    requests: tuple[str, ...] = ()
+def _d(value: Any) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
 
-    def warnings(self) -> list[str]:
-        out: list[str] = []
-        if self.determination is None:
-            out.append("No coverage check was attached: the letter cannot answer the criteria one by one.")
-        else:
-            out += [
-                f"Criterion '{c.summary}' is {c.status_label.lower()}: the letter does not claim it is met."
-                for c in self.determination.open
-            ]
-        if self.file_by is not None and self.file_by < self.letter_date:
-            out.append(
-                f"The filing deadline {self.file_by.isoformat()} has passed: "
-                "ask about good cause for late filing."
+
+def view_from_json(data: Mapping[str, Any]) -> DeterminationView:
+    """From the CONTRACTS.md section 1 JSON (``backcover check --format json``)."""
+    crit = []
+    for c in data.get("criteria") or []:
+        src = c.get("source") or None
+        crit.append(
+            CriterionView(
+                id=str(c.get("id", "")),
+                kind=str(c.get("kind", "other")),
+                status=str(c.get("status")),
+                summary=str(c.get("summary", "")),
+                explanation=str(c.get("explanation") or ""),
+                evidence=tuple(
+                    EvidenceView(
+                        str(e.get("resource", "")), _d(e.get("date")), e.get("provenance"), e.get("note")
+                    )
+                    for e in c.get("evidence") or []
+                ),
+                source=Citation(str(src.get("policy", "")), src.get("section"), src.get("url"))
+                if src
+                else None,
+                to_satisfy=c.get("to_satisfy"),
+                required=bool(c.get("required", True)),
             )
-        return out
-
-
-@dataclass(frozen=True)
-class PeerToPeerPrep(Document):
-    kind: ClassVar[str] = "peer_to_peer_prep"
-    title: ClassVar[str] = "Peer-to-peer review preparation"
-    procedure: tuple[str, str] | None = None
-    denial: DenialView | None = None
-    determination: DeterminationView | None = None
-    scheduled_for: date | None = None
-    file_by: date | None = None
-    guidelines: tuple[GuidelineRef, ...] = ()
-
-    def warnings(self) -> list[str]:
-        if self.determination is None:
-            return ["No coverage check was attached: the talking points are empty."]
-        return []
-
-
-@dataclass(frozen=True)
-class ExternalReviewRequest(Document):
-    kind: ClassVar[str] = "external_review_request"
-    title: ClassVar[str] = "Request for external review"
-    procedure: tuple[str, str] | None = None
-    denial: DenialView | None = None
-    determination: DeterminationView | None = None
-    final_decision_date: date | None = None
-    file_by: date | None = None
-    rule: str | None = None
-    urgent: bool = False
-    attachments: tuple[Attachment, ...] = ()
-
-    def warnings(self) -> list[str]:
-        out = []
-        if self.determination is not None:
-            out += [
-                f"Criterion '{c.summary}' is {c.status_label.lower()}: the request does not claim it is met."
-                for c in self.determination.open
-            ]
-        return out
-
-
-@dataclass(frozen=True)
-class GoodFaithEstimateRequest(Document):
-    kind: ClassVar[str] = "good_faith_estimate_request"
-    title: ClassVar[str] = "Request for a Good Faith Estimate"
-    services: tuple[tuple[str, str], ...] = ()  # (code, plain name)
-    planned_date: date | None = None
-    diagnosis: str | None = None
-    co_providers: Sequence[str] = field(default_factory=tuple)
+        )
+    proc = data.get("procedure") or {}
+    return DeterminationView(
+        decision=str(data.get("decision", "")),
+        criteria=tuple(crit),
+        procedure_code=str(proc.get("code", "")),
+        procedure_name=str(proc.get("name", "")),
+        payer=str(data.get("payer", "")),
+        policies=tuple(
+            Citation(str(p.get("id", "")), None, p.get("url"), p.get("title"))
+            for p in data.get("policies") or []
+        ),
+        notes=tuple(str(n) for n in data.get("notes") or []),
+        as_of=_d(data.get("as_of")),
+        prior_authorization=data.get("prior_authorization"),
+    )

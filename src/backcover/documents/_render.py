@@ -9,7 +9,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
 from backcover import DISCLAIMER
-from backcover.documents._model import Document
+from backcover.documents._letters import Document
 
 __all__ = ["TEMPLATES", "render_html", "render_pdf"]
 

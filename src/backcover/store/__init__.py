@@ -1,13 +1,17 @@
 """The persistent store (adapter): SQLAlchemy 2 models, Alembic migrations, export and import.
 
 ``open_store(url)`` opens SQLite in the user data directory by default, or the database named by
-``BACKCOVER_DATABASE_URL``. See docs/cases.md.
+``BACKCOVER_DATABASE_URL``. The store only persists: deadlines, letters and the case views are
+derived by :mod:`backcover.services`. See docs/cases.md.
 """
 
 from __future__ import annotations
 
+from backcover.store._appeals import OUTCOMES
+from backcover.store._base import CodeInput
+from backcover.store._cases import case_plan_kind
+from backcover.store._db import ENV_URL, default_url, migrate, open_store
 from backcover.store._files import DOC_TYPES, MAX_DOCUMENT_BYTES, check_document, sniff_media_type
-from backcover.store._letters import build_letter, evidence_labels
 from backcover.store._models import (
     PA_STATUSES,
     Accumulator,
@@ -27,12 +31,13 @@ from backcover.store._models import (
     Plan,
     Provider,
 )
-from backcover.store._store import CodeInput, DueItem, Store, default_url, migrate, open_store
-from backcover.store._views import case_json, code_json
+from backcover.store._store import Store
 
 __all__ = [
     "DOC_TYPES",
+    "ENV_URL",
     "MAX_DOCUMENT_BYTES",
+    "OUTCOMES",
     "PA_STATUSES",
     "Accumulator",
     "Appeal",
@@ -43,7 +48,6 @@ __all__ = [
     "Denial",
     "DenialCode",
     "Document",
-    "DueItem",
     "ExternalReview",
     "LogEntry",
     "PAEvent",
@@ -53,12 +57,9 @@ __all__ = [
     "Plan",
     "Provider",
     "Store",
-    "build_letter",
-    "case_json",
+    "case_plan_kind",
     "check_document",
-    "code_json",
     "default_url",
-    "evidence_labels",
     "migrate",
     "open_store",
     "sniff_media_type",

@@ -72,7 +72,7 @@ def _in(col_type: Any, value: Any, where: str, file: str | None) -> Any:
 def load_all(s: Session, archive: Any, *, file: str | None = None) -> dict[str, int]:
     if not isinstance(archive, dict) or archive.get("format") != ARCHIVE_FORMAT:
         raise BadInput(
-            "this is not a backcover archive", "give a file made by `backcover export`", file, "$.format"
+            "this is not a backcover archive", "give an archive exported by backcover", file, "$.format"
         )
     if archive.get("version") != ARCHIVE_VERSION:
         raise BadInput(

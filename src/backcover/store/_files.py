@@ -61,7 +61,7 @@ def check_document(content: bytes, doc_type: str, *, file: str | None = None) ->
             f"unknown document type {doc_type!r}{suggest(doc_type, DOC_TYPES)}",
             "use one of: " + ", ".join(DOC_TYPES),
             file,
-            "--type",
+            "document type",
         )
     if len(content) > MAX_DOCUMENT_BYTES:
         raise BadInput(

@@ -12,21 +12,20 @@ from typing import Annotated, Any, Literal
 
 import orjson
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from backcover.catalog import SETTINGS, families, resolve, search
+from backcover.errors import BadInput
+from backcover.vocab import Payer, PlanKind, Setting, parse_state, values
 from backcover.web import _services as svc
-from backcover.web._app import ctx
+from backcover.web._context import ctx
 
 __all__ = ["router"]
 
-Payer = Literal["medicare", "medicare-advantage", "commercial", "medicaid"]
-Setting = Literal["office", "asc", "hospital-outpatient", "inpatient"]
-PlanKind = Literal[
-    "commercial", "marketplace", "medicare", "medicare-advantage", "medicaid", "medicaid-ffs", "aca", "erisa"
-]
-assert set(SETTINGS) == {"office", "asc", "hospital-outpatient", "inpatient"}
+# Plan kinds take the aliases ``aca`` and ``erisa`` too (CONTRACTS.md section 3).
+AppealPlanKind = PlanKind | Literal["aca", "erisa"]
+assert set(SETTINGS) == set(values(Setting))
 
 _ERROR = {
     "description": "Bad input: what is wrong, where, and how to fix it",
@@ -84,12 +83,27 @@ class CheckRequest(BaseModel):
     procedure: str = Field(min_length=1, max_length=12, description="CPT/HCPCS code, e.g. 72148, 62323")
     payer: Payer
     setting: Setting | None = Field(default=None, description="default: the procedure's usual setting")
-    state: str | None = Field(default=None, pattern=r"^[A-Za-z]{2}$", description="two-letter state")
+    state: str | None = Field(
+        default=None,
+        min_length=2,
+        max_length=40,
+        description="a state's two-letter code or name (NY or New York); anything else is refused",
+    )
     as_of: date | None = Field(default=None, description="date of the question; default today")
     patient: str | None = Field(
         default=None, max_length=200, description="patient id, when the inputs hold several"
     )
     records: list[RecordFile] | None = Field(default=None, max_length=50)
+
+    @field_validator("state")
+    @classmethod
+    def _real_state(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return parse_state(value, where="state")
+        except BadInput as exc:
+            raise ValueError(f"{exc.problem}: {exc.fix}") from None
 
 
 class EstimateRequest(BaseModel):
@@ -127,7 +141,7 @@ class DeadlinesRequest(BaseModel):
         extra="forbid",
         json_schema_extra={"examples": [{"plan_kind": "marketplace", "notice_date": "2026-06-15"}]},
     )
-    plan_kind: PlanKind
+    plan_kind: AppealPlanKind
     notice_date: date
     received_date: date | None = None
     urgent: bool = False

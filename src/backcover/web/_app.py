@@ -7,142 +7,30 @@ import tempfile
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
-from markupsafe import Markup
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backcover import DISCLAIMER, __version__
 from backcover.errors import BadInput
-from backcover.web._glossary import GLOSSARY
+from backcover.web._api import router as api_router
+from backcover.web._context import HERE, WebContext, render
+from backcover.web._pages import router as page_router
 from backcover.web._security import (
-    CSRF_COOKIE,
-    CSRF_FIELD,
     BodyLimitMiddleware,
     CatchAllMiddleware,
     HostGuardMiddleware,
     SecurityHeadersMiddleware,
     allowed_hosts_for,
-    csrf_token_for,
-    new_session_id,
 )
 from backcover.web._workspace import Workspace
 
-if TYPE_CHECKING:
-    from backcover.store import Store
-    from backcover.web._cases import StoreHolder
+__all__ = ["create_app"]
 
-__all__ = ["WebContext", "create_app", "ctx", "render"]
-
-HERE = Path(__file__).parent
 DEFAULT_MAX_UPLOAD_MB = 32
-
-NAV: tuple[tuple[str, str], ...] = (
-    ("/", "Start"),
-    ("/record", "My record"),
-    ("/check", "Check a procedure"),
-    ("/cost", "What will it cost"),
-    ("/cases", "Cases"),
-    ("/compare", "Compare plans"),
-    ("/help", "Help"),
-)
-
-
-class WebContext:
-    """What every request handler needs: settings, templates, the workspace and the store."""
-
-    def __init__(
-        self,
-        *,
-        store_url: str | None,
-        workspace: Workspace,
-        secret: bytes,
-        max_upload_bytes: int,
-        today: Callable[[], date],
-    ) -> None:
-        self.store_url = store_url
-        self.workspace = workspace
-        self.secret = secret
-        self.max_upload_bytes = max_upload_bytes
-        self.today = today
-        self._store: StoreHolder | None = None
-        self.templates = Jinja2Templates(directory=str(HERE / "templates"))
-        env = self.templates.env
-        env.globals.update(
-            DISCLAIMER=DISCLAIMER,
-            VERSION=__version__,
-            NAV=NAV,
-            term=_term,
-            GLOSSARY=GLOSSARY,
-        )
-        env.filters["money"] = _money
-
-    def store(self) -> Store:
-        """The case store, opened (and migrated) on first use."""
-        if self._store is None:
-            from backcover.web._cases import StoreHolder
-
-            self._store = StoreHolder(self.store_url)
-        return self._store.get()
-
-
-def _money(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    try:
-        from decimal import Decimal
-
-        d = Decimal(str(value))
-    except ArithmeticError:
-        return str(value)
-    sign = "-" if d < 0 else ""
-    return f"{sign}${abs(d):,.2f}"
-
-
-def _term(key: str, text: str | None = None) -> Markup:
-    """A link from a word to its plain-language help."""
-    t = GLOSSARY[key]
-    return Markup('<a class="term" href="/help#{k}">{w}</a>').format(k=key, w=text or t.word.lower())
-
-
-def ctx(request: Request) -> WebContext:
-    web: WebContext = request.app.state.web
-    return web
-
-
-def session_id(request: Request) -> str:
-    sid = request.cookies.get(CSRF_COOKIE)
-    if sid and 16 <= len(sid) <= 64:
-        return sid
-    cached: str | None = getattr(request.state, "new_sid", None)
-    if cached is None:
-        cached = new_session_id()
-        request.state.new_sid = cached
-    return cached
-
-
-def render(
-    request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
-) -> Response:
-    """Render a page with the layout's globals, and give the browser its session cookie if needed."""
-    web = ctx(request)
-    sid = session_id(request)
-    c: dict[str, Any] = {
-        "csrf_field": CSRF_FIELD,
-        "csrf_token": csrf_token_for(web.secret, sid),
-        "path": request.url.path,
-        "ws": web.workspace,
-        **(context or {}),
-    }
-    resp = web.templates.TemplateResponse(request, name, c, status_code=status_code)
-    if request.cookies.get(CSRF_COOKIE) != sid:
-        resp.set_cookie(CSRF_COOKIE, sid, httponly=True, samesite="strict", path="/")
-    return resp
 
 
 def create_app(
@@ -182,9 +70,6 @@ def create_app(
         openapi_url="/openapi.json",
     )
     app.state.web = web
-
-    from backcover.web._api import router as api_router
-    from backcover.web._pages import router as page_router
 
     app.include_router(api_router)
     app.include_router(page_router)

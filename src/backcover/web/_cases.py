@@ -10,15 +10,24 @@ import threading
 from datetime import date
 from typing import Any
 
-from backcover.appeals import explain_carc, explain_rarc, parse_codes
+from backcover import services
+from backcover.appeals import explain_carc, explain_rarc
 from backcover.catalog import find
 from backcover.errors import BadInput
 from backcover.record.model import Record
-from backcover.store import CodeInput, Store, open_store
+from backcover.store import Store, open_store
 from backcover.web._recordview import plain_name
 from backcover.web._workspace import Workspace
 
-__all__ = ["StoreHolder", "case_view", "cases_list", "store_patient_id"]
+__all__ = [
+    "FORM_FIELDS",
+    "StoreHolder",
+    "add_denial",
+    "case_view",
+    "cases_list",
+    "on_form",
+    "store_patient_id",
+]
 
 PA_WORDS = {
     "draft": "being prepared",
@@ -74,7 +83,7 @@ def cases_list(store: Store, patient_id: int, as_of: date) -> list[dict[str, Any
     out = []
     for c in store.list_cases(patient_id):
         full = store.get_case(c.id)
-        nxt = store.next_deadline(full, as_of)
+        nxt = services.next_deadline(full, as_of)
         out.append(
             {
                 "id": c.id,
@@ -149,9 +158,9 @@ def case_view(store: Store, case_id: int, patient_id: int, as_of: date) -> dict[
     events.sort(key=lambda e: e["date"])
     deadlines = [
         {"due": i.due.isoformat(), "what": i.what, "rule": i.rule, "past": i.due < as_of}
-        for i in store.case_deadlines(case)
+        for i in services.case_deadlines(case)
     ]
-    nxt = store.next_deadline(case, as_of)
+    nxt = services.next_deadline(case, as_of)
     docs = [
         {
             "id": doc.id,
@@ -193,12 +202,34 @@ def add_denial(
     reason: str,
     as_of: date,
 ) -> None:
-    typed = parse_codes(codes_text, where="Denial codes") if codes_text.strip() else []
-    store.add_denial(
-        case_id,
-        denial_date,
-        as_of=as_of,
-        codes=[CodeInput(t.system, t.code, t.group, known=t.explanation.known) for t in typed],
-        reason_text=reason or None,
-        received_date=received_date,
-    )
+    try:
+        request = services.denial_codes(codes=codes_text.strip() or None, text=reason or None)
+        services.add_denial(
+            store,
+            case_id,
+            denial_date,
+            request,
+            as_of=as_of,
+            reason_text=reason or None,
+            received_date=received_date,
+        )
+    except BadInput as exc:
+        raise on_form(exc) from None
+
+
+# The form fields a use case's field names stand for on the case page.
+FORM_FIELDS = {
+    "codes": "Denial codes",
+    "denial date": "Date on the denial",
+    "received date": "Date you got it",
+    "state": "State",
+    "payer": "Who pays",
+    "status": "Status",
+    "auth number": "Authorization number",
+    "document type": "Kind",
+}
+
+
+def on_form(exc: BadInput) -> BadInput:
+    """The error with its field named as the form labels it."""
+    return BadInput(exc.problem, exc.fix, exc.file, FORM_FIELDS.get(exc.where or "", exc.where))

@@ -7,20 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from backcover.vocab import CriterionStatus, Decision, Provenance
+
 __all__ = ["DECISION_WORDS", "PA_WORDS", "STATUS_WORDS", "view"]
 
-DECISION_WORDS = {
-    "meets_criteria": "Meets the criteria",
-    "needs_documentation": "Needs documentation",
-    "criteria_not_met": "Criteria not met yet",
-    "not_covered": "Not covered",
-}
-STATUS_WORDS = {
-    "met": "Met",
-    "not_met": "Not met",
-    "unknown": "Not in your records",
-    "not_applicable": "Not needed",
-}
+DECISION_WORDS = {d.value: d.label for d in Decision}
+STATUS_WORDS = {s.value: s.label for s in CriterionStatus}
 PA_WORDS = {
     "required": "Prior authorization is required: your clinic must get the plan's approval before the "
     "procedure.",
@@ -28,7 +20,7 @@ PA_WORDS = {
     "plan_dependent": "Whether prior authorization is needed depends on your specific plan: call the number "
     "on your card or ask your clinic.",
 }
-PROVENANCE = {"ehr": "clinic record", "claim": "insurance claim", "self_reported": "you reported"}
+PROVENANCE = {p.value: p.label for p in Provenance}
 _MISSING_KEYS = (
     "to_satisfy",
     "missing",

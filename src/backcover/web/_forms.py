@@ -13,11 +13,13 @@ from starlette.datastructures import FormData
 
 from backcover.catalog import families, search
 from backcover.errors import BadInput
+from backcover.vocab import Payer, PlanKind, Setting, payer_for_plan_kind
 from backcover.web import _plans
-from backcover.web._app import ctx
+from backcover.web._context import ctx
 from backcover.web._security import CSRF_COOKIE, CSRF_FIELD, valid_csrf
 
 __all__ = [
+    "CASE_PLAN_KINDS",
     "MESSAGES",
     "PAYERS",
     "SETTING_NAMES",
@@ -77,24 +79,14 @@ def flash(request: Request) -> str | None:
     return MESSAGES.get(request.query_params.get("done", ""))
 
 
-PAYERS: list[tuple[str, str]] = [
-    ("commercial", "Private plan (job-based or marketplace)"),
-    ("medicare", "Original Medicare"),
-    ("medicare-advantage", "Medicare Advantage"),
-    ("medicaid", "Medicaid"),
-]
+PAYERS: list[tuple[str, str]] = [(p.value, p.label) for p in Payer]
+# A case is filed under a plan kind (which names its payer and its appeal levels).
+CASE_PLAN_KINDS: list[tuple[str, str]] = [(k.value, k.label) for k in PlanKind if k is not PlanKind.UNINSURED]
 SETTING_NAMES: dict[str, str] = {
-    "office": "doctor's office or imaging center",
-    "asc": "ambulatory surgery center (ASC)",
-    "hospital-outpatient": "hospital outpatient department",
-    "inpatient": "hospital stay (inpatient)",
-}
-_PAYER_OF_PLAN = {
-    "commercial": "commercial",
-    "marketplace": "commercial",
-    "medicare": "medicare",
-    "medicare-advantage": "medicare-advantage",
-    "medicaid": "medicaid",
+    Setting.OFFICE: "doctor's office or imaging center",
+    Setting.ASC: "ambulatory surgery center (ASC)",
+    Setting.HOSPITAL_OUTPATIENT: "hospital outpatient department",
+    Setting.INPATIENT: "hospital stay (inpatient)",
 }
 
 
@@ -104,7 +96,10 @@ def plan_payer(request: Request) -> str | None:
         cur = _plans.current_plan(ws)
     except BadInput:
         return None
-    return _PAYER_OF_PLAN.get(cur[2].kind) if cur else None
+    if not cur:
+        return None
+    payer = payer_for_plan_kind(cur[2].kind)
+    return payer.value if payer is not None else None
 
 
 def procedure_choices(q: str = "") -> list[dict[str, Any]]:

@@ -8,14 +8,16 @@ from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
+from backcover import services
 from backcover.catalog import resolve
 from backcover.errors import BadInput
 from backcover.record.model import Record
 from backcover.store import Store
+from backcover.vocab import PlanKind
 from backcover.web import _cases, _letters, _services
-from backcover.web._app import ctx, render
+from backcover.web._context import ctx, render
 from backcover.web._forms import (
-    PAYERS,
+    CASE_PLAN_KINDS,
     SETTING_NAMES,
     CaseId,
     checked_form,
@@ -24,7 +26,6 @@ from backcover.web._forms import (
     flash,
     optional_date_field,
     plan_kind,
-    plan_payer,
     procedure_choices,
     see_other,
 )
@@ -32,6 +33,12 @@ from backcover.web._forms import (
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
+
+
+def _case_plan_kind(request: Request) -> str | None:
+    """The chosen plan's kind, when a case can be filed under it (not without insurance)."""
+    kind = plan_kind(request)
+    return None if kind == PlanKind.UNINSURED else kind
 
 
 def _store_patient(request: Request) -> tuple[Store, int, Record | None]:
@@ -62,9 +69,9 @@ def cases_page(request: Request) -> Response:
             "error": error,
             "flash": flash(request),
             "procedures": procedure_choices(),
-            "payers": PAYERS,
-            "payer_words": dict(PAYERS),
-            "default_payer": plan_payer(request) or "commercial",
+            "payers": CASE_PLAN_KINDS,
+            "payer_words": dict(CASE_PLAN_KINDS),
+            "default_payer": _case_plan_kind(request) or "commercial",
             "settings": SETTING_NAMES,
         },
         400 if error else 200,
@@ -76,17 +83,20 @@ async def case_new(request: Request) -> Response:
     form = await checked_form(request)
     store, pid, _record = _store_patient(request)
 
-    code = field(form, "procedure")
-    proc, setting = resolve(code, field(form, "setting") or None)
-    case = store.new_case(
-        pid,
-        proc.code,
-        field(form, "payer") or "commercial",
-        title=proc.name,
-        setting=setting,
-        state=field(form, "state").upper() or None,
-        plan_kind=plan_kind(request),
-    )
+    proc, _setting = resolve(field(form, "procedure"), field(form, "setting") or None)
+    try:
+        request_case = services.case_input(
+            proc.code,
+            field(form, "payer") or "commercial",
+            plan_kind=_case_plan_kind(request),
+            setting=field(form, "setting") or None,
+            state=field(form, "state") or None,
+        )
+        case = services.open_case(store, request_case, patient=pid)
+    except BadInput as exc:
+        raise BadInput(
+            exc.problem, exc.fix, exc.file, _cases.FORM_FIELDS.get(exc.where or "", exc.where)
+        ) from None
     return see_other(f"/cases/{case.id}?done=case")
 
 
@@ -101,7 +111,7 @@ def _case_context(request: Request, case_id: CaseId, error: BadInput | None = No
         "today": web.today().isoformat(),
         "pa_statuses": list(_cases.PA_WORDS.items()),
         "doc_types": DOC_TYPE_WORDS,
-        "payer_words": dict(PAYERS),
+        "payer_words": dict(CASE_PLAN_KINDS),
         "setting_words": SETTING_NAMES,
         "letters": _letters.LETTERS,
     }
@@ -139,19 +149,17 @@ async def case_pa(request: Request, case_id: CaseId) -> Response:
     store, pid, _record = _store_patient(request)
     web = ctx(request)
     try:
-        view = _cases.case_view(store, case_id, pid, web.today())
-        status = field(form, "status")
-        on = date_field(form, "on_date", "Date")
-        auth = field(form, "auth_number") or None
-        expires = optional_date_field(form, "expires_on", "Valid until")
-        if view["pa"]:
-            store.set_pa_status(
-                view["pa"][-1]["id"], status, on_date=on, auth_number=auth, expires_on=expires
-            )
-        else:
-            store.add_pa_request(case_id, on_date=on, status=status, auth_number=auth, expires_on=expires)
+        _cases.case_view(store, case_id, pid, web.today())  # the case must be this person's
+        services.set_prior_auth(
+            store,
+            case_id,
+            field(form, "status"),
+            on_date=date_field(form, "on_date", "Date"),
+            auth_number=field(form, "auth_number") or None,
+            expires_on=optional_date_field(form, "expires_on", "Valid until"),
+        )
     except BadInput as exc:
-        return render(request, "case.html", _case_context(request, case_id, exc), 400)
+        return render(request, "case.html", _case_context(request, case_id, _cases.on_form(exc)), 400)
     return see_other(f"/cases/{case_id}?done=status")
 
 

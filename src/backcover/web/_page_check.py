@@ -10,7 +10,7 @@ from fastapi.responses import Response
 from backcover.catalog import resolve
 from backcover.errors import BadInput
 from backcover.web import _checkview, _services
-from backcover.web._app import ctx, render
+from backcover.web._context import ctx, render
 from backcover.web._forms import (
     PAYERS,
     SETTING_NAMES,

@@ -19,7 +19,7 @@ from backcover.costs import (
     templates,
 )
 from backcover.errors import BadInput
-from backcover.web._app import ctx, render
+from backcover.web._context import ctx, render
 from backcover.web._forms import (
     checked_form,
     field,

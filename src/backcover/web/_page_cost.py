@@ -10,8 +10,8 @@ from fastapi.responses import Response
 
 from backcover.errors import BadInput
 from backcover.web import _plans, _services
-from backcover.web._app import ctx, render
 from backcover.web._charts import CostBar, cost_chart
+from backcover.web._context import ctx, render
 from backcover.web._forms import (
     SETTING_NAMES,
     checked_form,

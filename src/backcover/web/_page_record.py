@@ -11,7 +11,7 @@ from starlette.datastructures import FormData
 from backcover.errors import BadInput
 from backcover.record.log import append_entry
 from backcover.web import _recordview, _services
-from backcover.web._app import ctx, render
+from backcover.web._context import ctx, render
 from backcover.web._forms import (
     checked_form,
     field,

@@ -10,7 +10,7 @@ from starlette.datastructures import UploadFile
 
 from backcover.errors import BadInput
 from backcover.web import _plans, _services
-from backcover.web._app import ctx, render
+from backcover.web._context import ctx, render
 from backcover.web._forms import (
     checked_form,
     field,

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from backcover.web import _page_cases, _page_check, _page_compare, _page_cost, _page_record, _page_start
-from backcover.web._app import render
+from backcover.web._context import render
 
 __all__ = ["router"]
 

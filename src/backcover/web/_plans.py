@@ -13,6 +13,7 @@ from ruamel.yaml.comments import CommentedMap
 
 from backcover.costs import Plan, parse_plan, template_text, templates
 from backcover.errors import BadInput
+from backcover.vocab import PlanKind
 from backcover.web._workspace import Workspace
 from backcover.yamlio import dump_yaml, load_yaml_text
 
@@ -126,7 +127,7 @@ def current_plan_summary(ws: Workspace) -> dict[str, Any] | None:
     acc = plan.accumulators
     fields = [f for f in plan.accumulator_fields if f in ACCUMULATOR_FIELDS] or (
         ["part_b_deductible_met", "part_a_deductible_met"]
-        if plan.kind == "medicare"
+        if plan.kind == PlanKind.MEDICARE
         else ["deductible_met", "oop_met"]
     )
     return {

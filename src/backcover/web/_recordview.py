@@ -10,11 +10,12 @@ from typing import Any
 from backcover import codesets
 from backcover.record.model import Item, ItemKind, Record
 from backcover.record.render import describe_when
+from backcover.vocab import Provenance
 from backcover.web._charts import Marker, PainPoint, pain_chart
 
 __all__ = ["item_label", "plain_name", "view"]
 
-PROVENANCE = {"ehr": "clinic record", "claim": "insurance claim", "self_reported": "you reported"}
+PROVENANCE = {p.value: p.label for p in Provenance}
 _PAIN_SCALES = {"nrs": Decimal(1), "peg": Decimal(1)}
 _TIMELINE_LIMIT = 400
 

@@ -1,7 +1,8 @@
-"""The thin layer between HTTP and the core: load records, run checks, estimates and deadlines.
+"""The web's side of the shared use cases (:mod:`backcover.services`): the workspace's record
+(cached by file state), and the contract JSON of checks, estimates and deadlines.
 
-Pages and the JSON API both call these, so they always agree. Nothing here reads the clock: the
-caller passes ``as_of``.
+Pages and the JSON API both call these, so they always agree; uploads are read by the same loader
+as the CLI's ``--record``. Nothing here reads the clock: the caller passes ``as_of``.
 """
 
 from __future__ import annotations
@@ -9,19 +10,18 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping, Sequence
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from backcover.appeals import deadlines as appeal_deadlines
-from backcover.costs import Plan, episode_lines, parse_lines, parse_plan, template_text, templates
-from backcover.costs import estimate as cost_estimate
-from backcover.engine import check as engine_check
+from backcover import services
+from backcover.costs import Plan, parse_plan, template_text, templates
 from backcover.errors import BadInput
 from backcover.record.load import source_from_bytes
 from backcover.record.merge import Source, merge
 from backcover.record.model import Record
-from backcover.web._workspace import RECORD_SUFFIXES, Workspace
+from backcover.vocab import PlanKind
+from backcover.web._workspace import Workspace
 
 __all__ = [
     "cached_workspace_record",
@@ -43,34 +43,12 @@ _record_cache: dict[tuple[Any, ...], Record] = {}
 
 def validate_files(files: Sequence[tuple[str, bytes]]) -> None:
     """Refuse any file ``--record`` could not read (nothing is kept when one is bad)."""
-    for i, (name, data) in enumerate(files):
-        base = Path(name).name or f"file{i}"
-        if not base.lower().endswith(RECORD_SUFFIXES):
-            raise BadInput(
-                f"{base!r} is not a FHIR JSON, NDJSON or treatment log file",
-                "upload .json (FHIR Bundle or resource), .ndjson (bulk export) or .yaml (treatment log) "
-                "files",
-                file=base,
-                where=f"records[{i}].filename",
-            )
-        source_from_bytes(data, base)
+    services.upload_sources(files)
 
 
 def record_from_texts(files: Sequence[tuple[str, str]], patient: str | None) -> Record:
     """Read uploaded file contents as the CLI reads ``--record`` files, and merge them."""
-    sources: list[Source] = []
-    for i, (name, content) in enumerate(files):
-        base = Path(name).name or f"file{i}"
-        if not base.lower().endswith(RECORD_SUFFIXES):
-            raise BadInput(
-                f"{base!r} has an ending backcover does not read",
-                "name it .json (FHIR), .ndjson (bulk export) or .yaml (treatment log)",
-                file=base,
-                where=f"records[{i}].filename",
-            )
-        data = content.encode("utf-8", errors="replace")
-        sources.append(source_from_bytes(data, base))
-    return merge(sources, patient)
+    return services.read_uploads([(n, c.encode("utf-8", errors="replace")) for n, c in files], patient)
 
 
 def _source(path: Path) -> Source:
@@ -131,8 +109,9 @@ def workspace_record(ws: Workspace, patient: str | None = None) -> Record:
 def check(
     record: Record, procedure: str, payer: str, *, setting: str | None, state: str | None, as_of: date
 ) -> dict[str, Any]:
-    det = engine_check(record, procedure, payer, setting=setting, state=state, as_of=as_of)
-    out: dict[str, Any] = det.to_json()
+    out: dict[str, Any] = services.check(
+        record, procedure, payer, setting=setting, state=state, as_of=as_of
+    ).to_json()
     return out
 
 
@@ -156,25 +135,7 @@ def plan_from(ws: Workspace, *, text: str | None, template: str | None, saved: s
     return parse_plan(ws.plan_text(saved), f"{saved}.yaml")
 
 
-def parse_prices(raw: Mapping[str, str]) -> dict[str, Decimal]:
-    """Prices a person typed for lines backcover has no price for (``{line id: "450.00"}``)."""
-    out: dict[str, Decimal] = {}
-    for line_id, text in raw.items():
-        t = text.strip().replace(",", "").removeprefix("$")
-        if not t:
-            continue
-        try:
-            d = Decimal(t)
-        except InvalidOperation:
-            d = Decimal(-1)
-        if not d.is_finite() or d < 0 or d > Decimal("10000000"):
-            raise BadInput(
-                f"{text!r} is not a price",
-                "type the allowed amount in dollars, e.g. 450.00",
-                where=f"price of {line_id}",
-            )
-        out[line_id] = d
-    return out
+parse_prices = services.parse_prices
 
 
 def estimate(
@@ -186,41 +147,15 @@ def estimate(
     prices: Mapping[str, Decimal] | None = None,
 ) -> dict[str, Any]:
     """The estimate JSON; ``prices`` fill in (or replace) the allowed amount of lines by id."""
-
-    if (procedure is None) == (lines is None):
-        raise BadInput(
-            "give either a procedure or claim lines"
-            if procedure is None
-            else "give a procedure or lines, not both",
-            "send `procedure` (and optionally `setting`) for the usual episode, or `lines` as YAML text",
-            where="procedure/lines",
-        )
-    if procedure is not None:
-        claim_lines = episode_lines(procedure, setting, plan)
-    else:
-        assert lines is not None
-        claim_lines = parse_lines(lines, "lines")
-    if prices:
-        known = {ln.id for ln in claim_lines}
-        for line_id in prices:
-            if line_id not in known:
-                raise BadInput(
-                    f"there is no line {line_id!r} to give a price for",
-                    f"the lines are: {', '.join(sorted(known))}",
-                    where="prices",
-                )
-        claim_lines = [
-            ln.with_price(prices[ln.id], "the price you gave") if ln.id in prices else ln
-            for ln in claim_lines
-        ]
-    out: dict[str, Any] = cost_estimate(plan, claim_lines).to_json()
+    est = services.estimate(plan, procedure=procedure, setting=setting, lines=lines, prices=prices)
+    out: dict[str, Any] = est.to_json()
     return out
 
 
 def deadlines(
-    plan_kind: str, notice_date: date, *, received_date: date | None, urgent: bool, service: str
+    plan_kind: PlanKind | str, notice_date: date, *, received_date: date | None, urgent: bool, service: str
 ) -> dict[str, Any]:
-    out: dict[str, Any] = appeal_deadlines(
+    out: dict[str, Any] = services.notice_deadlines(
         plan_kind, notice_date, received_date=received_date, urgent=urgent, service=service
     ).to_json()
     return out

@@ -22,7 +22,6 @@ from backcover.yamlio import atomic_write_bytes, atomic_write_text
 __all__ = ["PatientChoice", "Workspace"]
 
 _SAFE = re.compile(r"[^A-Za-z0-9._-]+")
-RECORD_SUFFIXES = (".json", ".ndjson", ".yaml", ".yml")
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,7 +48,10 @@ def _name_of(res: dict[str, Any]) -> str:
 
 def _patients_in(data: bytes, file: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    if file.endswith(".ndjson"):
+    name = file.lower()
+    if name.endswith((".yaml", ".yml")):
+        return out
+    if name.endswith((".ndjson", ".jsonl")) or (not name.endswith(".json") and b"\n{" in data.strip()):
         for line in data.splitlines():
             if b"Patient" not in line:
                 continue
@@ -59,8 +61,6 @@ def _patients_in(data: bytes, file: str) -> list[dict[str, Any]]:
                 continue
             if isinstance(res, dict) and res.get("resourceType") == "Patient":
                 out.append(res)
-        return out
-    if not file.endswith(".json"):
         return out
     try:
         doc = orjson.loads(data)
@@ -118,14 +118,8 @@ class Workspace:
 
     # ----- record files -------------------------------------------------------------------------
     def add_upload(self, filename: str, data: bytes) -> Path:
+        # Which files are readable is the record loader's call (``services.upload_sources``).
         name = _SAFE.sub("_", Path(filename or "upload").name).lstrip(".") or "upload"
-        if not name.lower().endswith(RECORD_SUFFIXES):
-            raise BadInput(
-                f"{filename!r} is not a FHIR JSON, NDJSON or treatment log file",
-                "upload .json (FHIR Bundle or resource), .ndjson (bulk export) or .yaml (treatment log) "
-                "files",
-                file=name,
-            )
         if not data.strip():
             raise BadInput("the file is empty", "choose the exported file again", file=name)
         with self._lock:

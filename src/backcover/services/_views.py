@@ -6,8 +6,8 @@ from datetime import date
 from typing import Any
 
 from backcover.appeals import explain_carc, explain_rarc
-from backcover.store._models import Case, DenialCode
-from backcover.store._store import Store
+from backcover.services._deadlines import case_deadlines, next_deadline
+from backcover.store import Case, DenialCode
 
 __all__ = ["case_json", "code_json"]
 
@@ -28,9 +28,9 @@ def code_json(c: DenialCode) -> dict[str, Any]:
     }
 
 
-def case_json(store: Store, case: Case, as_of: date, *, full: bool = True) -> dict[str, Any]:
-    """A case as JSON: its next deadline, and with ``full`` everything on it (from :meth:`Store.get_case`)."""
-    nxt = store.next_deadline(case, as_of)
+def case_json(case: Case, as_of: date, *, full: bool = True) -> dict[str, Any]:
+    """A case as JSON: its next deadline, and with ``full`` everything on it (from ``Store.get_case``)."""
+    nxt = next_deadline(case, as_of)
     out: dict[str, Any] = {
         "id": case.id,
         "patient": {"id": case.patient_id, "name": case.patient.name},
@@ -47,7 +47,7 @@ def case_json(store: Store, case: Case, as_of: date, *, full: bool = True) -> di
     }
     if not full:
         return out
-    out["dates"] = [i.to_json() for i in store.case_deadlines(case)]
+    out["dates"] = [i.to_json() for i in case_deadlines(case)]
     out["provider"] = (
         {"name": case.provider.name, "npi": case.provider.npi, "phone": case.provider.phone}
         if case.provider

@@ -1,0 +1,131 @@
+"""The use cases the CLI and the web app share: import a record, check, estimate, open a case, add a
+denial, record an appeal or a prior-authorization step, draft a letter, and the deadlines of cases.
+
+Each use case that writes is one store transaction: it validates everything first, and a failure
+part-way leaves nothing behind. Errors name fields (``state``, ``payer``, ``case``), not CLI options;
+the CLI (:mod:`backcover.cli`) and the web app (:mod:`backcover.web`) translate them. Use cases take
+``knowledge`` (a :class:`~backcover.knowledge.Knowledge` bundle, ``None`` for the packaged one) and
+hand it on to the core.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from backcover.services._cases import (
+        CaseInput,
+        DenialInput,
+        PatientInput,
+        PlanInput,
+        ProviderInput,
+        add_denial,
+        case_input,
+        denial_codes,
+        open_case,
+        record_appeal,
+        set_prior_auth,
+    )
+    from backcover.services._check import check, check_case, payer_for_case
+    from backcover.services._deadlines import (
+        DueItem,
+        LetterDeadline,
+        case_deadlines,
+        cases_due,
+        check_level,
+        first_level,
+        letter_deadline,
+        next_deadline,
+        notice_deadlines,
+    )
+    from backcover.services._estimate import estimate, parse_prices
+    from backcover.services._letters import NEEDS_DENIAL, denial_view, draft_letter, letter_facts
+    from backcover.services._records import read_files, read_uploads, upload_sources
+    from backcover.services._views import case_json, code_json
+
+# Each name is imported when first used, so that ``backcover deadlines`` does not load the store,
+# the engine and the letters just to count days.
+_WHERE = {
+    "CaseInput": "backcover.services._cases",
+    "DenialInput": "backcover.services._cases",
+    "DueItem": "backcover.services._deadlines",
+    "LetterDeadline": "backcover.services._deadlines",
+    "NEEDS_DENIAL": "backcover.services._letters",
+    "PatientInput": "backcover.services._cases",
+    "PlanInput": "backcover.services._cases",
+    "ProviderInput": "backcover.services._cases",
+    "add_denial": "backcover.services._cases",
+    "case_deadlines": "backcover.services._deadlines",
+    "case_input": "backcover.services._cases",
+    "case_json": "backcover.services._views",
+    "cases_due": "backcover.services._deadlines",
+    "check": "backcover.services._check",
+    "check_case": "backcover.services._check",
+    "check_level": "backcover.services._deadlines",
+    "code_json": "backcover.services._views",
+    "denial_codes": "backcover.services._cases",
+    "denial_view": "backcover.services._letters",
+    "draft_letter": "backcover.services._letters",
+    "estimate": "backcover.services._estimate",
+    "first_level": "backcover.services._deadlines",
+    "letter_deadline": "backcover.services._deadlines",
+    "letter_facts": "backcover.services._letters",
+    "next_deadline": "backcover.services._deadlines",
+    "notice_deadlines": "backcover.services._deadlines",
+    "open_case": "backcover.services._cases",
+    "parse_prices": "backcover.services._estimate",
+    "payer_for_case": "backcover.services._check",
+    "read_files": "backcover.services._records",
+    "read_uploads": "backcover.services._records",
+    "record_appeal": "backcover.services._cases",
+    "set_prior_auth": "backcover.services._cases",
+    "upload_sources": "backcover.services._records",
+}
+
+
+__all__ = [
+    "NEEDS_DENIAL",
+    "CaseInput",
+    "DenialInput",
+    "DueItem",
+    "LetterDeadline",
+    "PatientInput",
+    "PlanInput",
+    "ProviderInput",
+    "add_denial",
+    "case_deadlines",
+    "case_input",
+    "case_json",
+    "cases_due",
+    "check",
+    "check_case",
+    "check_level",
+    "code_json",
+    "denial_codes",
+    "denial_view",
+    "draft_letter",
+    "estimate",
+    "first_level",
+    "letter_deadline",
+    "letter_facts",
+    "next_deadline",
+    "notice_deadlines",
+    "open_case",
+    "parse_prices",
+    "payer_for_case",
+    "read_files",
+    "read_uploads",
+    "record_appeal",
+    "set_prior_auth",
+    "upload_sources",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,105 @@
+"""The store's plumbing: sessions, one transaction per use case, the audit log, and row look-ups.
+
+Every write runs in one transaction: a failure leaves nothing half-written. A use case that makes
+several writes (a patient, a provider and a case) wraps them in :meth:`StoreBase.transaction`; the
+store methods it calls join that transaction instead of committing on their own. Every read or
+change of patient data writes an audit entry (who, what, which patient; never the data) in the same
+transaction. Errors name the field (``case``, ``payer``), never a command-line flag: the CLI and
+the web app say where the field came from.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from backcover.errors import BadInput
+from backcover.store._models import AuditEntry
+
+__all__ = ["CodeInput", "StoreBase", "now"]
+
+T = TypeVar("T")
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class CodeInput:
+    """A denial code to store: ``system`` carc or rarc, with the group code and amount if known."""
+
+    system: str
+    code: str
+    group: str | None = None
+    amount: str | None = None
+    known: bool = True
+    source: str = "typed"
+    claim_id: str | None = None
+    service_code: str | None = None
+
+
+class StoreBase:
+    """Sessions, transactions, audit entries and look-ups shared by every part of the store."""
+
+    def __init__(self, engine: Engine, actor: str) -> None:
+        self.engine = engine
+        self.actor = actor
+        self._sessions = sessionmaker(engine, expire_on_commit=False)
+        self._local = threading.local()
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    @property
+    def url(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """One transaction: committed when the outermost block ends, rolled back entirely on any error.
+
+        Nested blocks (in the same thread) join the outer transaction, so a use case that calls
+        several store methods inside one ``with store.transaction():`` is all or nothing.
+        """
+        current: Session | None = getattr(self._local, "session", None)
+        if current is not None:
+            yield current
+            return
+        with self._sessions.begin() as session:
+            self._local.session = session
+            try:
+                yield session
+            finally:
+                self._local.session = None
+
+    def _audit(
+        self, s: Session, action: str, patient_id: int | None, entity: str, entity_id: object = None
+    ) -> None:
+        s.add(
+            AuditEntry(
+                at=now(),
+                actor=self.actor,
+                action=action,
+                patient_id=patient_id,
+                entity=entity,
+                entity_id=None if entity_id is None else str(entity_id),
+            )
+        )
+
+    def _get(self, s: Session, model: type[T], ident: int, what: str) -> T:
+        obj = s.get(model, ident)
+        if obj is None:
+            words = what.replace("_", " ")
+            fixes = {"case": "list the cases to find its number", "patient": "check the patient number"}
+            raise BadInput(
+                f"there is no {words} {ident}", fixes.get(what, f"check the {words} number"), where=what
+            )
+        return obj
