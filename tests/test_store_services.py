@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import date
 from pathlib import Path
 
@@ -84,7 +85,7 @@ def test_a_denial_that_fails_after_its_letter_was_written_keeps_nothing(
         raise BadInput("no appeal rules for this plan", "check the knowledge files")
 
     # The denial, its code and the letter are written, then the deadlines fail: all of it is undone.
-    monkeypatch.setattr("backcover.services._cases.notice_deadlines", broken)
+    monkeypatch.setattr(importlib.import_module("backcover.services._cases"), "notice_deadlines", broken)
     with pytest.raises(BadInput, match="no appeal rules"):
         services.add_denial(store, case.id, date(2026, 11, 2), request, as_of=TODAY)
     counts = store.table_counts()
