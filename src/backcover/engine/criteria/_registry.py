@@ -133,9 +133,12 @@ def whole(doc: str, default: int | Any | None = MISSING) -> Any:
     return _param(_whole, doc, default)
 
 
-def number(doc: str, default: Decimal | Any | None = MISSING) -> Any:
-    """A number, kept exact (``min_relief_pct: 50``)."""
-    return _param(_number, doc, default)
+def number(doc: str) -> dict[str, Any]:
+    """A required number, kept exact (``min_relief_pct: 50``): ``x: Decimal = field(metadata=number(...))``.
+
+    (It is field metadata, not a field, as ruff does not know a ``Decimal`` default to be immutable.)
+    """
+    return {"parse": _number, "doc": doc}
 
 
 def flag(doc: str, default: bool = False) -> Any:
