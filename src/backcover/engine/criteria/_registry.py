@@ -167,12 +167,16 @@ class Params:
 
     def to_json(self) -> dict[str, Any]:
         """The parameters as written in a pack (those that differ from their default)."""
-        out: dict[str, Any] = {}
+        return {name: _json_value(value) for name, _, value in self.given()}
+
+    def given(self) -> list[tuple[str, str, Any]]:
+        """(name, what it takes, value) of the parameters that differ from their default."""
+        out = []
         for f in fields(self):
             value = getattr(self, f.name)
             if f.default is not MISSING and value == f.default:
                 continue
-            out[f.name] = _json_value(value)
+            out.append((f.name, _TAKES.get(f.metadata["parse"], "value"), value))
         return out
 
 
