@@ -8,7 +8,6 @@ from backcover.errors import BadInput
 from backcover.knowledge import Knowledge
 from backcover.record.model import Region
 from backcover.vocab import Setting, values
-from backcover.yamlio import load_yaml
 
 __all__ = ["SETTINGS", "Catalog", "Procedure", "families", "find", "resolve", "search"]
 
@@ -48,6 +47,8 @@ def _catalog(knowledge: Knowledge | None) -> Catalog:
 
 
 def _build_catalog(kb: Knowledge) -> Catalog:
+    from backcover.yamlio import load_yaml  # the YAML library loads only when parsing
+
     data = load_yaml(kb.file("procedures.yaml"))
     out: dict[str, Procedure] = {}
     for fam, e in data["families"].items():

@@ -5,9 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
 
 from backcover import DISCLAIMER, catalog
 from backcover.cli._app import app, as_of_option, emit_json, guarded, out_console
@@ -34,6 +31,10 @@ _PA = {"required": "required", "not_required": "not required", "plan_dependent":
 
 def render_determination(d: Determination) -> list[Any]:
     """Rich renderables for a determination (used by `check` and by `policies show --record`)."""
+    from rich.panel import Panel  # only the text format needs these
+    from rich.table import Table
+    from rich.text import Text
+
     style, label = _DECISION_STYLE[d.decision]
     head = Text()
     head.append(f"{d.procedure.name} ({d.procedure.code})\n", style="bold")

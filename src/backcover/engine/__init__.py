@@ -8,6 +8,7 @@ clock. The criterion test types live in one registry, ``backcover.engine.criteri
 """
 
 from backcover.engine._check import check, normalise_payer, normalise_state
+from backcover.engine._library import load_pack_file, packs
 from backcover.engine._model import (
     DECISIONS,
     KINDS,
@@ -22,8 +23,7 @@ from backcover.engine._model import (
     Source,
     Status,
 )
-from backcover.engine._pack_model import Group, Leaf, Node, Pack
-from backcover.engine._packs import PAYERS, load_pack_file, packs
+from backcover.engine._pack_model import PAYERS, Group, Leaf, Node, Pack
 
 __all__ = [
     "DECISIONS",

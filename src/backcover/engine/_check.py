@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from backcover import catalog
+from backcover.engine._library import packs
 from backcover.engine._mac import Mac, family_title, mac_for, mcd_url
 from backcover.engine._model import (
     CriterionResult,
@@ -25,7 +26,6 @@ from backcover.engine._model import (
     Status,
 )
 from backcover.engine._pack_model import Leaf, Node, Pack
-from backcover.engine._packs import packs
 from backcover.engine.criteria import Ctx, Outcome, evaluate
 from backcover.knowledge import Knowledge
 from backcover.record.model import Item, Record

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backcover.knowledge import Knowledge
-from backcover.yamlio import load_yaml
 
 __all__ = ["Mac", "MacTable", "family_title", "mac_for", "mac_table", "mcd_url"]
 
@@ -37,6 +36,8 @@ def mac_table(knowledge: Knowledge | None = None) -> MacTable:
 
 
 def _build_table(kb: Knowledge) -> MacTable:
+    from backcover.yamlio import load_yaml  # the YAML library loads only when parsing
+
     data = load_yaml(kb.file("mac_jurisdictions.yaml"))
     by_state: dict[str, Mac] = {}
     for jur, e in data["jurisdictions"].items():

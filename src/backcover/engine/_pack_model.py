@@ -12,9 +12,22 @@ from typing import Literal
 
 from backcover.engine._model import Source
 from backcover.engine.criteria import Params
-from backcover.vocab import Payer, PriorAuth
+from backcover.vocab import Payer, PriorAuth, values
 
-__all__ = ["Borrow", "CodeExclusion", "Group", "Leaf", "Node", "PaDefault", "PaRule", "Pack", "leaves"]
+__all__ = [
+    "PAYERS",
+    "Borrow",
+    "CodeExclusion",
+    "Group",
+    "Leaf",
+    "Node",
+    "PaDefault",
+    "PaRule",
+    "Pack",
+    "leaves",
+]
+
+PAYERS: tuple[str, ...] = values(Payer)
 
 
 @dataclass(frozen=True, slots=True)

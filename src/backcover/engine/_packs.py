@@ -15,16 +15,25 @@ from typing import Any, Literal
 
 from backcover.dates import parse_date_only
 from backcover.engine._model import Source
-from backcover.engine._pack_model import Borrow, CodeExclusion, Group, Leaf, Node, Pack, PaDefault, PaRule
+from backcover.engine._pack_model import (
+    PAYERS,
+    Borrow,
+    CodeExclusion,
+    Group,
+    Leaf,
+    Node,
+    Pack,
+    PaDefault,
+    PaRule,
+)
 from backcover.engine.criteria import REGISTRY, parse_params
 from backcover.errors import BadInput
 from backcover.knowledge import Knowledge
 from backcover.vocab import STATES, CriterionKind, Payer, PriorAuth, Setting, values
 from backcover.yamlio import check_keys, line_of, load_yaml, suggest
 
-__all__ = ["PACK_KINDS", "PAYERS", "build_packs", "load_pack_file", "packs"]
+__all__ = ["PACK_KINDS", "PAYERS", "build_packs", "load_pack_file"]
 
-PAYERS: tuple[str, ...] = values(Payer)
 PACK_KINDS: tuple[str, ...] = (
     "ncd",
     "lcd",
@@ -60,12 +69,6 @@ _PACK_KEYS = (
     "when_no_rule",
     "borrows",
 )
-
-
-def packs(knowledge: Knowledge | None = None) -> tuple[Pack, ...]:
-    """Every policy pack of the knowledge bundle (the packaged one by default), in file-name order."""
-    kb = knowledge if knowledge is not None else Knowledge.packaged()
-    return kb.cached("packs", build_packs)
 
 
 def build_packs(kb: Knowledge) -> tuple[Pack, ...]:

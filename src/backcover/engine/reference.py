@@ -18,9 +18,9 @@ from pathlib import Path
 
 from backcover import catalog
 from backcover.codesets import concept_label
+from backcover.engine._library import packs
 from backcover.engine._model import Source
 from backcover.engine._pack_model import Group, Leaf, Node, Pack
-from backcover.engine._packs import packs
 from backcover.engine.criteria import REGISTRY, Params
 from backcover.knowledge import Knowledge
 from backcover.vocab import Payer, PriorAuth, Setting, parse_choice

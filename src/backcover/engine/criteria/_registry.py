@@ -20,7 +20,6 @@ from typing import Any, TypeVar
 from backcover.codesets import concepts as concept_table
 from backcover.errors import BadInput, suggest
 from backcover.vocab import ItemKind, values
-from backcover.yamlio import check_keys, line_of
 
 __all__ = [
     "REGISTRY",
@@ -92,6 +91,8 @@ def _text_list(value: Any, where: _Where) -> tuple[str, ...]:
 
 
 def _concepts(value: Any, where: _Where) -> tuple[str, ...]:
+    from backcover.yamlio import line_of  # the YAML library loads only when a pack is parsed
+
     names = _text_list(value, where)
     known = concept_table()
     for i, name in enumerate(names):
@@ -240,6 +241,8 @@ def criterion_test(name: str, params: type[P], description: str) -> Callable[[An
 
 def parse_params(ttype: TestType, node: Mapping[str, Any], file: str, cid: str) -> Params:
     """The typed parameters of one ``test:`` mapping, or BadInput naming the file and line."""
+    from backcover.yamlio import check_keys, line_of  # the YAML library loads only when a pack is parsed
+
     what = f"test {ttype.name} of criterion {cid}"
     declared = fields(ttype.params)
     check_keys(node, ("type", *(f.name for f in declared)), file, what)
