@@ -26,15 +26,12 @@ from backcover.engine._model import (
     Status,
 )
 from backcover.engine._pack_model import Leaf, Node, Pack
-from backcover.engine.criteria import Ctx, Outcome, evaluate
+from backcover.engine.criteria import MET, NOT_APPLICABLE, NOT_MET, UNKNOWN, Ctx, Outcome, evaluate
 from backcover.knowledge import Knowledge
 from backcover.record.model import Item, Record
 from backcover.vocab import Payer, parse_payer, parse_state
 
 __all__ = ["check", "normalise_payer", "normalise_state"]
-
-MET, NOT_MET = Status.MET, Status.NOT_MET
-UNKNOWN, NOT_APPLICABLE = Status.UNKNOWN, Status.NOT_APPLICABLE
 
 
 def normalise_payer(payer: str) -> Payer:

@@ -7,10 +7,22 @@ The evaluators are grouped by theme: history (diagnosis, duration, care, imaging
 """
 
 from backcover.engine.criteria import _exclusions, _findings, _history, _limits, _relief
-from backcover.engine.criteria._context import Ctx, Outcome
+from backcover.engine.criteria._context import MET, NOT_APPLICABLE, NOT_MET, UNKNOWN, Ctx, Outcome
 from backcover.engine.criteria._registry import REGISTRY, Params, TestType, parse_params
 
-__all__ = ["REGISTRY", "Ctx", "Outcome", "Params", "TestType", "evaluate", "parse_params"]
+__all__ = [
+    "MET",
+    "NOT_APPLICABLE",
+    "NOT_MET",
+    "REGISTRY",
+    "UNKNOWN",
+    "Ctx",
+    "Outcome",
+    "Params",
+    "TestType",
+    "evaluate",
+    "parse_params",
+]
 
 _MODULES = (_history, _findings, _relief, _limits, _exclusions)  # each registers its tests on import
 

@@ -22,10 +22,15 @@ from backcover.vocab import CriterionStatus
 
 __all__ = [
     "FINDING_KINDS",
+    "MET",
+    "NOT_APPLICABLE",
     "NOT_CARE",
+    "NOT_MET",
+    "UNKNOWN",
     "Ctx",
     "Outcome",
     "all_scores",
+    "conditions",
     "current",
     "diag_text",
     "fmt_pct",
@@ -38,6 +43,9 @@ __all__ = [
     "score_text",
     "weeks_text",
 ]
+
+MET, NOT_MET = CriterionStatus.MET, CriterionStatus.NOT_MET
+UNKNOWN, NOT_APPLICABLE = CriterionStatus.UNKNOWN, CriterionStatus.NOT_APPLICABLE
 
 NOT_CARE = (ItemKind.DIAGNOSIS, ItemKind.REFERRAL, ItemKind.DOCUMENT, ItemKind.COVERAGE, ItemKind.SYMPTOM)
 FINDING_KINDS = (ItemKind.DIAGNOSIS, ItemKind.SYMPTOM, ItemKind.OBSERVATION, ItemKind.IMAGING, ItemKind.LAB)
@@ -144,6 +152,11 @@ def current(ctx: Ctx, concepts: Sequence[str], kinds: Sequence[ItemKind] | None 
                     continue
         out.append(it)
     return out
+
+
+def conditions(ctx: Ctx, concepts: Sequence[str]) -> list[Item]:
+    """Current diagnoses and reported symptoms of these concepts."""
+    return current(ctx, concepts, (ItemKind.DIAGNOSIS, ItemKind.SYMPTOM))
 
 
 def diag_text(items: Sequence[Item]) -> str:

@@ -4,15 +4,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backcover.engine.criteria._context import Ctx, Outcome, current, diag_text, iso, labels
+from backcover.engine.criteria._context import (
+    MET,
+    NOT_MET,
+    UNKNOWN,
+    Ctx,
+    Outcome,
+    current,
+    diag_text,
+    iso,
+    labels,
+)
 from backcover.engine.criteria._limits import NoParams
 from backcover.engine.criteria._registry import Params, concept_list, criterion_test, whole
 from backcover.record.model import ItemKind
-from backcover.vocab import CriterionStatus
 
 __all__ = ["AgeOverParams", "ExcludedIndicationParams", "RequiresIndicationParams"]
-
-MET, NOT_MET, UNKNOWN = CriterionStatus.MET, CriterionStatus.NOT_MET, CriterionStatus.UNKNOWN
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -10,9 +10,13 @@ from backcover.codesets import concept_label
 from backcover.engine._timeline import add_months
 from backcover.engine.criteria._context import (
     FINDING_KINDS,
+    MET,
+    NOT_MET,
+    UNKNOWN,
     Ctx,
     Outcome,
     all_scores,
+    conditions,
     current,
     diag_text,
     iso,
@@ -22,11 +26,9 @@ from backcover.engine.criteria._context import (
 )
 from backcover.engine.criteria._registry import Params, concept_list, criterion_test, item_kinds, whole
 from backcover.record.model import ItemKind
-from backcover.vocab import CriterionStatus
 
 __all__ = ["ConceptParams", "DocumentedParams", "ImprovingParams"]
 
-MET, NOT_MET, UNKNOWN = CriterionStatus.MET, CriterionStatus.NOT_MET, CriterionStatus.UNKNOWN
 _WITHIN = "only items of the last this many months count (none: any date)"
 
 
@@ -125,7 +127,7 @@ def improving(p: ImprovingParams, ctx: Ctx) -> Outcome:
 )
 def present(p: ConceptParams, ctx: Ctx) -> Outcome:
     concepts = list(p.concepts)
-    found = current(ctx, concepts, (ItemKind.DIAGNOSIS, ItemKind.SYMPTOM))
+    found = conditions(ctx, concepts)
     if found:
         return Outcome(MET, f"Documented: {diag_text(found)}.", found)
     return Outcome(NOT_MET, f"No {labels(concepts).lower()} is documented.")
@@ -139,7 +141,7 @@ def present(p: ConceptParams, ctx: Ctx) -> Outcome:
 )
 def absent(p: ConceptParams, ctx: Ctx) -> Outcome:
     concepts = list(p.concepts)
-    found = current(ctx, concepts, (ItemKind.DIAGNOSIS, ItemKind.SYMPTOM))
+    found = conditions(ctx, concepts)
     if found:
         return Outcome(NOT_MET, f"Documented: {diag_text(found)}.", found)
     return Outcome(MET, f"No {labels(concepts).lower()} is documented.")

@@ -10,10 +10,13 @@ from decimal import Decimal
 from backcover.codesets import concept_label
 from backcover.engine._timeline import CARE_GAP_DAYS, add_months, care_spans, modality, name_of, region_group
 from backcover.engine.criteria._context import (
+    MET,
     NOT_CARE,
+    NOT_MET,
+    UNKNOWN,
     Ctx,
     Outcome,
-    current,
+    conditions,
     diag_text,
     iso,
     items_with,
@@ -31,7 +34,6 @@ from backcover.engine.criteria._registry import (
     whole,
 )
 from backcover.record.model import Item, ItemKind
-from backcover.vocab import CriterionStatus
 
 __all__ = [
     "CURRENT_EPISODE_MONTHS",
@@ -42,7 +44,6 @@ __all__ = [
     "SeverityParams",
 ]
 
-MET, NOT_MET, UNKNOWN = CriterionStatus.MET, CriterionStatus.NOT_MET, CriterionStatus.UNKNOWN
 
 # Conservative care counts for the current episode when it went on within this many months
 # (backcover's reading of "for the current episode"; no payer gives a number).
@@ -104,7 +105,7 @@ class SeverityParams(Params):
 )
 def diagnosis(p: DiagnosisParams, ctx: Ctx) -> Outcome:
     concepts = list(p.concepts)
-    found = current(ctx, concepts, (ItemKind.DIAGNOSIS, ItemKind.SYMPTOM))
+    found = conditions(ctx, concepts)
     if p.low_back_only:
         found = [it for it in found if it.region is None or region_group(it.region) == "lumbosacral"]
     if found:
@@ -121,7 +122,7 @@ def diagnosis(p: DiagnosisParams, ctx: Ctx) -> Outcome:
     pain started.""",
 )
 def symptom_duration(p: DurationParams, ctx: Ctx) -> Outcome:
-    found = [it for it in current(ctx, list(p.concepts), (ItemKind.DIAGNOSIS, ItemKind.SYMPTOM)) if it.date]
+    found = [it for it in conditions(ctx, list(p.concepts)) if it.date]
     # A pain score recorded for the lower back (e.g. in the treatment log) also shows the pain was there.
     found += [
         s

@@ -9,6 +9,10 @@ from decimal import Decimal
 from backcover.codesets import concept_label
 from backcover.engine._timeline import add_months, region_group, sessions
 from backcover.engine.criteria._context import (
+    MET,
+    NOT_APPLICABLE,
+    NOT_MET,
+    UNKNOWN,
     Ctx,
     Outcome,
     diag_text,
@@ -20,12 +24,8 @@ from backcover.engine.criteria._context import (
 )
 from backcover.engine.criteria._registry import Params, concept_list, criterion_test, number, whole
 from backcover.record.model import ItemKind
-from backcover.vocab import CriterionStatus
 
 __all__ = ["AgeParams", "FrequencyParams", "IntervalParams", "LabParams", "NicotineParams", "NoParams"]
-
-MET, NOT_MET = CriterionStatus.MET, CriterionStatus.NOT_MET
-UNKNOWN, NOT_APPLICABLE = CriterionStatus.UNKNOWN, CriterionStatus.NOT_APPLICABLE
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -9,6 +9,10 @@ from itertools import pairwise
 
 from backcover.engine._timeline import Relief, add_months, relief_for, sessions
 from backcover.engine.criteria._context import (
+    MET,
+    NOT_APPLICABLE,
+    NOT_MET,
+    UNKNOWN,
     Ctx,
     Outcome,
     all_scores,
@@ -21,12 +25,9 @@ from backcover.engine.criteria._context import (
 from backcover.engine.criteria._findings import ConceptParams
 from backcover.engine.criteria._registry import Params, concept_list, criterion_test, flag, number, whole
 from backcover.record.model import Item
-from backcover.vocab import CriterionStatus
 
 __all__ = ["BlockReliefParams", "SustainedReliefParams", "TrialReliefParams"]
 
-MET, NOT_MET = CriterionStatus.MET, CriterionStatus.NOT_MET
-UNKNOWN, NOT_APPLICABLE = CriterionStatus.UNKNOWN, CriterionStatus.NOT_APPLICABLE
 
 _PCT = "the minimum relief, in percent of the score before the procedure"
 
