@@ -29,7 +29,7 @@ from backcover.engine._pack_model import Leaf, Node, Pack
 from backcover.engine.criteria import MET, NOT_APPLICABLE, NOT_MET, UNKNOWN, Ctx, Outcome, evaluate
 from backcover.knowledge import Knowledge
 from backcover.record.model import Item, Record
-from backcover.vocab import Payer, parse_payer, parse_state
+from backcover.vocab import Payer, Provenance, parse_payer, parse_state
 
 __all__ = ["check", "normalise_payer", "normalise_state"]
 
@@ -348,7 +348,7 @@ def check(
             for c in criteria
             if c.status == MET
             for e in c.evidence
-            if e.provenance == "self_reported"
+            if e.provenance == Provenance.SELF_REPORTED
         }
     )
     if self_reported:

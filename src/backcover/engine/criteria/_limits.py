@@ -213,7 +213,7 @@ def nicotine_free(p: NicotineParams, ctx: Ctx) -> Outcome:
         )
     if status:
         s = status[-1]
-        return Outcome(MET, f"{concept_label(s.concept or 'never_smoker')} on {iso(s.date)}.", [s])  # type: ignore[arg-type]
+        return Outcome(MET, f"{concept_label(s.concept or p.status_concepts[0])} on {iso(s.date)}.", [s])  # type: ignore[arg-type]
     return Outcome(
         UNKNOWN, f"Smoking status is not documented (nicotine-free for {weeks} weeks, or a cotinine test)."
     )
