@@ -183,3 +183,20 @@ def test_cli_accepts_plan_kinds_as_payers(word: str, payer: str) -> None:
     r = cli_check("--payer", word, "--state", "NY")
     assert r.exit_code == 0, r.output
     assert orjson.loads(r.stdout)["payer"] == payer
+
+
+def test_the_prior_authorization_answer_of_a_payer_comes_from_its_pack(tmp_path: Path) -> None:
+    before = check(care_record(), "64483", "medicare-advantage", state="TX", as_of=AS_OF)
+    assert before.prior_authorization == "plan_dependent"
+    assert "42 CFR 422.138" in before.prior_authorization_basis[0]
+    path = tmp_path / "medicare-advantage-prior-auth.yaml"
+    path.write_text(
+        "id: medicare-advantage-prior-auth\ntitle: Plan X list\npolicy: PX-1\nkind: prior_authorization\n"
+        "payers: [medicare-advantage]\nurl: https://example.org/px\n"
+        "when_no_rule:\n  prior_authorization: required\n  basis: Plan X reviews every injection.\n"
+        "  source: {section: '2', effective: 2026-01-01}\n"
+    )
+    kb = Knowledge.packaged().with_packs(path)
+    after = check(care_record(), "64483", "medicare-advantage", state="TX", as_of=AS_OF, knowledge=kb)
+    assert after.prior_authorization == "required"
+    assert after.prior_authorization_basis == ("Plan X reviews every injection.",)

@@ -115,10 +115,10 @@ def _item_kinds(value: Any, where: _Where) -> tuple[ItemKind, ...]:
 def _scale_minimums(value: Any, where: _Where) -> tuple[tuple[str, Decimal], ...]:
     if not isinstance(value, Mapping) or not value:
         raise _bad(where, "must map score scales to minimums", f"write {where.key}: {{nrs: 7}}")
-    return tuple((str(k), _number(v, replace_key(where, f"{where.key}.{k}"))) for k, v in value.items())
+    return tuple((str(k), _number(v, _with_key(where, f"{where.key}.{k}"))) for k, v in value.items())
 
 
-def replace_key(where: _Where, key: str) -> _Where:
+def _with_key(where: _Where, key: str) -> _Where:
     return _Where(where.file, where.line, key, where.what, where.optional)
 
 
