@@ -5,6 +5,7 @@ Each command module registers its commands on the shared :data:`app` when import
 
 from __future__ import annotations
 
+import backcover.cli.pa  # noqa: F401  (electronic prior authorization: pa send, export-x12, ingest)
 from backcover.cli import cases, check, costs, demo, log, policies, record, screen, web  # noqa: F401  (registers commands)
 from backcover.cli._app import app
 
