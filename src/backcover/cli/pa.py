@@ -24,7 +24,8 @@ from backcover.errors import BadInput
 
 if TYPE_CHECKING:
     import backcover.store as store_pkg
-    from backcover.ehr._pas import Diagnosis, PasCoverage, PasPatient, PasProcedure, PasProvider, PaStatus
+    from backcover.ehr._pas import Diagnosis, PasCoverage, PasPatient, PasProcedure, PasProvider
+    from backcover.ehr._pas_response import PaStatus
 else:
     store_pkg = lazy_module("backcover.store")
 
@@ -160,7 +161,8 @@ def pa_send(
     """Send the case's prior-authorization request (Da Vinci PAS) and record the payer's answer."""
     import httpx
 
-    from backcover.ehr._pas import build_pas_bundle, ingest_claim_response
+    from backcover.ehr._pas import build_pas_bundle
+    from backcover.ehr._pas_response import ingest_claim_response
 
     day = date_option(on, "--date") or date.today()
     inp = _case_inputs(case, day, payer_id)
@@ -248,7 +250,7 @@ def pa_ingest(
     json_out: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
 ) -> None:
     """Read the payer's ClaimResponse into the case's prior-authorization timeline."""
-    from backcover.ehr._pas import ingest_claim_response
+    from backcover.ehr._pas_response import ingest_claim_response
 
     if not file.is_file():
         raise BadInput("no such file", "check the path", str(file))
