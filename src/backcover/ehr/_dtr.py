@@ -1,8 +1,9 @@
 """Da Vinci DTR: the questionnaire of what a back-care order still needs, and its answers as record items.
 
 Pure. :func:`build_questionnaire` turns a Determination into a FHIR Questionnaire: one group per
-criterion the record does not show (``unknown``), and, read-only and pre-filled (``initial``), the
-criteria the record already meets. :func:`answers_to_items` turns a QuestionnaireResponse into
+criterion the record does not show (``unknown``), an optional group for each time-based criterion not
+met yet (the chart may hold earlier care or an earlier onset), and, read-only and pre-filled
+(``initial``), the criteria the record already meets. :func:`answers_to_items` turns a QuestionnaireResponse into
 record items with provenance ``clinician_attested``, shaped so that the engine's test for each
 criterion reads them (a care period, an onset date, a score, a documented finding).
 """
@@ -51,6 +52,9 @@ _SHAPE: dict[str, tuple[ItemKind, bool, bool]] = {
     "frequency": (ItemKind.PROCEDURE, False, False),
     "interval": (ItemKind.PROCEDURE, False, False),
 }
+
+
+_MORE = ("conservative_care", "symptom_duration")
 
 
 @cache
@@ -107,6 +111,13 @@ def build_questionnaire(det: Determination, qid: str, canonical: str) -> dict[st
     missing = [c for c in det.criteria if c.status == "unknown" and c.required]
     met = [c for c in det.criteria if c.status == "met"]
     groups = [_group(c, False) for c in missing]
+    # Time-based criteria the record does not meet yet: the chart may hold more than the record.
+    more = [c for c in det.unmet if (leaf := _shape(c)[0]) is not None and leaf.test in _MORE]
+    for c in more:
+        g = _group(c, False)
+        g["text"] = f"{c.summary} (only if the chart shows more than the record: {c.explanation})"
+        g["item"][0]["required"] = False
+        groups.append(g)
     if met:
         groups.append(
             {
