@@ -4,8 +4,8 @@ Pure. :func:`build_questionnaire` turns a Determination into a FHIR Questionnair
 criterion the record does not show (``unknown``), an optional group for each time-based criterion not
 met yet (the chart may hold earlier care or an earlier onset), and, read-only and pre-filled
 (``initial``), the criteria the record already meets. :func:`answers_to_items` turns a
-QuestionnaireResponse into record items with provenance ``clinician_attested``, shaped so that the engine's test for each
-criterion reads them (a care period, an onset date, a score, a documented finding).
+QuestionnaireResponse into record items with provenance ``clinician_attested``, shaped so that
+the engine's test for each criterion reads them (a care period, an onset date, a score, a documented finding).
 """
 
 from __future__ import annotations
