@@ -198,7 +198,8 @@ def pa_send(
     pa_id = _record(case, None, day, "sent with PAS")
     if status is not None:
         _record(case, status, day, "payer's ClaimResponse")
-        _print_status(status)
+        if not json_out:
+            _print_status(status)
     err_console.print(f"prior authorization {pa_id} on case {case}: sent to {url}", highlight=False)
     if json_out:
         emit_json(status.to_json() if status else {"status": "submitted"})
@@ -261,7 +262,8 @@ def pa_ingest(
     status = ingest_claim_response(doc, str(file))
     day = date_option(on, "--date") or date.today()
     pa_id = _record(case, status, day, "payer's ClaimResponse")
-    _print_status(status)
+    if not json_out:
+        _print_status(status)
     err_console.print(f"prior authorization {pa_id} on case {case}: {status.status}", highlight=False)
     if json_out:
         emit_json(status.to_json())
