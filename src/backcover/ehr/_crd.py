@@ -196,18 +196,8 @@ def choose_coverage(order: Order, coverages: list[dict[str, Any]]) -> tuple[str,
     )
 
 
-def judge(
-    req: HookRequest,
-    coverages: list[dict[str, Any]],
-    record: Record,
-    as_of: date,
-    questionnaire_for: Callable[[Order, Determination, str, str], str | None] | None = None,
-) -> list[Judged]:
-    """Run the engine for each back-care order of the request.
-
-    ``questionnaire_for(order, determination, assertion_id, coverage_ref)`` is called for answers
-    with missing documentation (not for supporting hooks) and returns the DTR questionnaire's URL.
-    """
+def judge(req: HookRequest, coverages: list[dict[str, Any]], record: Record, as_of: date) -> list[Judged]:
+    """Run the engine for each back-care order of the request (other orders get no answer)."""
     out: list[Judged] = []
     state = record.patient.state
     for order in req.orders:
@@ -216,11 +206,9 @@ def judge(
         cov_ref, payer = choose_coverage(order, coverages)
         try:
             det = check(record, order.code, payer, state=state, as_of=as_of)
-        except BadInput:
+        except BadInput:  # a state the engine does not know: judge without it
             det = check(record, order.code, payer, as_of=as_of)
-        aid = uuid.uuid4().hex
-        q = questionnaire_for(order, det, aid, cov_ref) if questionnaire_for and det.missing else None
-        out.append(Judged(order, cov_ref, det, aid, q))
+        out.append(Judged(order, cov_ref, det, uuid.uuid4().hex))
     return out
 
 

@@ -9,12 +9,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 import uuid
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -26,10 +27,12 @@ from fastapi.responses import HTMLResponse
 from starlette.concurrency import run_in_threadpool
 
 from backcover.ehr._crd import (
+    PREFETCH,
     SERVICES,
     HookError,
     HookRequest,
     Judged,
+    Service,
     choose_coverage,
     coverage_extension,
     discovery,
@@ -68,6 +71,7 @@ class CdsSettings:
     expiry_days: int = 30
     session_ttl: float = 3600.0
     max_sessions: int = 10_000
+    answer_cache: int = 256  # identical requests (same orders, data and day) reuse the engine's answers
     verifier: JwtVerifier | None = field(default=None, repr=False)
 
     @classmethod
@@ -149,15 +153,35 @@ def cds_router(settings: CdsSettings) -> APIRouter:
             return _outcome(401, str(exc), "send a JWT signed by a trusted issuer", "security")
         return None
 
-    def hook(service_id: str, body: Any) -> dict[str, Any]:
+    async def hook(service_id: str, body: Any) -> dict[str, Any]:
+        """Fetches (if any) run in a thread; the judging itself (about 2 ms) runs on the loop."""
         service = SERVICES[service_id]
         req = parse_hook_request(body, service)
         if service.hook == "order-dispatch" and not req.orders and req.dispatched:
-            fetched = fetch_orders(req, settings.transport, settings.fetch_timeout)
+            fetched = await run_in_threadpool(fetch_orders, req, settings.transport, settings.fetch_timeout)
             req = HookRequest(**{**req.__dict__, "orders": tuple(orders_of(fetched))})
         if not any(o.procedure is not None for o in req.orders):
             return {"cards": [], "systemActions": []}
-        data = complete_prefetch(req, settings.transport, settings.fetch_timeout)
+        data = dict(req.prefetch)
+        if any(k not in data for k in PREFETCH):
+            data = await run_in_threadpool(complete_prefetch, req, settings.transport, settings.fetch_timeout)
+        return judge_all(service, req, data)
+
+    answers: OrderedDict[bytes, tuple[Record, list[Judged]]] = OrderedDict()
+    answers_lock = threading.Lock()
+
+    def judged_for(req: HookRequest, data: dict[str, Any]) -> tuple[Record, list[Judged]]:
+        """The engine's answers for these orders and data (pure, so kept for identical requests)."""
+        today = settings.today()
+        key = b""
+        if settings.answer_cache > 0:
+            raw = [req.hook, today.isoformat(), req.patient_id, [o.resource for o in req.orders], data]
+            key = hashlib.blake2b(orjson.dumps(raw, option=orjson.OPT_SORT_KEYS), digest_size=20).digest()
+            with answers_lock:
+                hit = answers.get(key)
+                if hit is not None:
+                    answers.move_to_end(key)
+                    return hit
         resources = [r for v in data.values() for r in bundle_resources(v)]
         coverages = [r for r in [*resources, *req.context_resources] if r["resourceType"] == "Coverage"]
         clinical = [r for r in resources if r["resourceType"] != "OperationOutcome"]
@@ -166,10 +190,28 @@ def cds_router(settings: CdsSettings) -> APIRouter:
             record = record_from_resources(clinical, pid, "prefetch")
         except BadInput as exc:
             raise HookError(400, exc.problem, exc.fix) from None
-        remember_fn = None if service.supporting else remember(record)
-        judged = judge(req, coverages, record, settings.today(), remember_fn)
+        out = (record, judge(req, coverages, record, today))
+        if settings.answer_cache > 0:
+            with answers_lock:
+                answers[key] = out
+                while len(answers) > settings.answer_cache:
+                    answers.popitem(last=False)
+        return out
+
+    def judge_all(service: Service, req: HookRequest, data: dict[str, Any]) -> dict[str, Any]:
+        record, judged = judged_for(req, data)
+        store = None if service.supporting else remember(record)
+        fresh: list[Judged] = []
+        for j in judged:  # a new assertion id (and DTR form) for every answer
+            aid = uuid.uuid4().hex
+            form = (
+                store(j.order, j.determination, aid, j.coverage_ref)
+                if store and j.determination.missing
+                else None
+            )
+            fresh.append(replace(j, assertion_id=aid, questionnaire=form))
         return response(
-            judged,
+            fresh,
             service,
             settings.expiry_days,
             lambda j: f"{j.questionnaire}/$render" if j.questionnaire else None,
@@ -196,7 +238,7 @@ def cds_router(settings: CdsSettings) -> APIRouter:
             return denied
         try:
             body = await _body(request)
-            return _json(await run_in_threadpool(hook, service_id, body))
+            return _json(await hook(service_id, body))
         except HookError as exc:
             return _json(exc.outcome(), exc.status)
 
