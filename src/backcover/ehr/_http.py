@@ -242,6 +242,18 @@ def cds_router(settings: CdsSettings) -> APIRouter:
         except HookError as exc:
             return _json(exc.outcome(), exc.status)
 
+    async def dtr_post(request: Request, path: str, fn: Callable[[Any], dict[str, Any]]) -> Response:
+        """A DTR POST: the caller's JWT, the JSON body, and the work in a thread."""
+        denied = authorise(request, path, "/fhir")
+        if denied is not None:
+            return denied
+        try:
+            return _json(await run_in_threadpool(fn, await _body(request)))
+        except HookError as exc:
+            return _json(exc.outcome(), exc.status)
+        except BadInput as exc:
+            return _outcome(400, exc.problem, exc.fix)
+
     def package(body: Any) -> dict[str, Any]:
         params = body.get("parameter") if isinstance(body, dict) else None
         if not isinstance(params, list):
@@ -277,15 +289,7 @@ def cds_router(settings: CdsSettings) -> APIRouter:
 
     @router.post("/fhir/Questionnaire/$questionnaire-package", summary="DTR: the questionnaire for an order")
     async def dtr_package(request: Request) -> Response:
-        denied = authorise(request, "/fhir/Questionnaire/$questionnaire-package", "/fhir")
-        if denied is not None:
-            return denied
-        try:
-            return _json(await run_in_threadpool(package, await _body(request)))
-        except HookError as exc:
-            return _json(exc.outcome(), exc.status)
-        except BadInput as exc:
-            return _outcome(400, exc.problem, exc.fix)
+        return await dtr_post(request, "/fhir/Questionnaire/$questionnaire-package", package)
 
     @router.get("/fhir/Questionnaire/{qid}", summary="DTR: a questionnaire built for an order (JSON)")
     def dtr_questionnaire(qid: str, request: Request) -> Response:
@@ -348,14 +352,6 @@ def cds_router(settings: CdsSettings) -> APIRouter:
         "/fhir/QuestionnaireResponse", summary="DTR: submit the answers; returns the new coverage information"
     )
     async def dtr_submit(request: Request) -> Response:
-        denied = authorise(request, "/fhir/QuestionnaireResponse", "/fhir")
-        if denied is not None:
-            return denied
-        try:
-            return _json(await run_in_threadpool(submit, await _body(request)))
-        except HookError as exc:
-            return _json(exc.outcome(), exc.status)
-        except BadInput as exc:
-            return _outcome(400, exc.problem, exc.fix)
+        return await dtr_post(request, "/fhir/QuestionnaireResponse", submit)
 
     return router

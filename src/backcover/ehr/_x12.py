@@ -33,6 +33,11 @@ def _seg(*elements: str) -> str:
     return "*".join(parts) + "~"
 
 
+def _provider(entity: str, p: PasProvider) -> str:
+    """NM1 of a person with an NPI: 1P requester, SJ service provider."""
+    return _seg("NM1", entity, "1", _clean(p.family), _clean(p.given, 35), "", "", "", "XX", p.npi)
+
+
 def _icd(code: str) -> str:
     return code.replace(".", "").upper()
 
@@ -63,18 +68,7 @@ def write_278(
             "NM1", "X3", "2", _clean(coverage.payer_name), "", "", "", "", "PI", _clean(coverage.payer_id, 80)
         ),
         _seg("HL", "2", "1", "21", "1"),
-        _seg(
-            "NM1",
-            "1P",
-            "1",
-            _clean(requester.family),
-            _clean(requester.given, 35),
-            "",
-            "",
-            "",
-            "XX",
-            requester.npi,
-        ),
+        _provider("1P", requester),
         _seg("HL", "3", "2", "22", "1"),
         _seg(
             "NM1",
@@ -113,18 +107,7 @@ def write_278(
                 *(("RD8", f"{p.start:%Y%m%d}-{p.end:%Y%m%d}") if p.end else ("D8", f"{p.start:%Y%m%d}")),
             ),
             _seg("SV1", f"HC:{_clean(p.code, 48)}", "", "UN", str(p.quantity)),
-            _seg(
-                "NM1",
-                "SJ",
-                "1",
-                _clean(requester.family),
-                _clean(requester.given, 35),
-                "",
-                "",
-                "",
-                "XX",
-                requester.npi,
-            ),
+            _provider("SJ", requester),
         ]
     body.append(_seg("SE", str(len(body) + 1), "0001"))
     isa = (
