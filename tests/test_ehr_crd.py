@@ -13,8 +13,11 @@ from fastapi.testclient import TestClient
 
 from backcover.ehr import CI_URL, payer_for_coverage
 from backcover.ehr._fhir import ORDER_TYPES
+from backcover.engine import check
+from backcover.record.load import load_record
 from tests._ehr_support import (
     COVERAGE,
+    TODAY,
     Keys,
     auth,
     bundle,
@@ -26,7 +29,7 @@ from tests._ehr_support import (
     mri_order,
     write_trust,
 )
-from tests.conftest import DATA
+from tests.conftest import DATA, EXAMPLES
 
 SIGN = "/cds-services/backcover-order-sign"
 
@@ -297,3 +300,39 @@ def test_a_wrong_hook_or_service_is_refused(client: TestClient, keys: Keys) -> N
 )
 def test_coverage_to_payer(coverage: dict[str, Any], payer: str | None) -> None:
     assert payer_for_coverage({"resourceType": "Coverage", "status": "active", **coverage}) == payer
+
+
+def test_order_dispatch_reads_the_dispatched_order_from_the_fhir_server(trust: Path, keys: Keys) -> None:
+    def fhir(request: httpx.Request) -> httpx.Response:
+        assert request.url.path == "/fhir/ServiceRequest/mri1"
+        return httpx.Response(200, json=mri_order())
+
+    client = make_client(trust, httpx.MockTransport(fhir))
+    hook = mri_hook("order-dispatch")
+    hook["context"] = {
+        "patientId": "example-mri",
+        "dispatchedOrders": ["ServiceRequest/mri1"],
+        "performer": "Organization/o",
+    }
+    path = "/cds-services/backcover-order-dispatch"
+    r = client.post(path, json=hook, headers=auth(keys, path))
+    assert r.status_code == 200, r.text
+    [action] = r.json()["systemActions"]
+    assert coverage_info(action["resource"])["doc-needed"] == "clinical"
+
+
+def test_medicare_coverage_is_judged_under_medicare(client: TestClient, keys: Keys) -> None:
+    medicare = {**COVERAGE, "type": {"coding": [{"system": "https://nahdo.org/sopt", "code": "1"}]}}
+    body = client.post(SIGN, json=mri_hook(coverage=medicare), headers=auth(keys, SIGN)).json()
+    info = coverage_info(body["systemActions"][0]["resource"])
+    record = load_record([EXAMPLES / "check-mri-commercial-early.json"])
+    want = check(record, "72148", "medicare", as_of=TODAY).crd_coverage_information()
+    assert (info["covered"], info["pa-needed"]) == (want["covered"], want["pa-needed"])
+    assert want["pa-needed"] != "auth-needed", "Original Medicare asks no prior authorization for an MRI"
+
+
+def test_a_body_that_is_not_json_is_400(client: TestClient, keys: Keys) -> None:
+    r = client.post(
+        SIGN, content=b"{not json", headers={**auth(keys, SIGN), "Content-Type": "application/json"}
+    )
+    assert r.status_code == 400 and r.json()["resourceType"] == "OperationOutcome"

@@ -157,7 +157,9 @@ def parse_hook_request(body: Any, service: Service) -> HookRequest:
     return HookRequest(
         hook=service.hook,
         instance=str(body.get("hookInstance") or ""),
-        fhir_server=server if isinstance(server, str) and server else None,
+        fhir_server=server
+        if isinstance(server, str) and server.startswith(("https://", "http://"))
+        else None,
         access_token=token if isinstance(token, str) else None,
         patient_id=str(pid) if isinstance(pid, (str, int)) and str(pid) else None,
         orders=tuple(orders),

@@ -159,7 +159,7 @@ def cds_router(settings: CdsSettings) -> APIRouter:
         req = parse_hook_request(body, service)
         if service.hook == "order-dispatch" and not req.orders and req.dispatched:
             fetched = await run_in_threadpool(fetch_orders, req, settings.transport, settings.fetch_timeout)
-            req = HookRequest(**{**req.__dict__, "orders": tuple(orders_of(fetched))})
+            req = replace(req, orders=tuple(orders_of(fetched)))
         if not any(o.procedure is not None for o in req.orders):
             return {"cards": [], "systemActions": []}
         data = dict(req.prefetch)
