@@ -11,23 +11,35 @@ from backcover.ehr._dtr import answers_to_items, build_questionnaire
 from backcover.ehr._fhir import payer_for_coverage
 from backcover.ehr._http import CdsSettings, cds_router
 from backcover.ehr._jwt import Issuer, JwtVerifier, Trust, Unauthorized, load_trust
+from backcover.ehr._pas import Diagnosis, PasCoverage, PasPatient, PasProcedure, PasProvider, build_pas_bundle
+from backcover.ehr._pas_response import PaStatus, ingest_claim_response
+from backcover.ehr._x12 import write_278
 
 __all__ = [
     "CI_URL",
     "PREFETCH",
     "SERVICES",
     "CdsSettings",
+    "Diagnosis",
     "HookError",
     "Issuer",
     "JwtVerifier",
+    "PaStatus",
+    "PasCoverage",
+    "PasPatient",
+    "PasProcedure",
+    "PasProvider",
     "Service",
     "Trust",
     "Unauthorized",
     "answers_to_items",
+    "build_pas_bundle",
     "build_questionnaire",
     "cds_router",
     "discovery",
+    "ingest_claim_response",
     "load_trust",
     "payer_for_coverage",
     "sentence",
+    "write_278",
 ]
