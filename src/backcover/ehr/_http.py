@@ -49,6 +49,7 @@ from backcover.ehr._dtr import (
 )
 from backcover.ehr._fetch import complete_prefetch, fetch_orders
 from backcover.ehr._fhir import Order, bundle_resources, orders_of, record_from_resources
+from backcover.ehr._httputil import ERRORS, Sessions, body_doc, json_response, outcome, read_json
 from backcover.ehr._jwt import JwtVerifier, Trust, Unauthorized, load_trust
 from backcover.engine import Determination, check
 from backcover.errors import BadInput
@@ -91,49 +92,13 @@ class DtrSession:
     determination: Determination
 
 
-class _Sessions:
-    def __init__(self, ttl: float, cap: int, now: Callable[[], float]) -> None:
-        self._d: OrderedDict[str, tuple[float, DtrSession]] = OrderedDict()
-        self._ttl, self._cap, self._now = ttl, cap, now
-        self._lock = threading.Lock()
-
-    def put(self, sid: str, s: DtrSession) -> None:
-        with self._lock:
-            self._d[sid] = (self._now() + self._ttl, s)
-            while len(self._d) > self._cap:
-                self._d.popitem(last=False)
-
-    def get(self, sid: str) -> DtrSession | None:
-        with self._lock:
-            got = self._d.get(sid)
-            if got is None or got[0] < self._now():
-                self._d.pop(sid, None)
-                return None
-            return got[1]
-
-
-def _json(doc: Any, status: int = 200) -> Response:
-    return Response(orjson.dumps(doc), status_code=status, media_type="application/json")
-
-
-def _outcome(status: int, problem: str, fix: str, code: str = "invalid") -> Response:
-    return _json(HookError(status, problem, fix, code).outcome(), status)
-
-
-async def _body(request: Request) -> Any:
-    try:
-        return orjson.loads(await request.body())
-    except orjson.JSONDecodeError:
-        raise HookError(400, "the body is not JSON", "send application/json") from None
-
-
 def cds_router(settings: CdsSettings) -> APIRouter:
     """The CDS Hooks and DTR routes, configured by ``settings``."""
     public = settings.public_url.rstrip("/")
     verifier = settings.verifier or JwtVerifier(
         settings.trust, transport=settings.transport, now=settings.now
     )
-    sessions = _Sessions(settings.session_ttl, settings.max_sessions, settings.now)
+    sessions = Sessions[DtrSession](settings.session_ttl, settings.max_sessions, settings.now)
     router = APIRouter(tags=["CDS Hooks / Da Vinci CRD, DTR"])
 
     def q_url(sid: str) -> str:
@@ -150,7 +115,7 @@ def cds_router(settings: CdsSettings) -> APIRouter:
         try:
             verifier.verify(request.headers.get("authorization"), [f"{public}{p}" for p in paths])
         except Unauthorized as exc:
-            return _outcome(401, str(exc), "send a JWT signed by a trusted issuer", "security")
+            return outcome(401, str(exc), "send a JWT signed by a trusted issuer", "security")
         return None
 
     async def hook(service_id: str, body: Any) -> dict[str, Any]:
@@ -219,15 +184,28 @@ def cds_router(settings: CdsSettings) -> APIRouter:
 
     @router.get("/cds-services", summary="CDS Hooks discovery: the CRD services for back care")
     def cds_discovery() -> Response:
-        return _json(discovery())
+        return json_response(discovery())
 
     @router.post(
         "/cds-services/{service_id}",
         summary="Call a CRD service (CDS Hooks 2.0): coverage information for each back-care order",
+        openapi_extra=body_doc(
+            "A CDS Hooks request",
+            {
+                "hook": {"type": "string"},
+                "hookInstance": {"type": "string"},
+                "fhirServer": {"type": "string"},
+                "fhirAuthorization": {"type": "object"},
+                "context": {"type": "object"},
+                "prefetch": {"type": "object"},
+            },
+            ["hook", "hookInstance", "context"],
+        ),
+        responses=ERRORS,
     )
     async def cds_call(service_id: str, request: Request) -> Response:
         if service_id not in SERVICES:
-            return _outcome(
+            return outcome(
                 404,
                 f"there is no service {service_id!r}",
                 "list the services at GET /cds-services",
@@ -237,10 +215,10 @@ def cds_router(settings: CdsSettings) -> APIRouter:
         if denied is not None:
             return denied
         try:
-            body = await _body(request)
-            return _json(await hook(service_id, body))
+            body = await read_json(request)
+            return json_response(await hook(service_id, body))
         except HookError as exc:
-            return _json(exc.outcome(), exc.status)
+            return json_response(exc.outcome(), exc.status)
 
     async def dtr_post(request: Request, path: str, fn: Callable[[Any], dict[str, Any]]) -> Response:
         """A DTR POST: the caller's JWT, the JSON body, and the work in a thread."""
@@ -248,11 +226,11 @@ def cds_router(settings: CdsSettings) -> APIRouter:
         if denied is not None:
             return denied
         try:
-            return _json(await run_in_threadpool(fn, await _body(request)))
+            return json_response(await run_in_threadpool(fn, await read_json(request)))
         except HookError as exc:
-            return _json(exc.outcome(), exc.status)
+            return json_response(exc.outcome(), exc.status)
         except BadInput as exc:
-            return _outcome(400, exc.problem, exc.fix)
+            return outcome(400, exc.problem, exc.fix)
 
     def package(body: Any) -> dict[str, Any]:
         params = body.get("parameter") if isinstance(body, dict) else None
@@ -287,7 +265,16 @@ def cds_router(settings: CdsSettings) -> APIRouter:
         sessions.put(sid, DtrSession(record, det.procedure.code, payer, order, cov_ref, det))
         return package_parameters(build_questionnaire(det, sid, q_url(sid)))
 
-    @router.post("/fhir/Questionnaire/$questionnaire-package", summary="DTR: the questionnaire for an order")
+    @router.post(
+        "/fhir/Questionnaire/$questionnaire-package",
+        summary="DTR: the questionnaire for an order",
+        openapi_extra=body_doc(
+            "DTR questionnaire-package input Parameters",
+            {"resourceType": {"type": "string"}, "parameter": {"type": "array", "items": {"type": "object"}}},
+            ["resourceType", "parameter"],
+        ),
+        responses=ERRORS,
+    )
     async def dtr_package(request: Request) -> Response:
         return await dtr_post(request, "/fhir/Questionnaire/$questionnaire-package", package)
 
@@ -298,10 +285,10 @@ def cds_router(settings: CdsSettings) -> APIRouter:
             return denied
         s = sessions.get(qid)
         if s is None:
-            return _outcome(
+            return outcome(
                 404, "this questionnaire has expired or never existed", "sign the order again", "not-found"
             )
-        return _json(build_questionnaire(s.determination, qid, q_url(qid)))
+        return json_response(build_questionnaire(s.determination, qid, q_url(qid)))
 
     @router.get(
         "/fhir/Questionnaire/{qid}/$render",
@@ -349,7 +336,18 @@ def cds_router(settings: CdsSettings) -> APIRouter:
         }
 
     @router.post(
-        "/fhir/QuestionnaireResponse", summary="DTR: submit the answers; returns the new coverage information"
+        "/fhir/QuestionnaireResponse",
+        summary="DTR: submit the answers; returns the new coverage information",
+        openapi_extra=body_doc(
+            "A completed QuestionnaireResponse",
+            {
+                "resourceType": {"type": "string"},
+                "questionnaire": {"type": "string"},
+                "item": {"type": "array", "items": {"type": "object"}},
+            },
+            ["resourceType", "questionnaire"],
+        ),
+        responses=ERRORS,
     )
     async def dtr_submit(request: Request) -> Response:
         return await dtr_post(request, "/fhir/QuestionnaireResponse", submit)
