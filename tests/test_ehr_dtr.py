@@ -189,15 +189,14 @@ def test_a_package_request_with_the_order_and_record_builds_the_questionnaire(
 
 
 def test_the_router_mounts_on_the_web_app(tmp_path: Path, keys: Keys) -> None:
-    from backcover.ehr import CdsSettings, cds_router, load_trust
+    from backcover.ehr import CdsSettings, load_trust
     from backcover.web import create_app
 
-    app = create_app(data_dir=tmp_path / "data")
     public = "http://127.0.0.1"
     settings = CdsSettings(
         public_url=public, trust=load_trust(write_trust(tmp_path, keys)), today=lambda: TODAY
     )
-    app.include_router(cds_router(settings))
+    app = create_app(data_dir=tmp_path / "data", cds=settings)
     client = TestClient(app, base_url=public)
     assert {s["hook"] for s in client.get("/cds-services").json()["services"]} >= {"order-sign"}
     bearer = {"Authorization": f"Bearer {token(keys, public + SIGN)}"}
