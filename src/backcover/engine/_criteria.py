@@ -29,6 +29,13 @@ from backcover.engine._timeline import (
     sessions,
     usable,
 )
+from backcover.record.details import (
+    DurationBasis,
+    MedicationDetails,
+    ProcedureDetails,
+    report_text,
+    sessions_of,
+)
 from backcover.record.model import Item, ItemKind, Record
 
 __all__ = ["EVALUATORS", "Ctx", "Outcome", "evaluate"]
@@ -207,18 +214,18 @@ def _span_text(items: Sequence[Item], as_of: date) -> str:
             for med in its:
                 assert med.when is not None
                 name = name_of(med)
-                basis = med.details.get("duration_basis")
+                basis = med.details.duration_basis if isinstance(med.details, MedicationDetails) else None
                 if med.when.ongoing and med.when.end is None:
                     parts.append(f"{name} since {_d(med.when.start_date)}")
                 else:
                     end = med.when.end_as_of(as_of)
-                    extra = f", {basis}" if basis and "30-day" in str(basis) else ""
+                    extra = f", {basis.label}" if basis is DurationBasis.ASSUMED_30_DAYS else ""
                     parts.append(f"{name} {_d(med.when.start_date)}..{_d(end)}{extra}")
         else:
             first = min(i.when.start_date for i in its if i.when is not None)
             last = max(i.when.end_as_of(as_of) for i in its if i.when is not None)
-            n = sum(int(i.details.get("sessions") or 0) for i in its) + len(
-                {i.date for i in its if not i.details.get("sessions")}
+            n = sum(sessions_of(i.details) or 0 for i in its) + len(
+                {i.date for i in its if not sessions_of(i.details)}
             )
             label = concept_label(mod)
             if n <= 1 and first == last:
@@ -298,11 +305,7 @@ def imaging(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
         )
     day = recent[-1].date
     same = [i for i in recent if i.date == day]
-    findings = [
-        str(i.details.get("conclusion") or i.details.get("findings"))
-        for i in same
-        if i.details.get("conclusion") or i.details.get("findings")
-    ]
+    findings = [str(report_text(i.details)) for i in same if report_text(i.details)]
     label = concept_label(same[0].concept or concepts[0])
     text = f"{label} on {_d(day)}"  # type: ignore[arg-type]
     if findings:
@@ -529,7 +532,8 @@ def sustained_relief(p: Mapping[str, Any], ctx: Ctx) -> Outcome:
 
 def _reported_relief(proc: Item, p: Mapping[str, Any], minimum: Decimal, need_text: str) -> Outcome | None:
     """Relief the person reported for a procedure (treatment log: relief_percent, relief_weeks)."""
-    pct_v, weeks_v = proc.details.get("relief_percent"), proc.details.get("relief_weeks")
+    relief = proc.details if isinstance(proc.details, ProcedureDetails) else ProcedureDetails()
+    pct_v, weeks_v = relief.relief_percent, relief.relief_weeks
     if pct_v is None or weeks_v is None or proc.date is None:
         return None
     pct_d, weeks_d = Decimal(str(pct_v)), Decimal(str(weeks_v))
