@@ -48,8 +48,8 @@ def encounter(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
     details = EncounterDetails(
         encounter_class=cls["code"] if isinstance(cls, dict) and cls.get("code") else None,
         performer=names,
-        specialty=specialties,
-        reason=reasons(res),
+        specialty=specialties or None,
+        reason=reasons(res) or None,
     )
     extra: list[str] = []
     if not ctx.concepts_for(codes)[0]:
@@ -69,7 +69,10 @@ def service_request(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
     )
     names, specialties = ctx.performers(res, [res.get("requester"), *(lst(res.get("performer")))])
     details = ReferralDetails(
-        intent=res.get("intent") or None, reason=reasons(res), performer=names, specialty=specialties
+        intent=res.get("intent") or None,
+        reason=reasons(res) or None,
+        performer=names,
+        specialty=specialties or None,
     )
     extra = ["referral"] if "referral" not in ctx.concepts_for(codes)[0] else []
     return [ctx.item(res, ItemKind.REFERRAL, when, codes, text=text, extra_concepts=extra, details=details)]

@@ -77,7 +77,7 @@ def procedure(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
         res, (p.get("actor") for p in lst(res.get("performer")) if isinstance(p, dict))
     )
     details = details_class(kind)(
-        note=notes(res), performer=names, specialty=specialties, reason=reasons(res)
+        note=notes(res), performer=names, specialty=specialties or None, reason=reasons(res) or None
     )
     return [
         ctx.item(
@@ -154,7 +154,7 @@ def medication_request(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
         supply=supply_text,
         dose="; ".join(str(x) for x in dosage) if dosage else None,
         performer=names,
-        specialty=specialties,
+        specialty=specialties or None,
     )
     return [
         ctx.item(
