@@ -109,7 +109,7 @@ def test_typed_details_round_trip_to_the_same_json() -> None:
         written = it.to_json()
         again = details_from_json(it.kind, written.get("details", {}))
         assert again == it.details, it.id
-        # An item built by hand from the JSON details object writes the same JSON.
+        # An item built by hand from the JSON details object writes the same JSON again.
         rebuilt = Item(
             kind=it.kind,
             when=it.when,
@@ -125,7 +125,7 @@ def test_typed_details_round_trip_to_the_same_json() -> None:
             unit=it.unit,
             scale=it.scale,
             refs=it.refs,
-            details=written.get("details", {}),
+            details=details_from_json(it.kind, written.get("details", {})),
         )
         assert rebuilt.to_json() == written, it.id
 

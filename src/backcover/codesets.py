@@ -10,8 +10,9 @@ Lookups are pure. A code that maps to nothing is not an error: the importer keep
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from backcover.knowledge import Knowledge
@@ -23,6 +24,7 @@ __all__ = [
     "Codesets",
     "all_codes",
     "ancestors",
+    "build_codesets",
     "codesets_for",
     "concept_label",
     "concepts",
@@ -97,19 +99,26 @@ class Codesets:
     """Every code set of one knowledge bundle, parsed: codes -> concepts, the concept hierarchy,
     and the names that recognise medications, scores and visits in free text.
 
-    Plain data (picklable); answers are remembered per instance, and not pickled.
+    Plain data (picklable); answers are remembered per instance, and the memory is not pickled.
     """
 
     __slots__ = (
-        "_ancestors",
-        "_lookups",
-        "_meds",
+        "ancestors",
         "codesets",
         "concepts",
         "ingredients",
+        "lookup",
+        "match_medication_text",
         "observation_names",
         "visit_names",
     )
+
+    lookup: Callable[[str | None, str], CodeMatch | None]
+    """The concept a code maps to, or ``None``. ``system`` is a FHIR URI or a code-set name."""
+    ancestors: Callable[[str], frozenset[str]]
+    """The concept and everything above it."""
+    match_medication_text: Callable[[str | None], str | None]
+    """The medication concept named in free text ("Ibuprofen 400 MG Oral Tablet"), if any."""
 
     def __init__(
         self,
@@ -124,9 +133,10 @@ class Codesets:
         self.ingredients = ingredients
         self.observation_names = observation_names
         self.visit_names = visit_names
-        self._lookups: dict[tuple[str | None, str], CodeMatch | None] = {}
-        self._ancestors: dict[str, frozenset[str]] = {}
-        self._meds: dict[str, str | None] = {}
+        # Answers are remembered (C-level caches: the importer asks thousands of times).
+        self.lookup = lru_cache(maxsize=65536)(self._lookup)
+        self.ancestors = lru_cache(maxsize=None)(self._ancestors)
+        self.match_medication_text = lru_cache(maxsize=4096)(self._medication)
 
     def __getstate__(self) -> dict[str, Any]:
         return {
@@ -139,18 +149,6 @@ class Codesets:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__init__(**state)  # type: ignore[misc]
-
-    def lookup(self, system: str | None, code: str) -> CodeMatch | None:
-        """The concept a code maps to, or ``None``. ``system`` is a FHIR URI or a code-set name."""
-        memo_key = (system, code)
-        try:
-            return self._lookups[memo_key]
-        except KeyError:
-            pass
-        hit = self._lookup(system, code)
-        if len(self._lookups) < 65536:
-            self._lookups[memo_key] = hit
-        return hit
 
     def _lookup(self, system: str | None, code: str) -> CodeMatch | None:
         key = system_key(system)
@@ -170,11 +168,7 @@ class Codesets:
         entry = self.concepts.get(concept)
         return str(entry.get("label", concept)) if entry else concept.replace("_", " ")
 
-    def ancestors(self, concept: str) -> frozenset[str]:
-        """The concept and everything above it."""
-        found = self._ancestors.get(concept)
-        if found is not None:
-            return found
+    def _ancestors(self, concept: str) -> frozenset[str]:
         seen: set[str] = set()
         todo = [concept]
         while todo:
@@ -183,24 +177,17 @@ class Codesets:
                 continue
             seen.add(c)
             todo.extend(str(p) for p in (self.concepts.get(c, {}).get("parents") or []))
-        found = self._ancestors[concept] = frozenset(seen)
-        return found
+        return frozenset(seen)
 
     def is_a(self, concept: str, ancestor: str) -> bool:
         return ancestor in self.ancestors(concept)
 
-    def match_medication_text(self, text: str | None) -> str | None:
-        """The medication concept named in free text ("Ibuprofen 400 MG Oral Tablet"), if any."""
+    def _medication(self, text: str | None) -> str | None:
         if not text:
             return None
-        if text in self._meds:
-            return self._meds[text]
         pattern, table = self.ingredients
         m = pattern.search(text.lower())
-        hit = table[m.group(1)] if m else None
-        if len(self._meds) < 4096:
-            self._meds[text] = hit
-        return hit
+        return table[m.group(1)] if m else None
 
     def match_observation_text(self, text: str | None) -> CodeMatch | None:
         """A score or exam recognised by its name (Oswestry/ODI, Roland-Morris), when it has no code."""

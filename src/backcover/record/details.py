@@ -11,17 +11,19 @@ left out. :func:`details_from_json` reads that object back, for items built by h
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
-from typing import Any
+from functools import lru_cache
+from typing import Any, ParamSpec, TypeVar, cast
 
 from backcover.record.codes import Coding
 from backcover.vocab import ItemKind
 
 __all__ = [
+    "NO_DETAILS",
     "Attachment",
     "CoverageDetails",
     "Details",
@@ -37,8 +39,11 @@ __all__ = [
     "Timing",
     "details_class",
     "details_from_json",
+    "empty_details",
     "report_text",
     "sessions_of",
+    "shared",
+    "shared_for",
 ]
 
 # JSON keys that are Python keywords or clash with builtins.
@@ -53,6 +58,8 @@ class DurationBasis(StrEnum):
     SUPPLY = "supply"  # the expected supply duration from the start
     ASSUMED_30_DAYS = "assumed_30_days"  # no end, no supply: a 30-day course (CONTRACTS.md section 1)
 
+    __hash__ = str.__hash__  # as its value hashes (Enum's own hash is slower Python code)
+
     @property
     def label(self) -> str:
         return _BASIS_TEXT[self].format(supply="").strip()
@@ -63,6 +70,8 @@ class Timing(StrEnum):
 
     BEFORE = "before"
     AFTER = "after"
+
+    __hash__ = str.__hash__
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +132,10 @@ class Details:
 
     def __bool__(self) -> bool:
         return any(getattr(self, n) not in (None, ()) for n in _field_names(type(self)))
+
+
+NO_DETAILS = Details()
+"""Nothing to add (shared: details are immutable)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,23 +249,59 @@ def report_text(details: Details) -> str | None:
     return None
 
 
-_BY_KIND: dict[ItemKind, type[Details]] = {
-    ItemKind.MEDICATION: MedicationDetails,
-    ItemKind.PROCEDURE: ProcedureDetails,
-    ItemKind.IMAGING: ImagingDetails,
-    ItemKind.SCORE: ScoreDetails,
-    ItemKind.OBSERVATION: ObservationDetails,
-    ItemKind.LAB: ObservationDetails,
-    ItemKind.ENCOUNTER: EncounterDetails,
-    ItemKind.REFERRAL: ReferralDetails,
-    ItemKind.DOCUMENT: DocumentDetails,
-    ItemKind.COVERAGE: CoverageDetails,
+# Keyed by the kind's value: an Enum member's own hash runs Python code, and this is asked per item.
+_BY_KIND: dict[str, type[Details]] = {
+    ItemKind.MEDICATION.value: MedicationDetails,
+    ItemKind.PROCEDURE.value: ProcedureDetails,
+    ItemKind.IMAGING.value: ImagingDetails,
+    ItemKind.SCORE.value: ScoreDetails,
+    ItemKind.OBSERVATION.value: ObservationDetails,
+    ItemKind.LAB.value: ObservationDetails,
+    ItemKind.ENCOUNTER.value: EncounterDetails,
+    ItemKind.REFERRAL.value: ReferralDetails,
+    ItemKind.DOCUMENT.value: DocumentDetails,
+    ItemKind.COVERAGE.value: CoverageDetails,
 }
 
 
 def details_class(kind: ItemKind) -> type[Details]:
     """The details type of an item kind (:class:`Details` for kinds with no facts of their own)."""
-    return _BY_KIND.get(kind, Details)
+    return _BY_KIND.get(kind._value_, Details)
+
+
+_P = ParamSpec("_P")
+_D = TypeVar("_D", bound=Details)
+
+
+def shared(cls: Callable[_P, _D]) -> Callable[_P, _D]:
+    """``cls`` as a constructor that hands out one instance per set of values.
+
+    Details are immutable, and an import makes thousands of identical ones (every Synthea order's
+    "assumed 30-day course"); sharing them keeps the import as fast as plain dictionaries were.
+    """
+    return cast(Callable[_P, _D], lru_cache(maxsize=4096)(cls))
+
+
+_SHARED: dict[str, Callable[..., Details]] = {}
+
+
+def shared_for(kind: ItemKind) -> Callable[..., Details]:
+    """The :func:`shared` constructor of the details type of ``kind``."""
+    found = _SHARED.get(kind._value_)
+    if found is None:
+        found = _SHARED[kind._value_] = shared(details_class(kind))
+    return found
+
+
+_EMPTY: dict[str, Details] = {}
+
+
+def empty_details(kind: ItemKind) -> Details:
+    """The (shared) details of an item of ``kind`` that has nothing to add."""
+    found = _EMPTY.get(kind._value_)
+    if found is None:
+        found = _EMPTY[kind._value_] = details_class(kind)()
+    return found
 
 
 _FIELDS: dict[type[Details], tuple[str, ...]] = {}

@@ -7,8 +7,8 @@ the engine, the letters and the web pages. Nothing here does I/O or reads the cl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,7 +16,7 @@ from typing import Any
 from backcover import codesets
 from backcover.dates import Instant, local_date, sort_key
 from backcover.record.codes import Coding
-from backcover.record.details import Details, details_class, details_from_json
+from backcover.record.details import NO_DETAILS, Details
 from backcover.vocab import ItemKind, Provenance, Region
 
 __all__ = [
@@ -94,8 +94,8 @@ class Item:
     ``Decimal``), text, or ``None``; ``unit`` its unit; ``scale`` names the score scale for
     ``SCORE`` items (``nrs``, ``peg``, ``odi``, ``rmdq``). ``refs`` are references to other
     items (``Procedure/abc``) such as an Observation's ``partOf``. ``details`` holds the extra
-    facts, typed by kind (:mod:`backcover.record.details`); a plain mapping given here (an item
-    built by hand) is read as the JSON ``details`` object.
+    facts, typed by kind (:mod:`backcover.record.details`; an item built by hand from a JSON
+    ``details`` object reads it with ``details_from_json``).
     """
 
     kind: ItemKind
@@ -112,16 +112,7 @@ class Item:
     unit: str | None = None
     scale: str | None = None
     refs: tuple[str, ...] = ()
-    details: Details = field(default_factory=Details)
-
-    def __post_init__(self) -> None:
-        d: Details | Mapping[str, Any] = self.details
-        if not isinstance(d, Details):
-            object.__setattr__(self, "details", details_from_json(self.kind, d))
-        elif type(d) is Details and details_class(self.kind) is not Details and not d:
-            object.__setattr__(self, "details", details_class(self.kind)())
-        if not isinstance(self.provenance, Provenance):
-            object.__setattr__(self, "provenance", Provenance(self.provenance))
+    details: Details = NO_DETAILS
 
     @property
     def id(self) -> str:
@@ -152,7 +143,7 @@ class Item:
         else:
             out["date"] = None
         out["region"] = self.region.value if self.region else None
-        out["provenance"] = self.provenance.value
+        out["provenance"] = str(self.provenance)
         out["source"] = self.source.to_json()
         if self.text:
             out["text"] = self.text

@@ -12,7 +12,8 @@ from backcover.record.details import (
     DocumentDetails,
     EncounterDetails,
     ReferralDetails,
-    details_class,
+    shared,
+    shared_for,
 )
 from backcover.record.fhir._context import (
     Ctx,
@@ -27,6 +28,10 @@ from backcover.record.fhir._context import (
 )
 from backcover.record.model import Item, Patient, When
 from backcover.vocab import ItemKind, Provenance
+
+_encounter = shared(EncounterDetails)
+_referral = shared(ReferralDetails)
+_coverage = shared(CoverageDetails)
 
 __all__ = ["coverage", "document_reference", "encounter", "eob", "patient", "service_request"]
 
@@ -45,7 +50,7 @@ def encounter(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
     names, specialties = ctx.performers(
         res, (p.get("individual") for p in lst(res.get("participant")) if isinstance(p, dict))
     )
-    details = EncounterDetails(
+    details = _encounter(
         encounter_class=cls["code"] if isinstance(cls, dict) and cls.get("code") else None,
         performer=names,
         specialty=specialties or None,
@@ -68,7 +73,7 @@ def service_request(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
         else ctx.choice_when(res, "occurrence")
     )
     names, specialties = ctx.performers(res, [res.get("requester"), *(lst(res.get("performer")))])
-    details = ReferralDetails(
+    details = _referral(
         intent=res.get("intent") or None,
         reason=reasons(res) or None,
         performer=names,
@@ -84,7 +89,7 @@ def coverage(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
     payors = tuple(
         str(p["display"]) for p in lst(res.get("payor")) if isinstance(p, dict) and p.get("display")
     )
-    details = CoverageDetails(payor=payors)
+    details = _coverage(payor=payors)
     return [ctx.item(res, ItemKind.COVERAGE, when, codes, text=text_of(res.get("type")), details=details)]
 
 
@@ -148,7 +153,7 @@ def eob(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
         if kind is ItemKind.PROCEDURE and any(ctx.cs.is_a(c, "office_visit") for c in concepts):
             kind = ItemKind.ENCOUNTER
         qty = decimal_of(line["quantity"].get("value")) if isinstance(line.get("quantity"), dict) else None
-        details = details_class(kind)(claim_status=res.get("outcome") or None, quantity=qty)
+        details = shared_for(kind)(claim_status=res.get("outcome") or None, quantity=qty)
         items.append(
             ctx.item(
                 res,

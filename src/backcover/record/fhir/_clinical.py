@@ -7,7 +7,14 @@ from typing import Any
 
 from backcover.dates import Instant
 from backcover.record.codes import Coding
-from backcover.record.details import Details, DurationBasis, MedicationDetails, details_class
+from backcover.record.details import (
+    Details,
+    DurationBasis,
+    ImagingDetails,
+    MedicationDetails,
+    ProcedureDetails,
+    shared,
+)
 from backcover.record.fhir._context import (
     Ctx,
     as_date,
@@ -25,6 +32,11 @@ from backcover.record.model import Item, When
 from backcover.vocab import ItemKind
 
 __all__ = ["condition", "medication_request", "medication_statement", "procedure"]
+
+_details = shared(Details)
+_medication = shared(MedicationDetails)
+_procedure = shared(ProcedureDetails)
+_imaging = shared(ImagingDetails)
 
 _SUPPLY_UNITS = {
     "d": 1,
@@ -63,7 +75,7 @@ def condition(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
             codes,
             text=text_of(res.get("code")),
             status=clinical,
-            details=Details(category=categories(res)),
+            details=_details(category=categories(res)),
         )
     ]
 
@@ -76,7 +88,7 @@ def procedure(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
     names, specialties = ctx.performers(
         res, (p.get("actor") for p in lst(res.get("performer")) if isinstance(p, dict))
     )
-    details = details_class(kind)(
+    details = (_imaging if kind is ItemKind.IMAGING else _procedure)(
         note=notes(res), performer=names, specialty=specialties or None, reason=reasons(res) or None
     )
     return [
@@ -149,7 +161,7 @@ def medication_request(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
         d.get("text") for d in lst(res.get("dosageInstruction")) if isinstance(d, dict) and d.get("text")
     ]
     names, specialties = ctx.performers(res, [res.get("requester")])
-    details = MedicationDetails(
+    details = _medication(
         duration_basis=basis,
         supply=supply_text,
         dose="; ".join(str(x) for x in dosage) if dosage else None,
@@ -184,6 +196,6 @@ def medication_statement(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
             codes,
             text=text,
             extra_concepts=_med_concepts(ctx, codes, text),
-            details=MedicationDetails(note=notes(res)),
+            details=_medication(note=notes(res)),
         )
     ]

@@ -11,7 +11,7 @@ from backcover.codesets import Codesets
 from backcover.dates import Instant, parse_fhir_datetime
 from backcover.errors import BadInput
 from backcover.record.codes import Coding
-from backcover.record.details import Details, details_class
+from backcover.record.details import Details, empty_details
 from backcover.record.fhir._read import Found
 from backcover.record.model import Item, SourceRef, When
 from backcover.vocab import ItemKind, Provenance, Region
@@ -184,7 +184,7 @@ class Ctx:
             concepts=cs,
             text=text,
             status=kw.pop("status", status_of(res)),
-            details=details if details is not None else details_class(kind)(),
+            details=details if details is not None else empty_details(kind),
             **kw,
         )
 

@@ -78,10 +78,9 @@ def parse_resources(
     """
     ctx = Ctx(file, resources, codesets_for(knowledge))
     parsed = Parsed(resource_count=len(resources))
-    for found in resources:
-        res, where = found.resource, found.where
+    for res, where, full_urls in resources:
         ctx.where = where
-        ctx.full_urls = found.full_urls
+        ctx.full_urls = full_urls
         rtype = res["resourceType"]
         ctx.rid = f"{rtype}/{res.get('id', '?')}"
         if rtype == "Patient":

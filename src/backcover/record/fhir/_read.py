@@ -8,8 +8,8 @@ them (where each sits, how its Bundle's ``fullUrl`` references resolve) is kept 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 import orjson
 
@@ -18,13 +18,15 @@ from backcover.errors import BadInput
 __all__ = ["Found", "iter_resources", "parse_json_bytes", "parse_ndjson_bytes"]
 
 
-@dataclass(frozen=True, slots=True)
-class Found:
+_NO_URLS: Mapping[str, str] = MappingProxyType({})
+
+
+class Found(NamedTuple):
     """One resource as read: the parsed JSON object, its place, and its Bundle's fullUrl map."""
 
     resource: dict[str, Any]
     where: str
-    full_urls: Mapping[str, str] = field(default_factory=dict)
+    full_urls: Mapping[str, str] = _NO_URLS
 
 
 # Resource types that exist only in other FHIR versions (DSTU2/STU3 or R5).
@@ -136,7 +138,7 @@ def _collect(doc: Any, where: str, file: str, out: list[Found]) -> None:
                 if not out[i].full_urls:
                     out[i] = Found(out[i].resource, out[i].where, full_urls)
         return
-    out.append(Found(doc, where))
+    out.append(tuple.__new__(Found, (doc, where, _NO_URLS)))  # as Found(...), without its frame
 
 
 def _check_version(res: Mapping[str, Any], file: str, where: str) -> None:

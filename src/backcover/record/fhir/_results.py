@@ -6,12 +6,16 @@ from decimal import Decimal
 from typing import Any
 
 from backcover.record.codes import Coding
-from backcover.record.details import ImagingDetails, ObservationDetails, ScoreDetails
+from backcover.record.details import ImagingDetails, ObservationDetails, ScoreDetails, shared
 from backcover.record.fhir._context import Ctx, categories, codings, decimal_of, lst, notes, refs, text_of
 from backcover.record.model import Item, When
 from backcover.vocab import ItemKind
 
 __all__ = ["diagnostic_report", "imaging_study", "observation"]
+
+_score = shared(ScoreDetails)
+_observation = shared(ObservationDetails)
+_imaging = shared(ImagingDetails)
 
 _IMAGING_CATEGORIES = ("RAD", "IMG", "imaging", "LP29684-5")
 
@@ -53,8 +57,8 @@ def observation(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
             f"the {scale.upper()} score is text, not a number",
             "record the score as valueInteger or valueQuantity",
         )
-    cls = ScoreDetails if kind is ItemKind.SCORE else ObservationDetails
-    details = cls(category=cats, value_codes=tuple(value_codes), note=notes(res))
+    make = _score if kind is ItemKind.SCORE else _observation
+    details = make(category=cats, value_codes=tuple(value_codes), note=notes(res))
     return [
         ctx.item(
             res,
@@ -84,8 +88,8 @@ def diagnostic_report(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
     conclusion = res.get("conclusion") if isinstance(res.get("conclusion"), str) else None
     ccodes = [c for cc in lst(res.get("conclusionCode")) for c in codings(cc)]
     extra = ctx.concepts_for(ccodes)[0] if ccodes else []
-    cls = ImagingDetails if imaging else ObservationDetails
-    details = cls(category=cats, conclusion=conclusion or None, conclusion_codes=tuple(ccodes))
+    make = _imaging if imaging else _observation
+    details = make(category=cats, conclusion=conclusion or None, conclusion_codes=tuple(ccodes))
     return [
         ctx.item(
             res,
@@ -114,6 +118,6 @@ def imaging_study(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
             codes,
             text=desc or text_of((res.get("procedureCode") or [None])[0]),
             extra_concepts=extra,
-            details=ImagingDetails(modality=modality),
+            details=_imaging(modality=modality),
         )
     ]
