@@ -52,6 +52,11 @@ _OTHER_VERSION_TYPES: dict[str, str] = {
     "DeviceDispense": "R5",
 }
 
+# R5 Procedure.occurrence[x] (R4 has performed[x]): https://hl7.org/fhir/R5/procedure.html
+_R5_OCCURRENCE = frozenset(
+    f"occurrence{t}" for t in ("DateTime", "Period", "String", "Age", "Range", "Timing")
+)
+
 _R4_FIX = "export the data as FHIR R4 (4.0.1); most EHRs and Blue Button 2.0 offer R4"
 
 
@@ -148,7 +153,7 @@ def _check_version(res: Mapping[str, Any], file: str, where: str) -> None:
     if reason is None:
         if rtype == "Condition" and "patient" in res and "subject" not in res:
             version, reason = "DSTU2", "Condition has 'patient' (R4 uses 'subject')"
-        elif rtype == "Procedure" and any(k.startswith("occurrence") for k in res):
+        elif rtype == "Procedure" and not _R5_OCCURRENCE.isdisjoint(res):
             version, reason = "R5", "Procedure has occurrence[x] (R4 uses performed[x])"
         elif rtype in ("MedicationRequest", "MedicationStatement") and isinstance(
             res.get("medication"), dict
