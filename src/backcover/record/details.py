@@ -43,7 +43,6 @@ __all__ = [
     "report_text",
     "sessions_of",
     "shared",
-    "shared_for",
 ]
 
 # JSON keys that are Python keywords or clash with builtins.
@@ -278,19 +277,9 @@ def shared(cls: Callable[_P, _D]) -> Callable[_P, _D]:
 
     Details are immutable, and an import makes thousands of identical ones (every Synthea order's
     "assumed 30-day course"); sharing them keeps the import as fast as plain dictionaries were.
+    Not for values that are equal but written differently (``Decimal("1")`` and ``Decimal("1.0")``).
     """
-    return cast(Callable[_P, _D], lru_cache(maxsize=4096)(cls))
-
-
-_SHARED: dict[str, Callable[..., Details]] = {}
-
-
-def shared_for(kind: ItemKind) -> Callable[..., Details]:
-    """The :func:`shared` constructor of the details type of ``kind``."""
-    found = _SHARED.get(kind._value_)
-    if found is None:
-        found = _SHARED[kind._value_] = shared(details_class(kind))
-    return found
+    return cast(Callable[_P, _D], lru_cache(maxsize=4096, typed=True)(cls))
 
 
 _EMPTY: dict[str, Details] = {}

@@ -12,8 +12,8 @@ from backcover.record.details import (
     DocumentDetails,
     EncounterDetails,
     ReferralDetails,
+    details_class,
     shared,
-    shared_for,
 )
 from backcover.record.fhir._context import (
     Ctx,
@@ -153,7 +153,8 @@ def eob(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
         if kind is ItemKind.PROCEDURE and any(ctx.cs.is_a(c, "office_visit") for c in concepts):
             kind = ItemKind.ENCOUNTER
         qty = decimal_of(line["quantity"].get("value")) if isinstance(line.get("quantity"), dict) else None
-        details = shared_for(kind)(claim_status=res.get("outcome") or None, quantity=qty)
+        # not shared: equal quantities may be written differently (1 and 1.0)
+        details = details_class(kind)(claim_status=res.get("outcome") or None, quantity=qty)
         items.append(
             ctx.item(
                 res,
