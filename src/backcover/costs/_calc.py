@@ -6,6 +6,7 @@ cents, half up, once, at the end of the line, and the running accumulators take 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
@@ -15,6 +16,7 @@ from backcover.costs._guidance import add_guidance
 from backcover.costs._lines import FACILITY_SETTINGS, Line
 from backcover.costs._model import Benefit, Deductible, OopMax, Plan
 from backcover.costs._money import ZERO, cents, money, percent
+from backcover.costs._plan_year import PlanYears
 from backcover.costs._program import never_waivable, program_amounts
 from backcover.costs._result import Estimate, LineResult, State
 from backcover.errors import BadInput
@@ -109,10 +111,25 @@ def _in_network(r: LineResult, plan: Plan, b: Benefit, s: State, amount: Decimal
 
 
 def _nsa_protected(line: Line, never_waivable: frozenset[str]) -> tuple[bool, str]:
+    """Whether rule 4 protects an out-of-network line, and why (or why not)."""
     if line.emergency:
         return True, "Emergency care: the No Surprises Act protects it wherever it was given."
-    if line.facility_network != "in" or line.setting not in FACILITY_SETTINGS:
-        return False, ""
+    if line.setting not in FACILITY_SETTINGS:
+        where = f"care in a {line.setting} setting" if line.setting else "care whose setting is not given"
+        return False, (
+            f"The No Surprises Act does not protect this line: its facility protections do not cover {where} "
+            "(only hospitals, hospital outpatient departments and surgery centers), and it is not an emergency."
+        )
+    if line.facility_network == "out":
+        return False, (
+            "The No Surprises Act does not protect this line: the facility itself is out of network and this "
+            "is not an emergency."
+        )
+    if line.facility_network != "in":
+        return False, (
+            "The No Surprises Act may not protect this line: the facility's network status is unknown, and "
+            "its protection needs an in-network facility (outside an emergency)."
+        )
     if line.role in never_waivable:
         return True, (
             f"Out-of-network {line.role.replace('_', ' ')} at an in-network facility: the No Surprises Act "
@@ -123,7 +140,10 @@ def _nsa_protected(line: Line, never_waivable: frozenset[str]) -> tuple[bool, st
             "Out-of-network clinician at an in-network facility, with no signed notice-and-consent: the No "
             "Surprises Act protects it. Signing the consent form (CMS-10780) would give that protection up."
         )
-    return False, ""
+    return False, (
+        "The No Surprises Act does not protect this line: a notice-and-consent was signed, which gives up "
+        "its protection for this clinician."
+    )
 
 
 def _medicare(r: LineResult, plan: Plan, s: State, pa: Mapping[str, Any]) -> None:
@@ -207,10 +227,12 @@ def estimate(
     pa = program_amounts(knowledge)
     waivable = never_waivable(knowledge)
     s = State.start(plan)
+    years = PlanYears.start(plan, lines, knowledge)
     results: list[LineResult] = []
     for idx, line in enumerate(lines):
         r = LineResult(line=line, allowed=line.allowed)
         results.append(r)
+        year_plan = years.enter(r, idx, s)
         if line.allowed is None and line.billed is None:
             r.notes.append(
                 "No price is known for this line, so it is left out of the totals. Give one (from a Good "
@@ -220,10 +242,58 @@ def estimate(
             continue
         if line.price_confidence:
             r.notes.append(f"Unconfirmed price: {line.price_confidence}.")
-        _apply(plan, s, r, idx, pa, waivable)
+        if line.network == "unknown":
+            _both_ways(year_plan, s, r, idx, pa, waivable)
+        else:
+            _apply(year_plan, s, r, idx, pa, waivable)
     est = Estimate(plan=plan, lines=results, state=s)
     add_guidance(est, service_date, pa, waivable)
+    if years.active:
+        est.extras["plan_years"] = years.to_json(results, s)
     return est
+
+
+def _owed(r: LineResult) -> Decimal:
+    return (r.patient or ZERO) + (r.balance_bill or ZERO)
+
+
+def _both_ways(
+    plan: Plan, s: State, r: LineResult, idx: int, pa: Mapping[str, Any], never_waivable: frozenset[str]
+) -> None:
+    """``network: unknown``: price the line in and out of network; keep the worse (ties: out)."""
+    ways: dict[str, tuple[LineResult, State]] = {}
+    for net in ("in", "out"):
+        st = s.copy()
+        rr = LineResult(line=dataclasses.replace(r.line, network=net), allowed=r.allowed)
+        _apply(plan, st, rr, idx, pa, never_waivable)
+        ways[net] = (rr, st)
+    worse = "in" if _owed(ways["in"][0]) > _owed(ways["out"][0]) else "out"
+    kept, state = ways[worse]
+    before = list(r.notes)
+    for f in r.__dataclass_fields__:
+        if f not in ("line", "notes", "plan_year"):
+            setattr(r, f, getattr(kept, f))
+    s.take(state)
+
+    def summary(x: LineResult) -> dict[str, Any]:
+        return {
+            "patient": money(x.patient or ZERO),
+            "plan": money(x.plan or ZERO),
+            "balance_bill": money(x.balance_bill or ZERO),
+            "patient_total": money(_owed(x)),
+            "nsa_protected": x.nsa_protected,
+            "covered": x.covered,
+        }
+
+    r.both_ways = {"in": summary(ways["in"][0]), "out": summary(ways["out"][0]), "worse": worse}
+    r.notes = [
+        *before,
+        "Network status unknown: priced both ways. In network you would owe "
+        f"{money(_owed(ways['in'][0]))}; out of network {money(_owed(ways['out'][0]))}. The totals take the "
+        f"worse ({'in' if worse == 'in' else 'out of'} network). Ask the clinician and the plan before the "
+        "care; do not assume in network.",
+        *kept.notes,
+    ]
 
 
 def _apply(
@@ -273,6 +343,8 @@ def _apply(
     # Rule 4: the No Surprises Act, before rule 3.
     if plan.nsa_applies:
         protected, why = _nsa_protected(line, never_waivable)
+        if not protected:
+            r.notes.append(why)
         if protected:
             base = line.recognized_amount if line.recognized_amount is not None else r.allowed
             _in_network(r, plan, b, s, base)
