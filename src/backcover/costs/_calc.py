@@ -117,8 +117,9 @@ def _nsa_protected(line: Line, never_waivable: frozenset[str]) -> tuple[bool, st
     if line.setting not in FACILITY_SETTINGS:
         where = f"care in a {line.setting} setting" if line.setting else "care whose setting is not given"
         return False, (
-            f"The No Surprises Act does not protect this line: its facility protections do not cover {where} "
-            "(only hospitals, hospital outpatient departments and surgery centers), and it is not an emergency."
+            f"The No Surprises Act does not protect this line: its facility protections do not cover "
+            f"{where} (only hospitals, hospital outpatient departments and surgery centers), and it is "
+            "not an emergency."
         )
     if line.facility_network == "out":
         return False, (

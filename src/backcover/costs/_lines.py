@@ -16,7 +16,15 @@ from backcover.errors import BadInput
 from backcover.vocab import Setting, values
 from backcover.yamlio import check_keys, line_of, suggest
 
-__all__ = ["FACILITY_SETTINGS", "INJURIES", "ROLES", "Line", "NetworkSource", "parse_lines", "parse_lines_data"]
+__all__ = [
+    "FACILITY_SETTINGS",
+    "INJURIES",
+    "ROLES",
+    "Line",
+    "NetworkSource",
+    "parse_lines",
+    "parse_lines_data",
+]
 
 # Where the No Surprises Act's facility protections apply (CONTRACTS.md rule 4): not an office.
 FACILITY_SETTINGS: frozenset[str] = frozenset({Setting.HOSPITAL_OUTPATIENT, Setting.ASC, Setting.INPATIENT})
@@ -274,7 +282,9 @@ def _npi(r: Reader, node: Mapping[str, Any], key: str, what: str) -> str | None:
         return None
     text = str(value).strip()
     if not (len(text) == 10 and text.isdigit()):
-        raise r.bad(node, key, f"{what} {key} must be a 10-digit NPI", 'write it in quotes, e.g. "1234567893"')
+        raise r.bad(
+            node, key, f"{what} {key} must be a 10-digit NPI", 'write it in quotes, e.g. "1234567893"'
+        )
     return text
 
 

@@ -137,7 +137,9 @@ class PlanYears:
     def to_json(self, results: list[LineResult], s: State) -> list[dict[str, Any]]:
         if not self.segments:
             return []
-        self.segments[-1].accumulators_after = Estimate(self.segments[-1].plan, [], s.copy()).accumulators_after()
+        self.segments[-1].accumulators_after = Estimate(
+            self.segments[-1].plan, [], s.copy()
+        ).accumulators_after()
         by_id = {r.line.id: r for r in results}
         out: list[dict[str, Any]] = []
         for seg in self.segments:
