@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (claim lines and FHIR resources read best one per line)
 """Every clinician's network, checked in a Da Vinci PDex Plan-Net directory (issue 19).
 
 The directory is a small Plan-Net Bundle written for these tests (built below, following the IG's
