@@ -13,9 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from backcover.costs._guidance import add_guidance
-from backcover.costs._lines import FACILITY_SETTINGS, Line
+from backcover.costs._lines import Line
 from backcover.costs._model import Benefit, Deductible, OopMax, Plan
 from backcover.costs._money import ZERO, cents, money, percent
+from backcover.costs._nsa import nsa_protected
 from backcover.costs._plan_year import PlanYears
 from backcover.costs._program import never_waivable, program_amounts
 from backcover.costs._result import Estimate, LineResult, State
@@ -108,43 +109,6 @@ def _in_network(r: LineResult, plan: Plan, b: Benefit, s: State, amount: Decimal
     s.fam_ded += d_paid
     s.oop += r.patient
     s.fam_oop += r.patient
-
-
-def _nsa_protected(line: Line, never_waivable: frozenset[str]) -> tuple[bool, str]:
-    """Whether rule 4 protects an out-of-network line, and why (or why not)."""
-    if line.emergency:
-        return True, "Emergency care: the No Surprises Act protects it wherever it was given."
-    if line.setting not in FACILITY_SETTINGS:
-        where = f"care in a {line.setting} setting" if line.setting else "care whose setting is not given"
-        return False, (
-            f"The No Surprises Act does not protect this line: its facility protections do not cover "
-            f"{where} (only hospitals, hospital outpatient departments and surgery centers), and it is "
-            "not an emergency."
-        )
-    if line.facility_network == "out":
-        return False, (
-            "The No Surprises Act does not protect this line: the facility itself is out of network and this "
-            "is not an emergency."
-        )
-    if line.facility_network != "in":
-        return False, (
-            "The No Surprises Act may not protect this line: the facility's network status is unknown, and "
-            "its protection needs an in-network facility (outside an emergency)."
-        )
-    if line.role in never_waivable:
-        return True, (
-            f"Out-of-network {line.role.replace('_', ' ')} at an in-network facility: the No Surprises Act "
-            "protects it, and this protection cannot be waived by any consent form."
-        )
-    if not line.consent_signed:
-        return True, (
-            "Out-of-network clinician at an in-network facility, with no signed notice-and-consent: the No "
-            "Surprises Act protects it. Signing the consent form (CMS-10780) would give that protection up."
-        )
-    return False, (
-        "The No Surprises Act does not protect this line: a notice-and-consent was signed, which gives up "
-        "its protection for this clinician."
-    )
 
 
 def _medicare(r: LineResult, plan: Plan, s: State, pa: Mapping[str, Any]) -> None:
@@ -343,7 +307,7 @@ def _apply(
         return
     # Rule 4: the No Surprises Act, before rule 3.
     if plan.nsa_applies:
-        protected, why = _nsa_protected(line, never_waivable)
+        protected, why = nsa_protected(line, never_waivable)
         if not protected:
             r.notes.append(why)
         if protected:

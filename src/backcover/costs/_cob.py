@@ -210,6 +210,14 @@ def coordinate(
         results.append(_line(r, plan, secondary, sec_by_id.get(line.id), injury, auto, qmb, rules))
     est = Estimate(plan=plan, lines=results, state=prim.state, notes=list(prim.notes), guidance=prim.guidance)
     est.extras.update(prim.extras)
+    by_result = {r.line.id: r for r in results}
+    for year in est.extras.get("plan_years", []):
+        year["patient_total"] = money(
+            sum(
+                ((by_result[i].patient or ZERO) + (by_result[i].balance_bill or ZERO) for i in year["lines"]),
+                ZERO,
+            )
+        )
     est.extras["payer_order"] = _order(plan, secondary, injury, rules)
     method = secondary.cob_method if secondary is not None else plan.cob_method
     est.extras["coordination"] = {"method": method, **rules["cob_methods"][method]}

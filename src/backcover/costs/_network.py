@@ -31,10 +31,10 @@ def npis_of(lines: list[Line]) -> list[str]:
 
 def check_lines(lines: list[Line], directory: Directory, network: str | None = None) -> list[Line]:
     """The lines with the directory's answers filled in (lines that state both are unchanged)."""
+    keys: frozenset[str] = frozenset()
+    label: str | None = network
     if directory.error is None:
         keys, label = directory.plan_networks(network)
-    else:
-        keys, label = frozenset(), network
     out: list[Line] = []
     for ln in lines:
         decide_net = not ln.network_stated
