@@ -292,3 +292,52 @@ def test_fhir_server_that_fails_is_unknown_not_in() -> None:
     line = check_lines(lines, d)[0]
     assert line.network == "unknown"
     assert line.network_source is not None and "503" in line.network_source.reason
+
+
+def test_cli_estimate_with_a_directory(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from backcover.cli import app
+
+    (tmp_path / "dir.json").write_text(json.dumps(bundle()))
+    (tmp_path / "plan.yaml").write_text(PLAN)
+    (tmp_path / "lines.yaml").write_text(_lines("asc", ANES_OUT))
+    base = ["estimate", "--plan", str(tmp_path / "plan.yaml"), "--lines", str(tmp_path / "lines.yaml")]
+    runner = CliRunner()
+    res = runner.invoke(app, [*base, "--directory", str(tmp_path / "dir.json"), "--format", "json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout)
+    assert [ln["network_source"]["status"] for ln in out["lines"]] == ["in", "out"]
+    assert out["lines"][0]["network_source"]["checked_at"]  # the CLI stamps when it checked
+    text = runner.invoke(app, [*base, "--directory", str(tmp_path / "dir.json")])
+    assert text.exit_code == 0 and "Who pays" in text.stdout and "checked in" in text.stdout
+    bad = runner.invoke(app, [*base, "--network", "Acme PPO Network"])
+    assert bad.exit_code == 2 and "--directory" in bad.output
+
+
+def test_api_takes_an_inline_directory() -> None:
+    from backcover.costs import estimate_request
+
+    body = {
+        "plan": {
+            "name": "Acme",
+            "kind": "commercial",
+            "network_type": "ppo",
+            "deductible": {"individual": 1000},
+            "oop_max": {"individual": 5000},
+            "benefits": {
+                "outpatient_physician": {"coinsurance": 0.2},
+                "anesthesia": {"coinsurance": 0.2},
+            },
+        },
+        "lines": [
+            {"id": "surgeon", "benefit": "outpatient_physician", "allowed": 2000, "npi": SURGEON},
+            {"id": "anes", "benefit": "anesthesia", "allowed": 800, "npi": ANES_UNLISTED},
+        ],
+        "directory": bundle(),
+    }
+    out = estimate_request(body)
+    assert [ln["network"] for ln in out["lines"]] == ["in", "unknown"]
+    assert out["lines"][1]["both_ways"]["worse"] == "out"
+    with pytest.raises(BadInput):
+        estimate_request({**body, "directory": "https://example.org/fhir"})
