@@ -4,13 +4,17 @@ renewal date, and the estimate splits its lines by year (issue 19)."""
 from __future__ import annotations
 
 import datetime as dt
+import re
+from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
 from backcover.costs import estimate, parse_lines, parse_plan
 from backcover.costs._cob import coordinate
 from backcover.costs._plan_year import plan_year_start_of
 from backcover.errors import BadInput
+from backcover.web import create_app
 
 PLAN = """
 name: Calendar-year PPO
@@ -118,3 +122,27 @@ def test_secondary_plan_years_are_its_own() -> None:
     assert [y["start"] for y in out["secondary"]["plan_years"]] == ["2026-07-01"]
     # January visits: primary leaves $150 each; the secondary (limit met in December) pays it all
     assert [ln["patient"] for ln in out["lines"][2:]] == ["0.00", "0.00", "0.00"]
+
+
+def test_cost_page_shows_plan_years_and_lines_priced_both_ways(tmp_path: Path) -> None:
+    app = create_app(
+        f"sqlite:///{tmp_path / 'store.db'}", data_dir=tmp_path / "ws", today=lambda: dt.date(2026, 12, 1)
+    )
+    c = TestClient(app, base_url="http://127.0.0.1")
+    m = re.search(r'name="csrf_token" value="([0-9a-f]+)"', c.get("/").text)
+    assert m
+    t = m.group(1)
+    assert (
+        c.post("/start/plan", data={"csrf_token": t, "template": "ppo", "name": "work ppo"}).status_code
+        == 200
+    )
+    lines = """lines:
+  - {id: surgeon, benefit: outpatient_physician, allowed: 1800, date: 2026-12-10}
+  - {id: anes, benefit: anesthesia, allowed: 700, billed: 2600, network: unknown, date: 2026-12-10}
+  - {id: pt, benefit: rehabilitation, allowed: 120, date: 2027-01-12}
+"""
+    r = c.post("/cost", data={"csrf_token": t, "lines": lines})
+    assert r.status_code == 200, r.text
+    assert 'data-testid="who-pays"' in r.text
+    assert "priced both ways" in r.text
+    assert 'data-testid="plan-years"' in r.text and "2027-01-01 to 2027-12-31" in r.text
