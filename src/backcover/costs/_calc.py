@@ -207,7 +207,7 @@ def estimate(
             continue
         if line.price_confidence:
             r.notes.append(f"Unconfirmed price: {line.price_confidence}.")
-        if line.network == "unknown":
+        if line.network == "unknown" and plan.kind not in (PlanKind.MEDICARE, PlanKind.UNINSURED):
             _both_ways(year_plan, s, r, idx, pa, waivable)
         else:
             _apply(year_plan, s, r, idx, pa, waivable)
