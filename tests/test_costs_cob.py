@@ -8,10 +8,14 @@ paid.
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from backcover.cli import app
 from backcover.costs import parse_lines, parse_plan
 from backcover.costs._cob import coordinate, parse_injury_coverage
 from backcover.errors import BadInput
@@ -219,3 +223,66 @@ def test_one_payer_is_the_contract_unchanged() -> None:
 
     plan, lines = parse_plan(EMPLOYEE), parse_lines(TWO_LINES)
     assert coordinate(plan, lines).to_json() == estimate(plan, lines).to_json()
+
+
+RETIREE = """
+name: Retiree Plan
+kind: commercial
+network_type: ppo
+deductible: {individual: 500}
+oop_max: {individual: 4000}
+benefits:
+  outpatient_physician: {coinsurance: 0.2, deductible_applies: true}
+"""
+
+
+def test_medicare_then_a_retiree_plan() -> None:
+    """Surgeon, $1,000 Medicare-approved (2026): the $283 Part B deductible + 20% of $717 = $143.40:
+    $426.40 left, Medicare pays $573.60. The retiree plan alone: $500 deductible + 20% of $500 = $100,
+    so it would pay $400; it pays min($400, $426.40) = $400. You owe $26.40. Medicare pays first for a
+    retiree (42 U.S.C. 1395y(b))."""
+    lines = parse_lines("lines:\n  - {id: surgeon, benefit: outpatient_physician, allowed: 1000}\n")
+    out = coordinate(parse_plan(MEDICARE), lines, secondary=parse_plan(RETIREE)).to_json()
+    ln = out["lines"][0]
+    assert [(p["payer"], p["pays"], p["you_owe_after"]) for p in ln["payers"]] == [
+        ("Original Medicare", "573.60", "426.40"),
+        ("Retiree Plan", "400.00", "26.40"),
+    ]
+    assert ln["patient"] == "26.40" and out["totals"]["patient_total"] == "26.40"
+    assert "1395y(b)" in out["payer_order"][1]["basis"]
+
+
+def test_cli_secondary_and_injury_coverage(tmp_path: Path) -> None:
+    """The CLI gives the same worked numbers: the spouse's plan leaves $1,450.00 of the surgery; with
+    workers' compensation, the work-injury lines cost $0 and the visit its $50 copay."""
+    (tmp_path / "employee.yaml").write_text(EMPLOYEE)
+    (tmp_path / "spouse.yaml").write_text(SPOUSE % "standard")
+    (tmp_path / "two.yaml").write_text(TWO_LINES)
+    (tmp_path / "work.yaml").write_text(WORK_LINES)
+    (tmp_path / "wc.yaml").write_text("kind: workers_comp\nname: State Fund claim\n")
+    runner = CliRunner()
+    plan = ["estimate", "--plan", str(tmp_path / "employee.yaml")]
+    res = runner.invoke(
+        app,
+        [
+            *plan,
+            "--lines",
+            str(tmp_path / "two.yaml"),
+            "--secondary",
+            str(tmp_path / "spouse.yaml"),
+            "--format",
+            "json",
+        ],
+    )
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["totals"]["patient_total"] == "1450.00"
+    text = runner.invoke(
+        app, [*plan, "--lines", str(tmp_path / "work.yaml"), "--injury-coverage", str(tmp_path / "wc.yaml")]
+    )
+    assert text.exit_code == 0, text.output
+    assert "State Fund claim (primary) pays $1200.00" in text.stdout and "Payer order" in text.stdout
+    (tmp_path / "bad.yaml").write_text("kind: workers_comp\nlimit: 5\n")
+    bad = runner.invoke(
+        app, [*plan, "--lines", str(tmp_path / "work.yaml"), "--injury-coverage", str(tmp_path / "bad.yaml")]
+    )
+    assert bad.exit_code == 2 and "bad.yaml" in bad.output and "Traceback" not in bad.output

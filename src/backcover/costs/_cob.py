@@ -188,7 +188,14 @@ def coordinate(
 ) -> Estimate:
     """The estimate with every payer in order; with one payer it is :func:`estimate` itself."""
     if secondary is None and injury is None:
-        return estimate(plan, lines, service_date=service_date, knowledge=knowledge)
+        est = estimate(plan, lines, service_date=service_date, knowledge=knowledge)
+        hurt = sorted({ln.injury for ln in lines if ln.injury is not None})
+        if hurt:
+            est.notes.append(
+                f"Some lines are for an injury ({', '.join(hurt)}): workers' compensation or auto insurance "
+                "usually pays them first. Give that coverage (--injury-coverage) to see who pays."
+            )
+        return est
     rules = _rules(knowledge)
     health = [ln for ln in lines if not (injury is not None and injury.pays_all and ln.injury == "work")]
     prim = estimate(plan, health, service_date=service_date, knowledge=knowledge)
