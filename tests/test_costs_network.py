@@ -341,3 +341,49 @@ def test_api_takes_an_inline_directory() -> None:
     assert out["lines"][1]["both_ways"]["worse"] == "out"
     with pytest.raises(BadInput):
         estimate_request({**body, "directory": "https://example.org/fhir"})
+
+
+def test_fhir_server_pages_on_its_own_host_and_timeouts_are_unknown() -> None:
+    """The InsurancePlan search is split over two pages (a `next` link on the same host); a `next` link
+    to another host is not followed; a timeout leaves the line unknown with the reason."""
+    resources = [e["resource"] for e in bundle()["entry"]]
+    seen: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(f"{request.url.host}{request.url.path}?{request.url.query.decode()}")
+        kind = request.url.path.rsplit("/", 1)[-1]
+        if kind == "InsurancePlan" and "page=2" not in str(request.url):
+            nxt = "https://directory.example/fhir/InsurancePlan?page=2"
+            return httpx.Response(
+                200, json={"resourceType": "Bundle", "link": [{"relation": "next", "url": nxt}], "entry": []}
+            )
+        if kind == "InsurancePlan":
+            plan = next(r for r in resources if r["resourceType"] == "InsurancePlan")
+            away = "https://elsewhere.example/fhir/InsurancePlan?page=3"
+            return httpx.Response(
+                200,
+                json={
+                    "resourceType": "Bundle",
+                    "link": [{"relation": "next", "url": away}],
+                    "entry": [{"resource": plan}],
+                },
+            )
+        return _server([]).handle_request(request)
+
+    lines = parse_lines(_lines("asc", SURGEON))
+    d = read_directory(
+        "https://directory.example/fhir", npis=npis_of(lines), transport=httpx.MockTransport(handler)
+    )
+    assert check_lines(lines, d)[0].network == "in"
+    assert not any(s.startswith("elsewhere.example") for s in seen)
+    assert sum("InsurancePlan" in s for s in seen) == 2
+
+    def slow(request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectTimeout("timed out", request=request)
+
+    d = read_directory(
+        "https://directory.example/fhir", npis=npis_of(lines), transport=httpx.MockTransport(slow)
+    )
+    line = check_lines(lines, d)[0]
+    assert line.network == "unknown" and line.network_source is not None
+    assert "could not reach directory.example (ConnectTimeout)" in line.network_source.reason
