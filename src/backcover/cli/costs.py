@@ -11,13 +11,14 @@ import typer
 
 from backcover.cli._app import app, emit_json, err_console, guarded, out_console
 from backcover.cli._costs_text import print_comparison, print_estimate
+from backcover.cli._costs_whopays import directory_lines, load_injury, print_who_pays
 from backcover.costs import (
     Line,
     Plan,
     compare_plans,
+    coordinate,
     episode_info,
     episode_lines,
-    estimate,
     load_plan,
     load_price_table,
     parse_care,
@@ -122,6 +123,23 @@ def estimate_cmd(
         str | None, typer.Option("--service-date", help="YYYY-MM-DD, for supplemental waiting periods.")
     ] = None,
     fmt: Annotated[str, typer.Option("--format", help="json or text.")] = "text",
+    directory: Annotated[
+        str | None,
+        typer.Option(
+            "--directory", help="Plan-Net provider directory (Bundle/NDJSON file or FHIR base URL)."
+        ),
+    ] = None,
+    network: Annotated[
+        str | None, typer.Option("--network", help="Your plan's network in the directory (name or id).")
+    ] = None,
+    secondary: Annotated[
+        str | None,
+        typer.Option("--secondary", help="A second plan (file or template) that pays after --plan."),
+    ] = None,
+    injury_coverage: Annotated[
+        Path | None,
+        typer.Option("--injury-coverage", help="Workers' comp or auto insurance (YAML) for `injury:` lines."),
+    ] = None,
 ) -> None:
     """What a procedure or a set of claim lines will cost you under a plan (CONTRACTS.md section 2)."""
     fmt = _format(fmt)
@@ -165,12 +183,19 @@ def estimate_cmd(
                 where="--procedure",
             )
         the_lines = parse_lines_data(data, plan)
-    the_lines = _apply_prices(the_lines, price or [])
-    est = estimate(the_plan, the_lines, service_date=when)
+    the_lines = directory_lines(_apply_prices(the_lines, price or []), directory, network)
+    est = coordinate(
+        the_plan,
+        the_lines,
+        secondary=_plan(secondary) if secondary else None,
+        injury=load_injury(injury_coverage),
+        service_date=when,
+    )
     if fmt == "json":
         emit_json({**header, **est.to_json()} if header else est.to_json())
         return
     print_estimate(est, header)
+    print_who_pays(est)
 
 
 @plan_app.command("templates")

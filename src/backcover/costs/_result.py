@@ -32,6 +32,11 @@ class LineResult:
     medigap_pays: Decimal | None = None
     surprise_bill_risk: bool = False
     notes: list[str] = field(default_factory=list)
+    # additive (issue 19): the line priced both ways when its network is unknown, each payer in
+    # order with what is left to the person after it, and the plan year the line falls in
+    both_ways: dict[str, Any] | None = None
+    payers: list[dict[str, Any]] | None = None
+    plan_year: str | None = None
 
     @property
     def price_known(self) -> bool:
@@ -65,6 +70,16 @@ class LineResult:
         }
         if self.medigap_pays is not None:
             out["medigap_pays"] = money(self.medigap_pays)
+        if self.line.network_source is not None:
+            out["network_source"] = self.line.network_source.to_json()
+        if self.both_ways is not None:
+            out["both_ways"] = self.both_ways
+        if self.payers is not None:
+            out["payers"] = self.payers
+        if self.line.date is not None:
+            out["date"] = self.line.date.isoformat()
+        if self.plan_year is not None:
+            out["plan_year"] = self.plan_year
         return out
 
 
@@ -95,6 +110,16 @@ class State:
             visits=dict(a.visits_used),
         )
 
+    def copy(self) -> State:
+        fields = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        return State(**{**fields, "visits": dict(self.visits)})
+
+    def take(self, other: State) -> None:
+        """Become ``other`` (the state of the branch an estimate keeps)."""
+        for f in self.__dataclass_fields__:
+            setattr(self, f, getattr(other, f))
+        self.visits = dict(other.visits)
+
 
 @dataclass(slots=True)
 class Estimate:
@@ -105,6 +130,8 @@ class Estimate:
     state: State
     notes: list[str] = field(default_factory=list)
     guidance: dict[str, Any] = field(default_factory=dict)
+    # additive top-level JSON (plan years, payer order, the secondary plan's accumulators)
+    extras: dict[str, Any] = field(default_factory=dict)
 
     def total(self, attr: str) -> Decimal:
         return sum((getattr(r, attr) or ZERO for r in self.lines), ZERO)
@@ -159,4 +186,5 @@ class Estimate:
             "accumulators_after": self.accumulators_after(),
             "notes": list(self.notes),
             "guidance": self.guidance,
+            **self.extras,
         }
