@@ -223,6 +223,11 @@ def estimate(
         _apply(plan, s, r, idx, pa, waivable)
     est = Estimate(plan=plan, lines=results, state=s)
     add_guidance(est, service_date, pa, waivable)
+    if any(line.is_range for line in lines):  # estimated prices: the same estimate at both ends
+        est.low, est.high = (
+            estimate(plan, [ln.bound(end) for ln in lines], service_date=service_date, knowledge=knowledge)
+            for end in ("low", "high")
+        )
     return est
 
 
