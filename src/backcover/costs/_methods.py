@@ -127,8 +127,8 @@ def packaged_price(code: str | None, primary: str, knowledge: Knowledge | None =
     return Price(
         Decimal("0.00"),
         f"packaged: {code}{si} is paid inside the comprehensive APC {row['apc']} payment of {primary} "
-        f"(status indicator J1: one payment covers the hospital's other services on the claim) "
-        f"[{opps['source']}]",
+        f"(status indicator J1: one payment covers the hospital's other services on the claim; "
+        f"CY2025 statuses, assumed unchanged in 2026) [{opps['source']}]",
         None,
     )
 
@@ -185,7 +185,7 @@ def commercial_range(kind: str, knowledge: Knowledge | None = None) -> Multiple 
             likely = _d(spec["likely"])
             if spec.get("band") is not None:
                 band = _d(spec["band"])
-                low, high = likely * (ONE - band), likely * (ONE + band)
+                low, high = cents(likely * (ONE - band)), cents(likely * (ONE + band))
             else:
                 low, high = _d(spec["low"]), _d(spec["high"])
             return Multiple(likely, low, high, str(spec["source"]), str(spec["confidence"]))
@@ -193,4 +193,4 @@ def commercial_range(kind: str, knowledge: Knowledge | None = None) -> Multiple 
 
 
 def multiple_text(m: Multiple) -> str:
-    return f"x {m.likely} (range x {m.low.normalize()} to x {m.high.normalize()})"
+    return f"x {m.likely} (range x {m.low} to x {m.high})"
