@@ -169,6 +169,16 @@ def print_comparison(cmp: Comparison) -> None:
         "expected total", *[cell(r["expected_total"], "$" if r["complete"] else "at least $") for r in rows]
     )
     t.add_row(
+        "likely range of out-of-pocket",
+        *[
+            f"${r['expected_out_of_pocket_range']['low']} to ${r['expected_out_of_pocket_range']['high']}"
+            if r.get("expected_out_of_pocket_range")
+            else "-"
+            for r in rows
+        ],
+    )
+    t.add_row("not priced (left out)", *["\n".join(r["missing"]) or "nothing" for r in rows])
+    t.add_row(
         "worst case out-of-pocket",
         *[cell(r["worst_case_out_of_pocket"]) if r["worst_case_out_of_pocket"] else "no limit" for r in rows],
     )
@@ -179,6 +189,18 @@ def print_comparison(cmp: Comparison) -> None:
     t.add_row("about the worst case", *[r["worst_case_note"] for r in rows])
     t.add_row("notes", *["\n".join(r["notes"]) for r in rows])
     out_console.print(t)
+    data = cmp.to_json()
+    if data["not_ranked_because"]:
+        out_console.print(f"[bold yellow]{data['not_ranked_because']}[/]", highlight=False)
+        for r in rows:
+            out_console.print(
+                f"  {r['plan']} leaves out: {', '.join(r['missing']) or 'nothing'}",
+                highlight=False,
+                markup=False,
+            )
+    elif data["ranked"]:
+        order = " < ".join(data["ranked"])
+        out_console.print(f"From the lowest expected total: {order}", highlight=False, markup=False)
     for n in cmp.notes:
         out_console.print(f"• {n}", highlight=False, markup=False)
     out_console.print(DISCLAIMER, style="dim", highlight=False)
