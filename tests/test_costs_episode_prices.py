@@ -64,7 +64,17 @@ def test_anesthesia_units_math_to_the_cent() -> None:
     assert "ASSUMPTION" in (an.price_source or "")
     fixed = {ln.id: ln for ln in episode_lines("63030", "asc", plan, anesthesia_minutes=120)}["anesthesia"]
     assert fixed.allowed == Decimal("327.96") and not fixed.is_range  # (8 + 8) x 20.4976 = 327.9616
-    out = _json("estimate", "--plan", "original-medicare", "--procedure", "22612", "--setting", "inpatient", "--anesthesia-minutes", "180")
+    out = _json(
+        "estimate",
+        "--plan",
+        "original-medicare",
+        "--procedure",
+        "22612",
+        "--setting",
+        "inpatient",
+        "--anesthesia-minutes",
+        "180",
+    )
     an2 = next(ln for ln in out["lines"] if ln["id"] == "anesthesia")
     assert an2["allowed"] == "512.44"  # 00670: (13 base + 180 / 15) x 20.4976 = 25 x 20.4976
     assert "range" not in an2
@@ -86,14 +96,20 @@ def test_range_total_carries_low_and_high_and_explicit_lines_keep_their_json() -
     assert set(tot["range"]) == {"low", "high", "plan"}
     assert Decimal(tot["range"]["low"]) < Decimal(tot["patient_total"]) < Decimal(tot["range"]["high"])
     fac = next(ln for ln in out["lines"] if ln["id"] == "facility")
-    assert Decimal(fac["range"]["patient"]["low"]) <= Decimal(fac["patient"]) <= Decimal(fac["range"]["patient"]["high"])
+    assert (
+        Decimal(fac["range"]["patient"]["low"])
+        <= Decimal(fac["patient"])
+        <= Decimal(fac["range"]["patient"]["high"])
+    )
     # a commercial estimate is never one certain figure: every line priced from Medicare has a range
     assert all("range" in ln for ln in out["lines"])
 
 
 def test_your_negotiated_rate_replaces_the_estimate(tmp_path: Path) -> None:
     p = tmp_path / "rates.yaml"
-    p.write_text('table: mine\nsource: "my plan\'s price tool, 2026-02-01"\npayer: commercial\namounts:\n  "63030": {asc: "5200.00"}\n')
+    p.write_text(
+        'table: mine\nsource: "my plan\'s price tool, 2026-02-01"\npayer: commercial\namounts:\n  "63030": {asc: "5200.00"}\n'
+    )
     plan = _plan("ppo")
     fac = {ln.id: ln for ln in episode_lines("63030", "asc", plan, tables=[load_price_table(p)])}["facility"]
     assert fac.allowed == Decimal("5200.00") and not fac.is_range
@@ -107,7 +123,9 @@ def test_out_of_pocket_maximum_is_shown_as_a_cap_when_reached() -> None:
     assert cap == {"limit": "6000.00", "reached": True, "reached_at_high": True}
     assert est["totals"]["patient_total"] == "6000.00"
     assert "is reached" in (summary(est)["cap"] or "")
-    text = runner.invoke(app, ["estimate", "--plan", "ppo", "--procedure", "22612", "--setting", "hospital-outpatient"])
+    text = runner.invoke(
+        app, ["estimate", "--plan", "ppo", "--procedure", "22612", "--setting", "hospital-outpatient"]
+    )
     flat = " ".join(text.stdout.split())
     assert "out-of-pocket maximum ($6000.00) is reached" in flat
     assert "deductible_met" not in flat and "deductible met $2000.00" in flat
@@ -127,15 +145,40 @@ def test_repeated_therapy_lines_group_into_one_row() -> None:
 def test_compare_plans_refuses_to_rank_totals_incomplete_in_different_ways(tmp_path: Path) -> None:
     p = tmp_path / "rates.yaml"
     # the PPO's own rate for the inpatient stay; Original Medicare still has no DRG weight for it
-    p.write_text('table: mine\nsource: "my plan\'s price tool"\npayer: commercial\namounts:\n  "22612": {ipps: "90000.00"}\n')
-    out = _json("compare-plans", "--plan", "ppo", "--plan", "original-medicare", "--pathway", "fusion-year", "--prices", str(p))
+    p.write_text(
+        'table: mine\nsource: "my plan\'s price tool"\npayer: commercial\namounts:\n  "22612": {ipps: "90000.00"}\n'
+    )
+    out = _json(
+        "compare-plans",
+        "--plan",
+        "ppo",
+        "--plan",
+        "original-medicare",
+        "--pathway",
+        "fusion-year",
+        "--prices",
+        str(p),
+    )
     assert out["ranked"] is None
     assert "incomplete in different ways" in out["not_ranked_because"]
     by = {x["plan"]: x for x in out["plans"]}
     stay = "hospital fee (inpatient: the stay, by MS-DRG) (22612)"
     assert stay in by["Original Medicare 2026"]["missing"]
     assert stay not in by["Example PPO 2026"]["missing"]
-    text = runner.invoke(app, ["compare-plans", "--plan", "ppo", "--plan", "original-medicare", "--pathway", "fusion-year", "--prices", str(p)])
+    text = runner.invoke(
+        app,
+        [
+            "compare-plans",
+            "--plan",
+            "ppo",
+            "--plan",
+            "original-medicare",
+            "--pathway",
+            "fusion-year",
+            "--prices",
+            str(p),
+        ],
+    )
     flat = " ".join(text.stdout.split())
     assert "Not ranked" in flat and "Original Medicare 2026 leaves out:" in flat
 

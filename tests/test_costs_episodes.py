@@ -105,10 +105,15 @@ def test_commercial_price_is_a_stated_multiple_of_medicare(prices: Path) -> None
     by_id = {line.id: line for line in lines}
     # surgeon fees: professional multiple x 1.22 (HCCI); ASC fee x 1.71 (RAND 5.1); anesthesia x 3.14
     assert by_id["surgeon"].allowed == Decimal("1220.00")
-    assert (by_id["surgeon"].allowed_low, by_id["surgeon"].allowed_high) == (Decimal("980.00"), Decimal("1880.00"))
+    assert (by_id["surgeon"].allowed_low, by_id["surgeon"].allowed_high) == (
+        Decimal("980.00"),
+        Decimal("1880.00"),
+    )
     assert "x 1.22" in (by_id["surgeon"].price_source or "")
     assert "HCCI" in (by_id["surgeon"].price_source or "")
-    assert by_id["facility"].allowed == Decimal("5130.00") and "RAND" in (by_id["facility"].price_source or "")
+    assert by_id["facility"].allowed == Decimal("5130.00") and "RAND" in (
+        by_id["facility"].price_source or ""
+    )
     assert by_id["anesthesia"].allowed == Decimal("1570.00")
     est = estimate(plan, lines)
     # MRI 488 (deductible), surgeon 1220 (deductible), facility 292 + 20% of 4838, anesthesia 20% of 1570, PT 6 x $40
@@ -147,8 +152,14 @@ def test_cli_estimate_63030_asc_every_line_names_its_price_source() -> None:
     assert "mirahealth.care/reference/cpt/63030" in by_id["surgeon"]["price_source"]
     assert "HCCI" in by_id["surgeon"]["price_source"]
     assert "Addendum B, January 2025" in by_id["facility"]["price_source"]
-    assert "56.322" in by_id["facility"]["price_source"] and "not from ASC Addendum AA" in by_id["facility"]["price_source"]
-    assert "base units" in by_id["anesthesia"]["price_source"] and "20.4976" in by_id["anesthesia"]["price_source"]
+    assert (
+        "56.322" in by_id["facility"]["price_source"]
+        and "not from ASC Addendum AA" in by_id["facility"]["price_source"]
+    )
+    assert (
+        "base units" in by_id["anesthesia"]["price_source"]
+        and "20.4976" in by_id["anesthesia"]["price_source"]
+    )
     assert "ASSUMPTION" in by_id["anesthesia"]["price_source"]
     for lid in ("surgeon", "facility", "anesthesia"):
         assert by_id[lid]["price_known"] and "estimate" in by_id[lid]["price_source"], lid

@@ -81,7 +81,11 @@ def test_original_medicare_asc_microdiscectomy_hand_computed() -> None:
     assert tot["patient_total"] == "1451.64"  # 479.23 + 902.44 + 69.97
     assert tot["complete"] is True and tot["missing_prices"] == []
     # facility 3835.38..5189.04 and anesthesia 286.97..470.08: 20% of each end
-    assert tot["range"] == {"low": "1303.70", "high": "1611.06", "plan": {"low": "4082.88", "high": "5312.29"}}
+    assert tot["range"] == {
+        "low": "1303.70",
+        "high": "1611.06",
+        "plan": {"low": "4082.88", "high": "5312.29"},
+    }
 
 
 def test_every_line_names_its_source_and_third_party_lines_are_unconfirmed_in_json() -> None:
