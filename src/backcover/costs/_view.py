@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
-__all__ = ["cap_sentence", "grouped_lines", "summary"]
+__all__ = ["cap_sentence", "grouped_lines", "short_source", "summary"]
 
 _COUNT = re.compile(r"\s*\((\d+) of (\d+); ([^)]*)\)")
 _SUMMED = ("allowed", "patient", "plan", "balance_bill")
@@ -25,6 +25,12 @@ def _m(v: Decimal) -> str:
 
 def _label(line: Mapping[str, Any]) -> str:
     return _COUNT.sub("", str(line.get("description") or line.get("id")))
+
+
+def short_source(source: str | None, limit: int = 220) -> str:
+    """The first part of a price's source (before its bracketed citation), for a reader in a hurry."""
+    text = (source or "").split(" [")[0].strip()
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def grouped_lines(lines: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
