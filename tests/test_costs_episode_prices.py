@@ -187,3 +187,15 @@ def test_compare_plans_ranks_complete_totals() -> None:
     out = _json("compare-plans", "--plan", "ppo", "--plan", "hmo", "--pathway", "conservative-care-then-esi")
     assert out["not_ranked_because"] is None
     assert out["ranked"] and set(out["ranked"]) == {"Example PPO 2026", "Example HMO 2026"}
+
+
+def test_medicare_hospital_outpatient_copay_is_capped_at_the_inpatient_deductible() -> None:
+    plan = _plan("original-medicare")
+    est = estimate(plan, episode_lines("22612", "hospital-outpatient", plan))
+    fac = next(r for r in est.lines if r.line.id == "facility")
+    # 20% of 18853.26 would be 3770.65; 42 CFR 419.41(c)(4)(i) caps it at the 2026 Part A deductible
+    assert fac.patient == Decimal("1736.00")
+    assert any("419.41(c)(4)(i)" in n for n in fac.notes)
+    # no such cap in a surgery center (42 CFR 416.120(c)(3): 20% after the Part B deductible)
+    asc = {ln.id: ln for ln in episode_lines("63030", "asc", plan)}
+    assert asc["facility"].opps_copay_cap is False

@@ -28,8 +28,7 @@ def test_cost_page_for_63030_prices_surgeon_facility_and_anesthesia_with_sources
     page.goto(server.url + "/cost?procedure=63030&setting=asc")
     page.wait_for_selector("[data-testid=cost-result]")
     rows = {
-        role: page.locator(f"[data-testid=cost-row-{role}]")
-        for role in ("surgeon", "facility", "anesthesia")
+        role: page.locator(f"[data-testid=cost-row-{role}]") for role in ("surgeon", "facility", "anesthesia")
     }
     for role, row in rows.items():
         assert row.count() == 1, role

@@ -149,6 +149,13 @@ def _medicare(r: LineResult, plan: Plan, s: State, pa: Mapping[str, Any]) -> Non
         d = min(allowed, max(m.part_b_deductible - s.part_b, ZERO))
         s.part_b += cents(d)
         coins = m.part_b_coinsurance * (allowed - d)
+        if line.opps_copay_cap and coins > m.part_a_deductible:
+            coins = m.part_a_deductible
+            r.notes.append(
+                "Medicare caps the copayment for one hospital outpatient procedure at the inpatient "
+                f"deductible (${m.part_a_deductible}, {m.year}; 42 CFR 419.41(c)(4)(i)): the cap is "
+                "reached here."
+            )
         if not line.participating:
             cap = m.limiting_charge_factor * allowed
             excess = max((cap if line.billed is None else min(line.billed, cap)) - allowed, ZERO)

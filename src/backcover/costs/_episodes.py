@@ -204,6 +204,7 @@ def _package_j1(lines: list[Line], knowledge: Knowledge | None) -> list[Line]:
                 allowed_high=None,
                 price_source=p.source,
                 price_confidence=None,
+                opps_copay_cap=False,
             )
         out.append(ln)
     return out
@@ -270,6 +271,7 @@ def episode_lines(
                     allowed_low=price.low,
                     allowed_high=price.high,
                     group=str(spec["id"]) if count > 1 else None,
+                    opps_copay_cap=kind == "opps" and price.amount is not None,
                 )
             )
     if setting == Setting.HOSPITAL_OUTPATIENT:

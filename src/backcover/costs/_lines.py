@@ -105,6 +105,9 @@ class Line:
     allowed_high: Decimal | None = None
     # lines that repeat one episode line (therapy visits) share its id here (episodes only)
     group: str | None = None
+    # a Medicare hospital outpatient (OPPS) procedure: its copayment is capped at the year's inpatient
+    # deductible (42 CFR 419.41(c)(4)(i)) (episodes only)
+    opps_copay_cap: bool = False
 
     @property
     def is_range(self) -> bool:
