@@ -148,37 +148,15 @@ def test_compare_plans_refuses_to_rank_totals_incomplete_in_different_ways(tmp_p
     p.write_text(
         'table: mine\nsource: "my plan\'s price tool"\npayer: commercial\namounts:\n  "22612": {ipps: "90000.00"}\n'
     )
-    out = _json(
-        "compare-plans",
-        "--plan",
-        "ppo",
-        "--plan",
-        "original-medicare",
-        "--pathway",
-        "fusion-year",
-        "--prices",
-        str(p),
-    )
+    args = ["compare-plans", "--plan", "ppo", "--plan", "original-medicare", "--pathway", "fusion-year", "--prices", str(p)]  # fmt: skip
+    out = _json(*args)
     assert out["ranked"] is None
     assert "incomplete in different ways" in out["not_ranked_because"]
     by = {x["plan"]: x for x in out["plans"]}
     stay = "hospital fee (inpatient: the stay, by MS-DRG) (22612)"
     assert stay in by["Original Medicare 2026"]["missing"]
     assert stay not in by["Example PPO 2026"]["missing"]
-    text = runner.invoke(
-        app,
-        [
-            "compare-plans",
-            "--plan",
-            "ppo",
-            "--plan",
-            "original-medicare",
-            "--pathway",
-            "fusion-year",
-            "--prices",
-            str(p),
-        ],
-    )
+    text = runner.invoke(app, args)
     flat = " ".join(text.stdout.split())
     assert "Not ranked" in flat and "Original Medicare 2026 leaves out:" in flat
 
