@@ -177,3 +177,35 @@ def test_medicare_hospital_outpatient_copay_is_capped_at_the_inpatient_deductibl
     # no such cap in a surgery center (42 CFR 416.120(c)(3): 20% after the Part B deductible)
     asc = {ln.id: ln for ln in episode_lines("63030", "asc", plan)}
     assert asc["facility"].opps_copay_cap is False
+
+
+def test_every_price_fact_in_knowledge_names_its_source_and_confidence() -> None:
+    from backcover.knowledge import KNOWLEDGE_DIR
+    from backcover.yamlio import load_yaml
+
+    opps = load_yaml(KNOWLEDGE_DIR / "prices" / "opps-addendum-b-2025.yaml")
+    assert (
+        opps["source"].startswith("CMS OPPS Addendum B, January 2025") and opps["effective"] == "2025-01-01"
+    )
+    assert "verbatim copy" in opps["confidence"]
+    for code, row in opps["codes"].items():
+        if row.get("weight"):  # every rate is the weight x the CY2025 conversion factor, to the cent
+            assert (Decimal(row["weight"]) * Decimal(opps["conversion_factor"])).quantize(
+                Decimal("0.01")
+            ) == Decimal(row["rate"]), code
+    m = load_yaml(KNOWLEDGE_DIR / "prices" / "facility-2026.yaml")
+    facts = [*m["opps"]["conversion_factor"].values(), *m["asc"]["conversion_factor"].values(),
+             m["ipps"]["operating_standardized_amount"], m["ipps"]["capital_federal_rate"],
+             m["anesthesia"]["conversion_factor"], *m["anesthesia"]["base_units"].values()]  # fmt: skip
+    for fact in facts:
+        assert fact["source"] and fact["confidence"], fact
+    for kind in ("opps", "asc", "ipps"):
+        assert m[kind]["method"] and m[kind]["look_up"] and m[kind]["effective"]
+    commercial = load_yaml(KNOWLEDGE_DIR / "prices" / "commercial.yaml")["by_kind"]
+    for name, spec in commercial.items():
+        assert "https://" in spec["source"] and spec["confidence"].startswith("◐"), name
+    episodes = load_yaml(KNOWLEDGE_DIR / "episodes.yaml")["families"]
+    minutes = [ln["minutes"] for f in episodes.values() for ln in f["lines"] if ln.get("minutes")]
+    assert minutes and all(
+        x["basis"].startswith("ASSUMPTION") and x["low"] <= x["likely"] <= x["high"] for x in minutes
+    )
