@@ -73,6 +73,16 @@ def _decimal_opt(value: str | None, what: str) -> Decimal | None:
     return d
 
 
+def _minutes(value: int | None) -> int | None:
+    if value is not None and not 1 <= value <= 1440:
+        raise BadInput(
+            f"--anesthesia-minutes {value} is not a time in minutes",
+            "give the minutes of anesthesia, for example 120",
+            where="--anesthesia-minutes",
+        )
+    return value
+
+
 def _apply_prices(lines: list[Line], prices: list[str]) -> list[Line]:
     """``--price ID=AMOUNT`` sets one line's allowed amount; ``--price CODE=AMOUNT`` every line of a code."""
     out = list(lines)
@@ -122,6 +132,13 @@ def estimate_cmd(
     service_date: Annotated[
         str | None, typer.Option("--service-date", help="YYYY-MM-DD, for supplemental waiting periods.")
     ] = None,
+    anesthesia_minutes: Annotated[
+        int | None,
+        typer.Option(
+            "--anesthesia-minutes",
+            help="Anesthesia time in minutes (replaces the episode's stated assumption).",
+        ),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="json or text.")] = "text",
     directory: Annotated[
         str | None,
@@ -164,9 +181,16 @@ def estimate_cmd(
             the_plan,
             price_multiple=_decimal_opt(price_multiple, "--price-multiple"),
             tables=tables,
+            anesthesia_minutes=_minutes(anesthesia_minutes),
         )
         header = {"procedure": proc.to_json(), "setting": the_setting, "included": tmpl.included}
     elif lines:
+        if anesthesia_minutes is not None:
+            raise BadInput(
+                "--anesthesia-minutes goes with --procedure",
+                "give the anesthesia line's allowed amount in the lines file",
+                where="--anesthesia-minutes",
+            )
         if setting:
             raise BadInput(
                 "--setting goes with --procedure",

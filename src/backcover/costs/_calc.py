@@ -134,6 +134,13 @@ def _medicare(r: LineResult, plan: Plan, s: State, pa: Mapping[str, Any]) -> Non
         d = min(allowed, max(m.part_b_deductible - s.part_b, ZERO))
         s.part_b += cents(d)
         coins = m.part_b_coinsurance * (allowed - d)
+        if line.opps_copay_cap and coins > m.part_a_deductible:
+            coins = m.part_a_deductible
+            r.notes.append(
+                "Medicare caps the copayment for one hospital outpatient procedure at the inpatient "
+                f"deductible (${m.part_a_deductible}, {m.year}; 42 CFR 419.41(c)(4)(i)): the cap is "
+                "reached here."
+            )
         if not line.participating:
             cap = m.limiting_charge_factor * allowed
             excess = max((cap if line.billed is None else min(line.billed, cap)) - allowed, ZERO)
@@ -202,7 +209,7 @@ def estimate(
             r.notes.append(
                 "No price is known for this line, so it is left out of the totals. Give one (from a Good "
                 "Faith "
-                "Estimate, your insurer's cost estimator or the fee schedule named in price_source)."
+                "Estimate, your insurer's cost estimator or the fee schedule named for this line)."
             )
             continue
         if line.price_confidence:
@@ -215,6 +222,11 @@ def estimate(
     add_guidance(est, service_date, pa, waivable)
     if years.active:
         est.extras["plan_years"] = years.to_json(results, s)
+    if any(line.is_range for line in lines):  # estimated prices: the same estimate at both ends
+        est.low, est.high = (
+            estimate(plan, [ln.bound(end) for ln in lines], service_date=service_date, knowledge=knowledge)
+            for end in ("low", "high")
+        )
     return est
 
 

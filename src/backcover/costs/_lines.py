@@ -156,10 +156,32 @@ class Line:
     network_stated: bool = True
     facility_network_stated: bool = True
     network_source: NetworkSource | None = None
+    # an estimated price's range (episodes only): ``allowed`` is the likely figure between them
+    allowed_low: Decimal | None = None
+    allowed_high: Decimal | None = None
+    # lines that repeat one episode line (therapy visits) share its id here (episodes only)
+    group: str | None = None
+    # a Medicare hospital outpatient (OPPS) procedure: its copayment is capped at the year's inpatient
+    # deductible (42 CFR 419.41(c)(4)(i)) (episodes only)
+    opps_copay_cap: bool = False
+
+    @property
+    def is_range(self) -> bool:
+        return self.allowed_low is not None and self.allowed_high is not None
+
+    def bound(self, which: str) -> Line:
+        """This line at the low or the high end of its range (itself when it has none)."""
+        if not self.is_range:
+            return self
+        fields = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        fields.update(allowed=self.allowed_low if which == "low" else self.allowed_high)
+        fields.update(allowed_low=None, allowed_high=None)
+        return Line(**fields)
 
     def with_price(self, allowed: Decimal, source: str, billed: Decimal | None = None) -> Line:
         fields = {f: getattr(self, f) for f in self.__dataclass_fields__}
         fields.update(allowed=allowed, price_source=source, price_confidence=None)
+        fields.update(allowed_low=None, allowed_high=None)
         if billed is not None:
             fields["billed"] = billed
         return Line(**fields)

@@ -132,6 +132,9 @@ class Estimate:
     guidance: dict[str, Any] = field(default_factory=dict)
     # additive top-level JSON (plan years, payer order, the secondary plan's accumulators)
     extras: dict[str, Any] = field(default_factory=dict)
+    # the same estimate with every estimated price at the low / high end of its range
+    low: Estimate | None = None
+    high: Estimate | None = None
 
     def total(self, attr: str) -> Decimal:
         return sum((getattr(r, attr) or ZERO for r in self.lines), ZERO)
@@ -166,7 +169,41 @@ class Estimate:
             "oon_oop_met": money(s.oon_oop),
         }
 
+    def oop_cap(self) -> dict[str, Any] | None:
+        """The in-network out-of-pocket maximum and whether this estimate reaches it."""
+        limit = self.plan.oop_max.individual
+        if limit is None or self.plan.kind in (PlanKind.MEDICARE, PlanKind.UNINSURED):
+            return None
+        out: dict[str, Any] = {"limit": money(limit), "reached": self.state.oop >= limit}
+        if self.high is not None:
+            out["reached_at_high"] = self.high.state.oop >= limit
+        return out
+
     def to_json(self) -> dict[str, Any]:
+        out = self._json()
+        if self.low is not None and self.high is not None:
+            lo, hi = self.low._json(), self.high._json()
+            for i, r in enumerate(self.lines):
+                if r.line.is_range:
+                    out["lines"][i]["range"] = {
+                        "low": money(r.line.allowed_low or ZERO),
+                        "high": money(r.line.allowed_high or ZERO),
+                        "patient": {"low": lo["lines"][i]["patient"], "high": hi["lines"][i]["patient"]},
+                    }
+            out["totals"]["range"] = {
+                "low": lo["totals"]["patient_total"],
+                "high": hi["totals"]["patient_total"],
+                "plan": {"low": lo["totals"]["plan"], "high": hi["totals"]["plan"]},
+            }
+        cap = self.oop_cap()
+        if cap is not None:
+            out["totals"]["out_of_pocket_max"] = cap
+        for i, r in enumerate(self.lines):
+            if r.line.group:
+                out["lines"][i]["group"] = r.line.group
+        return out
+
+    def _json(self) -> dict[str, Any]:
         return {
             "plan": {
                 "name": self.plan.name,
