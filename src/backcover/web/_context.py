@@ -16,6 +16,7 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
 from backcover import DISCLAIMER, __version__
+from backcover.web import _plans
 from backcover.web._glossary import GLOSSARY
 from backcover.web._security import CSRF_COOKIE, CSRF_FIELD, csrf_token_for, new_session_id
 from backcover.web._workspace import Workspace
@@ -65,6 +66,7 @@ class WebContext:
             NAV=NAV,
             term=_term,
             GLOSSARY=GLOSSARY,
+            plan_title=_plans.display_name,
         )
         env.filters["money"] = _money
 

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from backcover.catalog import resolve
 from backcover.errors import BadInput
+from backcover.vocab import STATES, parse_state
 from backcover.web import _checkview, _services
 from backcover.web._context import ctx, render
 from backcover.web._forms import (
@@ -43,7 +44,7 @@ def check_page(request: Request) -> Response:
         "procedure": (qp.get("code") or qp.get("procedure") or "").strip()[:12],
         "payer": qp.get("payer") or plan_payer(request) or "commercial",
         "setting": qp.get("setting") or "",
-        "state": (qp.get("state") or "").strip()[:2].upper(),
+        "state": (qp.get("state") or "").strip()[:40],
         "as_of": qp.get("as_of") or web.today().isoformat(),
         "q": qp.get("q", "")[:100],
     }
@@ -61,6 +62,9 @@ def check_page(request: Request) -> Response:
             if form["payer"] not in dict(PAYERS):
                 raise BadInput(f"unknown payer {form['payer']!r}", "choose one from the list", where="Payer")
 
+            state = parse_state(form["state"], where="State") if form["state"] else None
+            if state:
+                form["state"] = state
             resolve(form["procedure"], form["setting"] or None)
             record = _services.workspace_record(web.workspace)
             det = _services.check(
@@ -68,7 +72,7 @@ def check_page(request: Request) -> Response:
                 form["procedure"],
                 form["payer"],
                 setting=form["setting"] or None,
-                state=form["state"] or None,
+                state=state,
                 as_of=as_of,
             )
 
@@ -82,6 +86,7 @@ def check_page(request: Request) -> Response:
             "title": "Check a procedure",
             "form": form,
             "payers": PAYERS,
+            "states": STATES,
             "settings": SETTING_NAMES,
             "procedures": procedure_choices(),
             "result": result,
