@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from backcover import codesets
+from backcover import codesets, vocab
 from backcover.record.model import Item, ItemKind, Record
 from backcover.record.render import describe_when
 from backcover.vocab import Provenance
@@ -93,9 +93,9 @@ def view(record: Record, *, show_all: bool, as_of: date, year: int | None = None
         rows.append(
             {
                 "when": describe_when(it),
-                "kind": it.kind.value,
+                "kind": vocab.ItemKind(it.kind.value).label,
                 "label": item_label(it),
-                "region": it.region.value if it.region else None,
+                "region": vocab.Region(it.region.value).label if it.region else None,
                 "provenance": PROVENANCE.get(it.provenance, it.provenance),
                 "prov_key": it.provenance,
                 "details": "; ".join(detail_bits),
