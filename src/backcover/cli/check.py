@@ -106,7 +106,7 @@ def check_cmd(
     setting: str | None = typer.Option(
         None, "--setting", help="office, asc, hospital-outpatient or inpatient."
     ),
-    state: str | None = typer.Option(None, "--state", help="Two-letter state of the patient and service."),
+    state: str | None = typer.Option(None, "--state", help="State of the patient and service (NY or New York)."),
     patient: PatientOpt = None,
     as_of: str | None = typer.Option(
         None, "--as-of", help="Date of the question (YYYY-MM-DD); default today."

@@ -17,9 +17,9 @@ _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def default_data_dir() -> Path:
-    from platformdirs import user_data_dir
+    from backcover.paths import data_dir
 
-    return Path(user_data_dir("backcover", appauthor=False)) / "web"
+    return data_dir() / "web"
 
 
 @app.command("serve")
@@ -52,9 +52,17 @@ def serve(
             "use --host 127.0.0.1 (the default), localhost or ::1",
             where="--host",
         )
+    from backcover.paths import default_log_path
+
     folder = data_dir or default_data_dir()
     web_app = create_app(
-        store, data_dir=folder, port=port, allowed_hosts=allow_host or (), max_upload_mb=max_upload_mb
+        store,
+        data_dir=folder,
+        port=port,
+        allowed_hosts=allow_host or (),
+        max_upload_mb=max_upload_mb,
+        # One treatment log for the web and `backcover log` (unless a separate folder is asked for).
+        log_path=None if data_dir else default_log_path(),
     )
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"

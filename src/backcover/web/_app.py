@@ -42,6 +42,7 @@ def create_app(
     max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB,
     secret: bytes | None = None,
     today: Callable[[], date] = date.today,
+    log_path: Path | None = None,
 ) -> FastAPI:
     """Build the web app.
 
@@ -49,11 +50,12 @@ def create_app(
     ``data_dir`` keeps the workspace (uploaded records, plans, the treatment log); ``None`` uses a
     private temporary folder that lives as long as the process. ``port`` narrows the accepted Host
     header to the loopback names with that port; ``allowed_hosts`` adds more ``host[:port]`` values.
-    ``today`` is the clock the pages use for "as of" (tests pass a fixed date).
+    ``today`` is the clock the pages use for "as of" (tests pass a fixed date). ``log_path`` is the
+    treatment log (default: in the workspace; ``backcover serve`` shares the CLI's).
     """
     if data_dir is None:
         data_dir = Path(tempfile.mkdtemp(prefix="backcover-web-"))
-    workspace = Workspace(data_dir)
+    workspace = Workspace(data_dir, log_path)
     web = WebContext(
         store_url=store_url,
         workspace=workspace,

@@ -18,12 +18,12 @@ from backcover.web._forms import (
     see_other,
 )
 
-__all__ = ["router"]
+__all__ = ["router", "start_context"]
 
 router = APIRouter(include_in_schema=False)
 
 
-def _start_context(
+def start_context(
     request: Request,
     error: BadInput | None = None,
     *,
@@ -61,7 +61,7 @@ def _start_context(
 
 @router.get("/")
 def start(request: Request) -> Response:
-    return render(request, "start.html", _start_context(request))
+    return render(request, "start.html", start_context(request))
 
 
 @router.post("/start/import")
@@ -82,7 +82,7 @@ async def start_import(request: Request) -> Response:
     except BadInput as exc:
         if htmx:
             return render(request, "_import_result.html", {"error": exc, "patients": ws.patients()}, 400)
-        return render(request, "start.html", _start_context(request, exc), 400)
+        return render(request, "start.html", start_context(request, exc), 400)
     if htmx:
         return render(request, "_import_result.html", {"patients": ws.patients(), "imported": len(files)})
     return see_other("/?done=imported#import")
@@ -102,7 +102,7 @@ async def start_patient(request: Request) -> Response:
     chosen = field(form, "patient")
     if not chosen:
         exc = BadInput("nobody was chosen", "pick the person this is about, then press the button again", where="Who is this about?")
-        return render(request, "start.html", _start_context(request, exc), 400)
+        return render(request, "start.html", start_context(request, exc), 400)
     ws.select_patient(chosen)
     return see_other("/record?done=patient")
 
@@ -115,7 +115,7 @@ async def start_plan(request: Request) -> Response:
         _plans.create_from_template(ws, field(form, "template"), field(form, "name"))
     except BadInput as exc:
         typed = {"template": field(form, "template"), "name": field(form, "name")}
-        return render(request, "start.html", _start_context(request, exc, typed=typed), 400)
+        return render(request, "start.html", start_context(request, exc, typed=typed), 400)
     return see_other("/?done=plan#plan")
 
 
@@ -127,7 +127,7 @@ async def start_accumulators(request: Request) -> Response:
     try:
         _plans.set_accumulators(ws, values)
     except BadInput as exc:
-        return render(request, "start.html", _start_context(request, exc, typed={"accumulators": values}), 400)
+        return render(request, "start.html", start_context(request, exc, typed={"accumulators": values}), 400)
     return see_other("/?done=accumulators#plan")
 
 
@@ -147,7 +147,7 @@ async def start_plan_text(request: Request) -> Response:
     try:
         _plans.save_text(ws, field(form, "name") or (ws.plan_name or "my-plan"), text)
     except BadInput as exc:  # a syntax error keeps the edits in the box, with the message above it
-        return render(request, "start.html", _start_context(request, exc, typed={"text": text}), 400)
+        return render(request, "start.html", start_context(request, exc, typed={"text": text}), 400)
     return see_other("/?done=plan#plan")
 
 
@@ -165,6 +165,6 @@ async def start_plan_form(request: Request) -> Response:
             where="Your plan's numbers",
         )
         return render(
-            request, "start.html", _start_context(request, summary, typed={"sbc": values}, field_errors=errors), 400
+            request, "start.html", start_context(request, summary, typed={"sbc": values}, field_errors=errors), 400
         )
     return see_other("/?done=planform#plan")
