@@ -35,7 +35,10 @@ FORBIDDEN: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("an internal key", re.compile(r"\blog/\w+\[\d+\]|\b[a-z]+_[a-z_]+\[\d+\]")),
     (
         "a CLI command",
-        re.compile(r"\bbackcover (?:case|check|estimate|log|plan|serve|record|appeal|deadlines|policies|prices|screen|demo|export)\b"),
+        re.compile(
+            r"\bbackcover (?:case|check|estimate|log|plan|serve|record|appeal|deadlines|policies|prices"
+            r"|screen|demo|export)\b"
+        ),
     ),
     ("weeks counted past two months", re.compile(r"\b(?:9|[1-9]\d{1,3}) weeks\b")),
     ("a policy named twice", re.compile(r"(\([^()]{2,80}\))\s*\1")),
@@ -86,8 +89,12 @@ CHECKS = (
 )
 EXAMPLE_CHECKS = {
     "check-tfesi-medicare.json": "procedure=64483&payer=medicare&setting=office&state=NY&as_of=2026-06-01",
-    "check-mri-commercial-early.json": "procedure=72148&payer=commercial&setting=office&state=PA&as_of=2026-06-23",
-    "check-rfa-opd.json": "procedure=64635&payer=medicare&setting=hospital-outpatient&state=PA&as_of=2026-11-27",
+    "check-mri-commercial-early.json": (
+        "procedure=72148&payer=commercial&setting=office&state=PA&as_of=2026-06-23"
+    ),
+    "check-rfa-opd.json": (
+        "procedure=64635&payer=medicare&setting=hospital-outpatient&state=PA&as_of=2026-11-27"
+    ),
 }
 
 
@@ -124,7 +131,9 @@ def test_every_page_in_plain_words_for_the_shared_examples(tmp_path: Path, examp
         assert_plain(c, url)
     page = assert_plain(c, "/check?" + EXAMPLE_CHECKS[example])
     assert 'data-testid="next-step"' in page
-    fields = dict(re.findall(r'<input type="hidden" name="(procedure|payer|setting|state)" value="([^"]*)"', page))
+    fields = dict(
+        re.findall(r'<input type="hidden" name="(procedure|payer|setting|state)" value="([^"]*)"', page)
+    )
     r = c.post("/cases/new", data={"csrf_token": t, **fields}, follow_redirects=False)
     assert r.status_code == 303, r.text[:300]
     assert_plain(c, r.headers["location"])

@@ -226,11 +226,17 @@ def show(
 @log_app.command("edit")
 @guarded
 def edit(
-    section: Annotated[str, typer.Argument(help="pain, medicines, visits, therapy, imaging, injections, ...")],
-    number: Annotated[int, typer.Argument(help="The entry's number in its section (see: backcover log show).")],
+    section: Annotated[
+        str, typer.Argument(help="pain, medicines, visits, therapy, imaging, injections, ...")
+    ],
+    number: Annotated[
+        int, typer.Argument(help="The entry's number in its section (see: backcover log show).")
+    ],
     set_: Annotated[
         list[str],
-        typer.Option("--set", help="FIELD=VALUE to change (FIELD= with nothing removes it). Repeat for more."),
+        typer.Option(
+            "--set", help="FIELD=VALUE to change (FIELD= with nothing removes it). Repeat for more."
+        ),
     ],
     log: LogOpt = None,
 ) -> None:
@@ -252,8 +258,12 @@ def edit(
 @log_app.command("delete")
 @guarded
 def delete(
-    section: Annotated[str, typer.Argument(help="pain, medicines, visits, therapy, imaging, injections, ...")],
-    number: Annotated[int, typer.Argument(help="The entry's number in its section (see: backcover log show).")],
+    section: Annotated[
+        str, typer.Argument(help="pain, medicines, visits, therapy, imaging, injections, ...")
+    ],
+    number: Annotated[
+        int, typer.Argument(help="The entry's number in its section (see: backcover log show).")
+    ],
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
     log: LogOpt = None,
 ) -> None:

@@ -40,8 +40,8 @@ if TYPE_CHECKING:
         notice_deadlines,
     )
     from backcover.services._estimate import estimate, parse_prices
-    from backcover.services._log import LogEntry, delete_entry, edit_entry, log_entries
     from backcover.services._letters import NEEDS_DENIAL, denial_view, draft_letter, letter_facts
+    from backcover.services._log import LogEntry, delete_entry, edit_entry, log_entries
     from backcover.services._records import read_files, read_uploads, upload_sources
     from backcover.services._views import case_json, code_json
 
@@ -108,8 +108,8 @@ __all__ = [
     "check_case",
     "check_level",
     "code_json",
-    "denial_codes",
     "delete_entry",
+    "denial_codes",
     "denial_view",
     "draft_letter",
     "edit_entry",

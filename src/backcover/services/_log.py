@@ -69,7 +69,9 @@ def log_entries(path: Path) -> list[LogEntry]:
 
 def _locate(doc: CommentedMap, path: Path, section: str, number: int) -> list[Any]:
     if section not in SECTIONS:
-        raise BadInput(f"there is no log section {section!r}", suggest(section, SECTIONS), str(path), "section")
+        raise BadInput(
+            f"there is no log section {section!r}", suggest(section, SECTIONS), str(path), "section"
+        )
     seq = doc.get(section)
     count = len(seq) if isinstance(seq, list) else 0
     if not 1 <= number <= count:

@@ -61,7 +61,7 @@ def _ticks(first: date, last: date, most: int = 6) -> list[tuple[date, str]]:
         years = list(range(first.year + (first.month > 1 or first.day > 1), last.year + 1))
         step = max(1, -(-len(years) // most))
         return [(date(y, 1, 1), str(y)) for y in years[::step]]
-    months = []
+    months: list[tuple[date, str]] = []
     y, m = first.year, first.month
     while (y, m) <= (last.year, last.month):
         d = date(y, m, 1)
@@ -130,7 +130,9 @@ def pain_chart(points: list[PainPoint], markers: list[Marker], title: str = "Pai
     for day, text in _ticks(first, last):
         x = _x(day, first, span, left, pw)
         parts.append(f'<line class="grid" x1="{x:.1f}" y1="{top + ph}" x2="{x:.1f}" y2="{top + ph + 4}"/>')
-        parts.append(f'<text class="axis" x="{x:.1f}" y="{h - bottom + 18}" text-anchor="middle">{text}</text>')
+        parts.append(
+            f'<text class="axis" x="{x:.1f}" y="{h - bottom + 18}" text-anchor="middle">{text}</text>'
+        )
     # legend
     lx = left
     for kind, label in (

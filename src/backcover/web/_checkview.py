@@ -5,9 +5,8 @@ The page reads the same JSON that ``POST /api/check`` returns, so the two always
 
 from __future__ import annotations
 
-from typing import Any
-
 import re
+from typing import Any
 
 from backcover.vocab import CriterionKind, CriterionStatus, Decision, Provenance
 from backcover.web._plainwords import plain
@@ -114,13 +113,18 @@ def _next_step(det: dict[str, Any], missing: list[dict[str, Any]]) -> str:
         if when:
             return f"Keep up your current care and write it down; check again on {when}."
         first = next((c for c in missing if c["status"] == "not_met"), None)
-        return f"Talk with your clinician about \u201c{first['summary']}\u201d: it is not met yet." if first else (
-            "Talk with your clinician about what is not met yet."
+        return (
+            f"Talk with your clinician about \u201c{first['summary']}\u201d: it is not met yet."
+            if first
+            else ("Talk with your clinician about what is not met yet.")
         )
     if d == "needs_documentation" and missing:
         return f"Ask your clinic to put this in your chart: {missing[0]['missing'] or missing[0]['summary']}"
     if pa == "required":
-        return "Ask your clinic to request prior authorization before the procedure is scheduled, and open a case here to follow it."
+        return (
+            "Ask your clinic to request prior authorization before the procedure is scheduled, and open a "
+            "case here to follow it."
+        )
     if pa == "plan_dependent":
         return "Call the number on your insurance card and ask whether this needs prior authorization."
     return "Check what it will cost you, then ask your clinic to schedule it."
@@ -138,7 +142,9 @@ def view(det: dict[str, Any], labels: dict[str, str] | None = None) -> dict[str,
         status = str(c.get("status") or "unknown")
         evidence = []
         for e in c.get("evidence") or []:
-            text = labels.get(str(e.get("resource"))) or plain(e.get("note"), names) or "an item of your record"
+            text = (
+                labels.get(str(e.get("resource"))) or plain(e.get("note"), names) or "an item of your record"
+            )
             if (e.get("date"), text) in seen_evidence:
                 continue  # the same fact twice (a report and its study) is shown once
             seen_evidence.add((e.get("date"), text))
@@ -171,17 +177,24 @@ def view(det: dict[str, Any], labels: dict[str, str] | None = None) -> dict[str,
     decision = str(det.get("decision"))
     pa = str(det.get("prior_authorization"))
     # A procedure the plan does not cover has nothing to obtain: the answer says so and stops there.
-    missing = [] if decision == "not_covered" else [c for c in criteria if c["status"] in ("unknown", "not_met")]
+    missing = (
+        [] if decision == "not_covered" else [c for c in criteria if c["status"] in ("unknown", "not_met")]
+    )
     if decision == "not_covered":
         for c in criteria:
             c["missing"] = None
     notes = [
         _UNCONFIRMED if str(n).startswith("Unconfirmed:") else plain(str(n), names)
         for n in det.get("notes") or []
-        if not str(n).startswith("To document (") and not (decision == "not_covered" and str(n).startswith("Not covered:"))
+        if not str(n).startswith("To document (")
+        and not (decision == "not_covered" and str(n).startswith("Not covered:"))
     ]
     policies = [
-        {**p, "title": plain(str(p.get("title") or ""), names), "show_id": str(p.get("id")) not in str(p.get("title"))}
+        {
+            **p,
+            "title": plain(str(p.get("title") or ""), names),
+            "show_id": str(p.get("id")) not in str(p.get("title")),
+        }
         for p in det.get("policies") or []
     ]
     return {

@@ -101,7 +101,11 @@ async def start_patient(request: Request) -> Response:
     ws = ctx(request).workspace
     chosen = field(form, "patient")
     if not chosen:
-        exc = BadInput("nobody was chosen", "pick the person this is about, then press the button again", where="Who is this about?")
+        exc = BadInput(
+            "nobody was chosen",
+            "pick the person this is about, then press the button again",
+            where="Who is this about?",
+        )
         return render(request, "start.html", start_context(request, exc), 400)
     ws.select_patient(chosen)
     return see_other("/record?done=patient")
@@ -160,11 +164,15 @@ async def start_plan_form(request: Request) -> Response:
     if errors:
         first = next(iter(errors.items()))
         summary = BadInput(
-            f"{len(errors)} field{'s' if len(errors) != 1 else ''} of the plan need{'s' if len(errors) == 1 else ''} fixing; nothing was saved",
+            f"{len(errors)} of the plan's numbers need{'s' if len(errors) == 1 else ''} fixing; "
+            "nothing was saved",
             f"see the message beside \u201c{_sbc.field_label(first[0])}\u201d",
             where="Your plan's numbers",
         )
         return render(
-            request, "start.html", start_context(request, summary, typed={"sbc": values}, field_errors=errors), 400
+            request,
+            "start.html",
+            start_context(request, summary, typed={"sbc": values}, field_errors=errors),
+            400,
         )
     return see_other("/?done=planform#plan")

@@ -56,7 +56,9 @@ def plain(text: str | None, names: Mapping[str, str] | None = None) -> str:
     out = _TWICE.sub(r"\1", text)
     out = _RANGE.sub(r"\1 to \2", out)
     out = _WEEKS.sub(_weeks, out)
-    out = out.replace("Each one's `confidence` says why.", "Each one marked \u201cnot fully confirmed\u201d says why.")
+    out = out.replace(
+        "Each one's `confidence` says why.", "Each one marked \u201cnot fully confirmed\u201d says why."
+    )
     out = _TICKS.sub(r"\1", out)
     out = _LOG_KEY.sub(lambda m: f"entry {int(m.group(2)) + 1} of your log's {m.group(1)}", out)
 

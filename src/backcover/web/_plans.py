@@ -68,7 +68,8 @@ def _title(text: str, fallback: str) -> str:
 
 # The templates' comments cite the project's own files; a person's copy says it in words.
 _INTERNAL_REFS = re.compile(
-    r" ?The structure follows CONTRACTS\.md section \d+\.| ?\(CONTRACTS\.md rule \d+\)|CONTRACTS\.md rule \d+; "
+    r" ?The structure follows CONTRACTS\.md section \d+\.| ?\(CONTRACTS\.md rule \d+\)"
+    r"|CONTRACTS\.md rule \d+; "
     r"|,? ?see\s+(?:#\s*)?(?:knowledge/plans/)?program-amounts\.yaml,?"
 )
 
@@ -194,5 +195,7 @@ def current_plan_summary(ws: Workspace) -> dict[str, Any] | None:
             {"key": f, "label": ACCUMULATOR_LABELS[f], "value": getattr(acc, f, Decimal(0))} for f in fields
         ],
         "names": [(n, display_name(ws, n)) for n in ws.plan_names()],
-        "sbc": None if plan.medicare is not None or plan.kind == PlanKind.UNINSURED else _sbc.values_of(text, _FILE),
+        "sbc": None
+        if plan.medicare is not None or plan.kind == PlanKind.UNINSURED
+        else _sbc.values_of(text, _FILE),
     }

@@ -37,21 +37,29 @@ _OON = "SBC chart from page 2, column \u201cOut-of-Network Provider (You will pa
 
 # The benefit rows: (category, the SBC's "Common Medical Event" and "Services You May Need").
 BENEFIT_ROWS: tuple[tuple[BenefitCategory, str], ...] = (
-    (BenefitCategory.SPECIALIST_VISIT, "page 2: If you visit a health care provider's office \u2192 Specialist visit"),
+    (
+        BenefitCategory.SPECIALIST_VISIT,
+        "page 2: If you visit a health care provider's office \u2192 Specialist visit",
+    ),
     (BenefitCategory.IMAGING_ADVANCED, "page 2: If you have a test \u2192 Imaging (CT/PET scans, MRIs)"),
     (
         BenefitCategory.OUTPATIENT_FACILITY,
         "page 2 or 3: If you have outpatient surgery \u2192 Facility fee (e.g., ambulatory surgery center)",
     ),
-    (BenefitCategory.OUTPATIENT_PHYSICIAN, "page 2 or 3: If you have outpatient surgery \u2192 Physician/surgeon fees"),
+    (
+        BenefitCategory.OUTPATIENT_PHYSICIAN,
+        "page 2 or 3: If you have outpatient surgery \u2192 Physician/surgeon fees",
+    ),
     (
         BenefitCategory.ANESTHESIA,
-        "page 2 or 3: If you have outpatient surgery \u2192 Physician/surgeon fees (anesthesia is often named in "
+        "page 2 or 3: If you have outpatient surgery \u2192 Physician/surgeon fees (anesthesia is often "
+        "named in "
         "its Limitations column)",
     ),
     (
         BenefitCategory.REHABILITATION,
-        "page 3: If you need help recovering or have other special health needs \u2192 Rehabilitation services",
+        "page 3: If you need help recovering or have other special health needs \u2192 "
+        "Rehabilitation services",
     ),
     (BenefitCategory.CHIROPRACTIC, "last page: Other Covered Services \u2192 Chiropractic care"),
 )
@@ -64,7 +72,13 @@ def _benefit_fields(cat: BenefitCategory, where: str) -> list[SbcField]:
         SbcField(f"{b}.covered", "Covered", "yesno", where),
         SbcField(f"{b}.copay", "Copay", "money", where, "a fixed dollar amount; empty if none"),
         SbcField(f"{b}.coinsurance", "Coinsurance", "percent", where, "a percent such as 20; empty if none"),
-        SbcField(f"{b}.deductible_applies", "Deductible first", "yesno", where, "the SBC says \u201cafter deductible\u201d"),
+        SbcField(
+            f"{b}.deductible_applies",
+            "Deductible first",
+            "yesno",
+            where,
+            "the SBC says \u201cafter deductible\u201d",
+        ),
     ]
     if cat in _LIMITED:
         out.append(SbcField(f"{b}.visit_limit", "Visits a year", "count", where, "empty if no limit"))
@@ -72,19 +86,42 @@ def _benefit_fields(cat: BenefitCategory, where: str) -> list[SbcField]:
 
 
 FIELDS: tuple[SbcField, ...] = (
-    SbcField("deductible.individual", "Deductible (one person)", "money", f"{_P1}: What is the overall deductible?"),
     SbcField(
-        "deductible.family", "Family deductible", "money", f"{_P1}: What is the overall deductible?", "empty if self-only"
+        "deductible.individual", "Deductible (one person)", "money", f"{_P1}: What is the overall deductible?"
     ),
     SbcField(
-        "oop_max.individual", "Out-of-pocket limit (one person)", "money", f"{_P1}: What is the out-of-pocket limit?"
+        "deductible.family",
+        "Family deductible",
+        "money",
+        f"{_P1}: What is the overall deductible?",
+        "empty if self-only",
     ),
     SbcField(
-        "oop_max.family", "Family out-of-pocket limit", "money", f"{_P1}: What is the out-of-pocket limit?", "empty if self-only"
+        "oop_max.individual",
+        "Out-of-pocket limit (one person)",
+        "money",
+        f"{_P1}: What is the out-of-pocket limit?",
+    ),
+    SbcField(
+        "oop_max.family",
+        "Family out-of-pocket limit",
+        "money",
+        f"{_P1}: What is the out-of-pocket limit?",
+        "empty if self-only",
     ),
     *[f for cat, where in BENEFIT_ROWS for f in _benefit_fields(cat, where)],
-    SbcField("out_of_network.covered", "Pays for out-of-network care", "yesno", f"{_P1}: Will you pay less if you use a network provider?"),
-    SbcField("out_of_network.deductible.individual", "Out-of-network deductible", "money", f"{_P1}: What is the overall deductible?"),
+    SbcField(
+        "out_of_network.covered",
+        "Pays for out-of-network care",
+        "yesno",
+        f"{_P1}: Will you pay less if you use a network provider?",
+    ),
+    SbcField(
+        "out_of_network.deductible.individual",
+        "Out-of-network deductible",
+        "money",
+        f"{_P1}: What is the overall deductible?",
+    ),
     SbcField(
         "out_of_network.oop_max.individual",
         "Out-of-network out-of-pocket limit",
@@ -217,7 +254,9 @@ def apply(text: str, file: str, form: dict[str, str]) -> tuple[str | None, dict[
         problem = exc.problem
         for f in sorted(FIELDS, key=lambda f: -len(f.key)):
             problem = problem.replace(f.key, field_label(f.key).lower())
-        errors[where] = BadInput(problem, exc.fix.replace("the SBC", "your Summary of Benefits and Coverage"), None, where)
+        errors[where] = BadInput(
+            problem, exc.fix.replace("the SBC", "your Summary of Benefits and Coverage"), None, where
+        )
         return None, errors
     return new_text, {}
 
