@@ -124,7 +124,7 @@ def check_cmd(
     rec = read_files(record, patient)  # a folder's non-FHIR files are skipped, each with a warning
     for w in rec.warnings:
         if w.startswith("skipped "):
-            err_console.print(f"warning: {w}", highlight=False, markup=False)
+            err_console.print(f"warning: {w}", highlight=False, markup=False, soft_wrap=True)
     result = check(rec, procedure, payer, setting=setting, state=state, as_of=day)
     if format is Format.json:
         emit_json(result.to_json())

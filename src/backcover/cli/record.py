@@ -53,7 +53,7 @@ def show(
     rec = read_files(record, patient)
     for w in rec.warnings:
         if w.startswith("skipped "):
-            err_console.print(f"warning: {w}", highlight=False, markup=False)
+            err_console.print(f"warning: {w}", highlight=False, markup=False, soft_wrap=True)
     if format is Format.json:
         emit_json(rec.to_json())
         return
