@@ -154,3 +154,32 @@ def test_every_page_in_plain_words_for_every_synthea_patient(tmp_path: Path) -> 
         for q in CHECKS:
             page = assert_plain(c, "/check?" + q)
             assert 'data-testid="next-step"' in page, q
+
+
+def test_the_check_page_in_spanish(tmp_path: Path) -> None:
+    c, t = new_client(tmp_path)
+    upload(c, t, [EXAMPLES / "check-tfesi-medicare.json"])
+    r = c.get("/check?" + EXAMPLE_CHECKS["check-tfesi-medicare.json"] + "&lang=es")
+    assert r.status_code == 200
+    assert '<html lang="es">' in r.text
+    text = visible_text(r.text)
+    assert "Consultar un procedimiento" in text and "Su próximo paso" in text
+    assert "Cumple los criterios" in text  # the decision, from the vocabulary's label
+    assert "Sus expedientes cumplen los criterios del plan" in text
+    # the choice is kept for the next page, and English is one link away
+    again = c.get("/check")
+    assert '<html lang="es">' in again.text and 'hreflang="en"' in again.text
+    assert '<html lang="en">' in c.get("/check?lang=en").text
+
+
+def test_letters_in_spanish() -> None:
+    from backcover.documents import render_html
+    from tests._letters_support import all_letters
+
+    letters = all_letters()
+    appeal = render_html(letters["appeal_letter"], language="es")
+    assert "Al revisor de apelaciones:" in appeal and "Atentamente," in appeal
+    assert "Solicito que se revoque la denegación." in appeal
+    assert "To the appeals reviewer:" in render_html(letters["appeal_letter"])  # English by default
+    gfe = render_html(letters["good_faith_estimate_request"], language="es")
+    assert "Solicitud de un Cálculo de Buena Fe" in gfe and "3 días hábiles" in gfe

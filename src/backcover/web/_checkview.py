@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from backcover.i18n import gettext as _
 from backcover.vocab import CriterionKind, CriterionStatus, Decision, Provenance
 from backcover.web._plainwords import plain
 
@@ -38,19 +39,26 @@ def _sentence(det: dict[str, Any]) -> str:
     name = str((det.get("procedure") or {}).get("name") or "this procedure")
     d = det.get("decision")
     if d == "meets_criteria":
-        return f"Your records meet the plan's criteria for {name}."
+        return _("Your records meet the plan's criteria for %(name)s.") % {"name": name}
     if d == "needs_documentation":
-        return (
-            f"Nothing in your records rules out {name}, but some things the policy asks for are not written "
+        return _(
+            "Nothing in your records rules out %(name)s, but some things the policy asks for are not written "
             "down yet."
-        )
+        ) % {"name": name}
     if d == "criteria_not_met":
         when = det.get("earliest_eligible_date")
-        tail = f" It could qualify from {when} if your current care goes on." if when else ""
-        return f"Not yet: your records show at least one requirement for {name} is not met.{tail}"
+        tail = (
+            (" " + _("It could qualify from %(date)s if your current care goes on.") % {"date": when})
+            if when
+            else ""
+        )
+        return (
+            _("Not yet: your records show at least one requirement for %(name)s is not met.") % {"name": name}
+            + tail
+        )
     if d == "not_covered":
-        return f"The plan does not cover {name} in your situation."
-    return f"backcover could not reach a decision for {name}."
+        return _("The plan does not cover %(name)s in your situation.") % {"name": name}
+    return _("backcover could not reach a decision for %(name)s.") % {"name": name}
 
 
 def _why_not(det: dict[str, Any], names: dict[str, str]) -> str | None:
@@ -95,7 +103,11 @@ def _choices(crits: list[dict[str, Any]]) -> dict[int, str]:
         if group < 0 or (n == 1 and last != 1):
             group += 1
         last = n
-        out[i] = f"choice {chr(ord('A') + group % 26)}, way {n} of {m.group(2)}"
+        out[i] = _("choice %(group)s, way %(n)s of %(of)s") % {
+            "group": chr(ord("A") + group % 26),
+            "n": n,
+            "of": m.group(2),
+        }
     return out
 
 
@@ -104,14 +116,14 @@ def _next_step(det: dict[str, Any], missing: list[dict[str, Any]]) -> str:
     d = det.get("decision")
     pa = det.get("prior_authorization")
     if d == "not_covered":
-        return (
+        return _(
             "Ask your clinician about a treatment this plan covers for your condition. If you think the plan "
             "has your diagnosis wrong, ask your clinic to send the plan the records that show it."
         )
     if d == "criteria_not_met":
         when = det.get("earliest_eligible_date")
         if when:
-            return f"Keep up your current care and write it down; check again on {when}."
+            return _("Keep up your current care and write it down; check again on %(date)s.") % {"date": when}
         first = next((c for c in missing if c["status"] == "not_met"), None)
         return (
             f"Talk with your clinician about \u201c{first['summary']}\u201d: it is not met yet."
@@ -119,15 +131,17 @@ def _next_step(det: dict[str, Any], missing: list[dict[str, Any]]) -> str:
             else ("Talk with your clinician about what is not met yet.")
         )
     if d == "needs_documentation" and missing:
-        return f"Ask your clinic to put this in your chart: {missing[0]['missing'] or missing[0]['summary']}"
+        return _("Ask your clinic to put this in your chart: %(what)s") % {
+            "what": missing[0]["missing"] or missing[0]["summary"]
+        }
     if pa == "required":
-        return (
+        return _(
             "Ask your clinic to request prior authorization before the procedure is scheduled, and open a "
             "case here to follow it."
         )
     if pa == "plan_dependent":
-        return "Call the number on your insurance card and ask whether this needs prior authorization."
-    return "Check what it will cost you, then ask your clinic to schedule it."
+        return _("Call the number on your insurance card and ask whether this needs prior authorization.")
+    return _("Check what it will cost you, then ask your clinic to schedule it.")
 
 
 def view(det: dict[str, Any], labels: dict[str, str] | None = None) -> dict[str, Any]:
@@ -184,7 +198,7 @@ def view(det: dict[str, Any], labels: dict[str, str] | None = None) -> dict[str,
         for c in criteria:
             c["missing"] = None
     notes = [
-        _UNCONFIRMED if str(n).startswith("Unconfirmed:") else plain(str(n), names)
+        _(_UNCONFIRMED) if str(n).startswith("Unconfirmed:") else plain(str(n), names)
         for n in det.get("notes") or []
         if not str(n).startswith("To document (")
         and not (decision == "not_covered" and str(n).startswith("Not covered:"))

@@ -7,6 +7,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from backcover import i18n
 from backcover.catalog import resolve
 from backcover.errors import BadInput
 from backcover.vocab import STATES, parse_state
@@ -40,6 +41,7 @@ def check_procedures(request: Request) -> Response:
 def check_page(request: Request) -> Response:
     web = ctx(request)
     qp = request.query_params
+    i18n.set_language(qp.get("lang") or request.cookies.get("lang"))  # the answer's words, too
     form = {
         "procedure": (qp.get("code") or qp.get("procedure") or "").strip()[:12],
         "payer": qp.get("payer") or plan_payer(request) or "commercial",
