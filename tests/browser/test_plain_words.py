@@ -5,23 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
-import pytest
+from tests.browser import test_web_journey as journey
 
-from tests.browser.test_web_journey import check_page
-
-
-@pytest.fixture(scope="module")
-def page(browser: Any, server: Any, run_axe: Any, shoot: Any, screenshots_dir: Any) -> Any:
-    context = browser.new_context(viewport={"width": 1280, "height": 800})
-    pg = context.new_page()
-    pg.csp_errors = []
-    pg.on("console", lambda m: pg.csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
-    pg.on("pageerror", lambda e: pg.csp_errors.append(str(e)))
-    pg.run_axe = run_axe
-    pg.shoot = shoot
-    pg.shoot_dir = screenshots_dir
-    yield pg
-    context.close()
+check_page = journey.check_page
+page_fixture = journey.page  # the journey's page (a browser tab with the axe and screenshot helpers)
 
 
 def test_1_plan_from_the_sbc_form(page: Any, server: Any) -> None:

@@ -188,6 +188,12 @@ def add_injection(
     )
 
 
+SectionArg = Annotated[str, typer.Argument(help="pain, medicines, visits, therapy, imaging, injections, ...")]
+NumberArg = Annotated[
+    int, typer.Argument(help="The entry's number in its section (see: backcover log show).")
+]
+
+
 def _log_path(log: Path | None) -> Path:
     return log or default_log_path()
 
@@ -226,12 +232,8 @@ def show(
 @log_app.command("edit")
 @guarded
 def edit(
-    section: Annotated[
-        str, typer.Argument(help="pain, medicines, visits, therapy, imaging, injections, ...")
-    ],
-    number: Annotated[
-        int, typer.Argument(help="The entry's number in its section (see: backcover log show).")
-    ],
+    section: SectionArg,
+    number: NumberArg,
     set_: Annotated[
         list[str],
         typer.Option(
@@ -258,12 +260,8 @@ def edit(
 @log_app.command("delete")
 @guarded
 def delete(
-    section: Annotated[
-        str, typer.Argument(help="pain, medicines, visits, therapy, imaging, injections, ...")
-    ],
-    number: Annotated[
-        int, typer.Argument(help="The entry's number in its section (see: backcover log show).")
-    ],
+    section: SectionArg,
+    number: NumberArg,
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
     log: LogOpt = None,
 ) -> None:
