@@ -107,11 +107,15 @@ def edit_entry(path: Path, section: str, number: int, changes: Mapping[str, Any]
 
 
 def delete_entry(path: Path, section: str, number: int) -> LogEntry:
-    """Remove one entry; the entries after it move up by one."""
+    """Remove one entry; the entries after it move up by one. Deleting the last entry of the log
+    removes the file (a log with no entries is not a record; the next entry starts a new one)."""
     path = Path(path)
     doc = _doc(path)
     seq = _locate(doc, path, section, number)
     gone = LogEntry(section, number, _plain(seq[number - 1]))
     del seq[number - 1]
+    if not any(isinstance(v, list) and v for v in doc.values()) and not doc.get("patient"):
+        path.unlink()
+        return gone
     _write(path, doc)
     return gone
