@@ -313,8 +313,30 @@ _LABELS: dict[str, dict[str, str]] = {
         "provider": "the treating provider",
         "representative": "an authorized representative",
     },
-    "ItemKind": {},
-    "Region": {},
+    "ItemKind": {
+        "diagnosis": "Diagnosis",
+        "symptom": "Symptom",
+        "score": "Pain or function score",
+        "procedure": "Treatment or procedure",
+        "medication": "Medicine",
+        "imaging": "Imaging",
+        "observation": "Exam or measurement",
+        "lab": "Lab result",
+        "encounter": "Visit",
+        "referral": "Referral or order",
+        "document": "Document",
+        "coverage": "Insurance",
+        "claim": "Insurance claim",
+    },
+    "Region": {
+        "cervical": "neck",
+        "thoracic": "mid back",
+        "thoracolumbar": "mid and lower back",
+        "lumbar": "lower back",
+        "lumbosacral": "lower back and pelvis",
+        "sacral": "tailbone area",
+        "sacroiliac": "sacroiliac (SI) joint",
+    },
 }
 
 _PLAN_KIND_PAYER: dict[PlanKind, Payer | None] = {

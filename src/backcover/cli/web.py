@@ -17,9 +17,9 @@ _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def default_data_dir() -> Path:
-    from platformdirs import user_data_dir
+    from backcover.paths import data_dir
 
-    return Path(user_data_dir("backcover", appauthor=False)) / "web"
+    return data_dir() / "web"
 
 
 @app.command("serve")
@@ -66,6 +66,7 @@ def serve(
             where="--host",
         )
     from backcover.ehr import CdsSettings
+    from backcover.paths import default_log_path
 
     folder = data_dir or default_data_dir()
     shown = f"[{host}]" if ":" in host else host
@@ -78,6 +79,8 @@ def serve(
         allowed_hosts=allow_host or (),
         max_upload_mb=max_upload_mb,
         cds=cds,
+        # One treatment log for the web and `backcover log` (unless a separate folder is asked for).
+        log_path=None if data_dir else default_log_path(),
     )
     err_console.print(f"backcover is running at [bold]{url}[/]  (Ctrl-C stops it)", highlight=False)
     err_console.print(f"your files are kept in {folder}", highlight=False)

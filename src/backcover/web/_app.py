@@ -44,6 +44,7 @@ def create_app(
     secret: bytes | None = None,
     today: Callable[[], date] = date.today,
     cds: CdsSettings | None = None,
+    log_path: Path | None = None,
 ) -> FastAPI:
     """Build the web app.
 
@@ -53,11 +54,12 @@ def create_app(
     header to the loopback names with that port; ``allowed_hosts`` adds more ``host[:port]`` values.
     ``today`` is the clock the pages use for "as of" (tests pass a fixed date). ``cds`` configures
     the CDS Hooks / DTR endpoints (their JWT trust and public URL); without a trust file they answer
-    401.
+    401. ``log_path`` is the treatment log (default: in the workspace; ``backcover serve`` shares the
+    CLI's).
     """
     if data_dir is None:
         data_dir = Path(tempfile.mkdtemp(prefix="backcover-web-"))
-    workspace = Workspace(data_dir)
+    workspace = Workspace(data_dir, log_path)
     web = WebContext(
         store_url=store_url,
         workspace=workspace,
