@@ -15,21 +15,21 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-CASE_COLUMNS = (
-    sa.Column("claim_number", sa.String(length=100), nullable=True),
-    sa.Column("service_from", sa.Date(), nullable=True),
-    sa.Column("service_to", sa.Date(), nullable=True),
-    sa.Column("external_route", sa.String(length=20), nullable=True),
-    sa.Column("representative_name", sa.String(length=200), nullable=True),
-    sa.Column("representative_address", sa.Text(), nullable=True),
-    sa.Column("closed_on", sa.Date(), nullable=True),
+CASE_COLUMNS: tuple[tuple[str, sa.types.TypeEngine[object]], ...] = (
+    ("claim_number", sa.String(length=100)),
+    ("service_from", sa.Date()),
+    ("service_to", sa.Date()),
+    ("external_route", sa.String(length=20)),
+    ("representative_name", sa.String(length=200)),
+    ("representative_address", sa.Text()),
+    ("closed_on", sa.Date()),
 )
 
 
 def upgrade() -> None:
     with op.batch_alter_table("cases") as batch:
-        for col in CASE_COLUMNS:
-            batch.add_column(col.copy())
+        for name, kind in CASE_COLUMNS:
+            batch.add_column(sa.Column(name, kind, nullable=True))
     with op.batch_alter_table("peer_to_peers") as batch:
         batch.add_column(sa.Column("decided_on", sa.Date(), nullable=True))
 
@@ -38,5 +38,5 @@ def downgrade() -> None:
     with op.batch_alter_table("peer_to_peers") as batch:
         batch.drop_column("decided_on")
     with op.batch_alter_table("cases") as batch:
-        for col in reversed(CASE_COLUMNS):
-            batch.drop_column(col.name)
+        for name, _kind in reversed(CASE_COLUMNS):
+            batch.drop_column(name)
