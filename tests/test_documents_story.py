@@ -124,7 +124,7 @@ def test_the_private_sheet_lists_what_is_missing_from_whom_and_the_deadline(
 
 def test_the_packet_holds_the_minimum_necessary(case_store: tuple[Store, int], record: object) -> None:
     store, cid = case_store
-    doc, pdf = _draft(store, cid, "packet", record)
+    _doc, pdf = _draft(store, cid, "packet", record)
     text = _text(pdf)
     for word in UNRELATED:
         assert word.lower() not in text.lower(), word
@@ -143,7 +143,7 @@ def test_the_peer_to_peer_sheet_is_for_the_case_provider(
     services.record_peer_to_peer(
         store, cid, requested_on=date(2026, 11, 24), reviewer="Dr. Alex Reviewer", credentials="MD, physiatry"
     )
-    doc, pdf = _draft(store, cid, "p2p", record)
+    _doc, pdf = _draft(store, cid, "p2p", record)
     text = _text(pdf)
     assert "For Dr. Ravi Menon (Orthopedic spine surgery), the treating clinician" in text
     assert "Treating clinician Dr. Ravi Menon" in text and "Treating clinician Corrin" not in text
@@ -188,7 +188,7 @@ def test_finalising_without_member_id_or_address_says_which_and_where(tmp_path: 
 def test_a_representative_signs_with_the_form_named(case_store: tuple[Store, int], record: object) -> None:
     store, cid = case_store
     services.edit_case(store, cid, {"representative_name": "Pat Advocate"})
-    doc, pdf = _draft(store, cid, "appeal", record, sender=Signer.REPRESENTATIVE)
+    _doc, pdf = _draft(store, cid, "appeal", record, sender=Signer.REPRESENTATIVE)
     text = _text(pdf)
     assert "Pat Advocate" in text and "Authorized representative of the patient for Corrin Test" in text
     assert "authorized-representative form" in text
