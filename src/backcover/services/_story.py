@@ -94,14 +94,25 @@ def edit_case(store: Store, case_id: int, changes: Mapping[str, Any]) -> Case:
         raise BadInput(
             "the patient needs a name", "give the name as on the insurance card", where="patient_name"
         )
+    for part in ("plan", "provider"):
+        if parts[part].get("name", "") is None:  # a name cannot be cleared, only changed
+            del parts[part]["name"]
+        if all(v is None for v in parts[part].values()):
+            parts[part] = {}  # nothing to say: no empty plan or provider is added
     with store.transaction():
-        store.get_case(case_id)
+        case = store.get_case(case_id)
+        if parts["plan"] and case.plan is None:
+            parts["plan"].setdefault("name", parts["plan"].get("payer") or f"{case.payer} plan")
+        if parts["provider"] and case.provider is None and not parts["provider"].get("name"):
+            raise BadInput(
+                "the clinician needs a name", "give the treating clinician's name", where="provider_name"
+            )
         return store.update_case(
             case_id,
             case=parts["case"],
             patient=parts["patient"],
-            plan={k: v for k, v in parts["plan"].items()},
-            provider={k: v for k, v in parts["provider"].items()},
+            plan=parts["plan"],
+            provider=parts["provider"],
         )
 
 
