@@ -7,6 +7,8 @@ Create Date: 2026-12-01 21:05:00
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -15,7 +17,7 @@ down_revision = "0001"
 branch_labels = None
 depends_on = None
 
-CASE_COLUMNS: tuple[tuple[str, sa.types.TypeEngine[object]], ...] = (
+CASE_COLUMNS: tuple[tuple[str, sa.types.TypeEngine[Any]], ...] = (
     ("claim_number", sa.String(length=100)),
     ("service_from", sa.Date()),
     ("service_to", sa.Date()),
