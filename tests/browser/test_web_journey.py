@@ -220,6 +220,7 @@ def test_7b_finalise_keep_file_and_decide(page: Any, server: Any, tmp_path_facto
     page.wait_for_selector("[data-testid=before-you-send]")
     sheet = page.inner_text("[data-testid=before-you-send]")
     assert "Deadline" in sheet and "2027-05-19" in sheet
+    assert "built-in method" not in sheet and "From the" in sheet  # what to obtain, and from whom
     check_page(page, "12b-before-you-send")
     page.click("[data-testid=final-appeal]")
     page.wait_for_url("**?done=final*")

@@ -77,7 +77,7 @@ def review(doc: Document) -> dict[str, object]:
     return {
         "title": doc.title,
         "fields": [{"field": m.field, "where": m.where} for m in sheet.fields],
-        "obtain": [{"what": w, "get": g, "who": who} for w, g, who in sheet.to_obtain],
+        "obtain": [{"what": w, "fetch": g, "who": who} for w, g, who in sheet.to_obtain],
         "file_by": sheet.file_by.isoformat() if sheet.file_by else None,
         "rule": sheet.deadline_rule,
         "notes": list(sheet.notes),
