@@ -46,22 +46,28 @@ def test_every_letter_renders_to_pdf_with_the_disclaimer_on_every_page(kind: str
     "kind",
     [pytest.param(k, id=k) for k in ("appeal_letter", "peer_to_peer_prep", "external_review_request")],
 )
-def test_denial_letters_carry_code_criteria_and_deadline(kind: str) -> None:
+def test_denial_letters_carry_code_met_criteria_and_deadline(kind: str) -> None:
     text = " ".join(_pdf_pages(render_pdf(LETTERS[kind])))
     assert "CO-50" in text
-    for c in DET.criteria:
-        if kind == "peer_to_peer_prep" and c.status == "not_applicable":
-            continue
+    for c in DET.met:
         assert c.summary in text, c.summary
     deadline = {"external_review_request": "March 20, 2027"}.get(kind, "February 22, 2027")
     assert deadline in text
 
 
-def test_prior_auth_packet_has_checklist_timeline_and_index() -> None:
-    text = " ".join(_pdf_pages(render_pdf(LETTERS["prior_auth_packet"])))
+@pytest.mark.parametrize("final", [False, True])
+@pytest.mark.parametrize("kind", ["appeal_letter", "external_review_request", "prior_auth_packet"])
+def test_what_goes_to_the_payer_never_names_a_criterion_that_is_not_met(kind: str, final: bool) -> None:
+    text = " ".join(_pdf_pages(render_pdf(LETTERS[kind], show_warnings=not final)))
     for c in DET.criteria:
-        assert c.summary in text
-    assert "Treatment timeline" in text and "2026-03-02 Physical therapy began" in text
+        assert (c.summary in text) == (c.status == "met"), (c.summary, c.status)
+    assert "Points not argued" not in text and "not met" not in text.lower()
+    assert "does not apply" not in text  # a criterion that does not apply is not an argument
+
+
+def test_prior_auth_packet_has_met_criteria_timeline_and_index() -> None:
+    text = " ".join(_pdf_pages(render_pdf(LETTERS["prior_auth_packet"])))
+    assert "Evidence timeline" in text and "2026-03-02 Physical therapy began" in text
     assert "Enclosed documents" in text and "Lumbar MRI report" in text
     assert "64635" in text
 
@@ -74,31 +80,13 @@ def test_appeal_letter_quotes_denial_and_asks_for_peer_to_peer_and_credentials()
     assert "L39242" in html and "Reg Anesth Pain Med" in html
 
 
-def _blocks(html: str) -> dict[str, str]:
-    """Each criterion's rendered block, keyed by its summary."""
-    out = {}
-    for block in re.findall(r'<div class="criterion [a-z_]+">(.*?)</div>\s*</div>', html, re.S):
-        for c in DET.criteria:
-            if c.summary in block:
-                out[c.summary] = block
-    return out
-
-
-@pytest.mark.parametrize("kind", ["appeal_letter", "external_review_request", "peer_to_peer_prep"])
-def test_a_letter_never_claims_a_criterion_the_engine_did_not_find_met(kind: str) -> None:
-    html = render_html(LETTERS[kind], show_warnings=False)
-    blocks = _blocks(html)
-    for c in DET.criteria:
-        if c.summary not in blocks:
-            continue
-        claims = "This criterion is met" in blocks[c.summary]
-        assert claims == (c.status == "met"), (c.summary, c.status)
-    # the packet's table too
-    packet = render_html(LETTERS["prior_auth_packet"], show_warnings=False)
-    rows = re.findall(r"<tr><td>(.*?)</tr>", packet, re.S)
-    for c in DET.criteria:
-        row = next(r for r in rows if c.summary in r)
-        assert ("This criterion is met" in row) == (c.status == "met")
+def test_a_letter_claims_met_only_for_met_criteria() -> None:
+    for kind in ("appeal_letter", "external_review_request", "peer_to_peer_prep", "prior_auth_packet"):
+        html = render_html(LETTERS[kind], show_warnings=False)
+        blocks = re.findall(r'<div class="criterion ([a-z_]+)">(.*?)</div>\s*</div>', html, re.S)
+        met = {c.summary for c in DET.met}
+        for _status, block in blocks:
+            assert any(m in block for m in met), block
 
 
 @pytest.mark.parametrize("status", ["not_met", "unknown", "not_applicable"])
@@ -117,12 +105,11 @@ def test_unknown_status_is_refused() -> None:
         CriterionView("x", "imaging", "probably", "Imaging")
 
 
-def test_warnings_list_what_is_not_met_and_drafts_show_them() -> None:
+def test_drafts_say_draft_and_finals_do_not() -> None:
     letter = LETTERS["appeal_letter"]
-    warnings = letter.warnings()
-    assert len(warnings) == 2 and all("does not claim" in w for w in warnings)
-    assert "Draft: review before sending" in render_html(letter)
-    assert "Draft: review before sending" not in render_html(letter, show_warnings=False)
+    assert "DRAFT: not yet final" in render_html(letter)
+    assert "DRAFT" not in render_html(letter, show_warnings=False)
+    assert not any("criterion" in w.lower() for w in letter.warnings())
 
 
 def test_late_appeal_is_flagged() -> None:
@@ -189,9 +176,8 @@ def test_criteria_shown_with_the_claim_are_not_warnings_and_not_claimed() -> Non
     det = DeterminationView("meets_criteria", (c,), "64483", "ESI", "medicare")
     assert det.open == () and det.at_service == (c,)
     letter = AppealLetter(Party("P"), Party("P"), Party("Plan"), TODAY, determination=det)
-    assert letter.warnings() == []
     html = render_html(letter)
-    assert "Shown with the claim" in html and "This criterion is met" not in html
+    assert "Done under fluoroscopy" not in html and "This criterion is met" not in html
     assert (
         DeterminationView.from_json(
             {

@@ -304,10 +304,15 @@ def test_packet_from_check_output_and_record(home: Path) -> None:
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "Imaging rules out other causes' is not yet documented" in result.output
+    said = " ".join(result.output.split())
+    assert "to obtain: Imaging rules out other causes (not yet documented)" in said  # on the private sheet
     html = out.read_text()
-    assert "Treatment timeline" in html and "Physical therapy" in html and "clinical record" in html
+    # no item of the record is evidence for the met criterion: the record stays out, counted
+    assert "Records withheld as unrelated" in html and "Physical therapy" not in html
     assert html.count("This criterion is met") == 1
+    assert "Imaging rules out other causes" not in html  # the packet argues only what is met
+    sheet = (home / "packet-before-you-send.html").read_text()
+    assert "Imaging rules out other causes" in sheet and "Do not mail it" in sheet
 
 
 def test_clinic_staff_letter_from_the_provider_and_bad_letter_file(home: Path) -> None:

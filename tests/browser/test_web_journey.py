@@ -151,6 +151,34 @@ def test_5_open_case(page: Any, server: Any) -> None:
     check_page(page, "08-cases")
 
 
+def test_5b_case_details_and_prior_authorization_denied(page: Any, server: Any) -> None:
+    page.goto(server.url + "/cases")
+    page.click("[data-testid=cases] a")
+    page.fill("#e-member", "XJH123456789")
+    page.fill("#e-group", "GRP-0042")
+    page.fill("#e-payer", "Keystone Health Plan")
+    page.fill("#e-addr", "Appeals Unit\nPO Box 1\nPittsburgh, PA 15222")
+    page.fill("#e-prov", "Dr. Ravi Menon")
+    page.fill("#e-npi", "1234567893")
+    page.click("text=Save details")
+    page.wait_for_url("**?done=edit*")
+    assert page.input_value("#e-member") == "XJH123456789"
+    check_page(page, "08b-case-details")
+    page.select_option("#pa-status", "submitted")
+    page.fill("#pa-date", "2026-11-10")
+    page.click("text=Update status")
+    page.wait_for_url("**?done=status*")
+    assert "Prior authorization sent to the plan" in page.inner_text("[data-testid=case-timeline]")
+    page.select_option("#pa-status", "denied")
+    page.fill("#pa-date", "2026-11-20")
+    page.fill("#pa-note", "Not medically necessary")
+    page.click("text=Update status")
+    page.wait_for_url("**?done=status*")
+    timeline = page.inner_text("[data-testid=case-timeline]")
+    assert "Prior authorization denied" in timeline and "Denied" in timeline
+    assert "2027-05-19" in page.inner_text("[data-testid=next-deadline]")  # the denial moved the case on
+
+
 def test_6_add_denial_carc_50(page: Any, server: Any) -> None:
     page.goto(server.url + "/cases")
     page.click("[data-testid=cases] a")
@@ -159,7 +187,7 @@ def test_6_add_denial_carc_50(page: Any, server: Any) -> None:
     page.fill("#reason", "Not medically necessary")
     page.click("text=Add denial")
     page.wait_for_url("**?done=denial*")
-    denial = page.inner_text("[data-testid=denial]")
+    denial = page.locator("[data-testid=denial]").last.inner_text()  # after the prior-auth denial
     assert "CO-50" in denial
     assert "medically necessary" in denial.lower()
     assert "appeal" in denial.lower()  # what usually fixes it
@@ -183,6 +211,43 @@ def test_7_download_appeal_letter(page: Any, server: Any, tmp_path_factory: Any)
     assert "Corrin" in text
     assert "50" in text
     assert "MRI" in text
+
+
+def test_7b_finalise_keep_file_and_decide(page: Any, server: Any, tmp_path_factory: Any) -> None:
+    from pypdf import PdfReader
+
+    page.click("[data-testid=review-appeal]")
+    page.wait_for_selector("[data-testid=before-you-send]")
+    sheet = page.inner_text("[data-testid=before-you-send]")
+    assert "Deadline" in sheet and "2027-05-19" in sheet
+    assert "built-in method" not in sheet and "From the" in sheet  # what to obtain, and from whom
+    check_page(page, "12b-before-you-send")
+    page.click("[data-testid=final-appeal]")
+    page.wait_for_url("**?done=final*")
+    docs = page.inner_text("[data-testid=documents]")
+    assert "appeal-" in docs and "sha256" in docs
+    with page.expect_download() as dl:
+        page.click("[data-testid=documents] a")
+    path = tmp_path_factory.mktemp("final") / "final.pdf"
+    dl.value.save_as(str(path))
+    (page.shoot_dir / "12c-final-appeal-letter.pdf").write_bytes(path.read_bytes())
+    text = " ".join(p.extract_text() for p in PdfReader(str(path)).pages)
+    assert "XJH123456789" in text and "PO Box 1" in text and "DRAFT" not in text
+    assert "Dr. Ravi Menon" in text and "1234567893" in text
+    page.select_option("#ap-level", index=0)
+    page.fill("#ap-filed", "2026-11-25")
+    page.click("text=Record appeal")
+    page.wait_for_url("**?done=appeal*")
+    assert "filed 2026-11-25" in page.inner_text("[data-testid=appeals]")
+    assert "decision due" in page.inner_text("[data-testid=next-deadline]")
+    page.select_option("#ap-level", index=0)
+    page.select_option("#ap-outcome", "overturned")
+    page.fill("#ap-odate", "2026-11-27")
+    page.click("text=Record appeal")
+    page.wait_for_url("**?done=appeal*")
+    assert "overturned on 2026-11-27" in page.inner_text("[data-testid=appeals]")
+    assert "Appeal overturned" in page.inner_text("[data-testid=case-timeline]")
+    check_page(page, "12d-case-appeal-decided")
 
 
 def test_8_compare_plans_and_help(page: Any, server: Any) -> None:

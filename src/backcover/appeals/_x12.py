@@ -16,7 +16,12 @@ from backcover.appeals._codes import CodeExplanation, explain_carc
 from backcover.errors import BadInput
 from backcover.knowledge import Knowledge
 
-__all__ = ["Adjustment", "parse_835"]
+__all__ = ["COST_SHARING_CARCS", "Adjustment", "is_denial", "parse_835"]
+
+# CARCs that are the patient's cost sharing on a paid line: 1 deductible, 2 coinsurance, 3 copayment.
+COST_SHARING_CARCS = frozenset({"1", "2", "3"})
+# CLP02 claim status 4: denied; 22: reversal of a previous payment.
+_DENIED_STATUSES = frozenset({"4", "22"})
 
 _FIX_NOT_X12 = "give the 835 remittance file as received from the payer or clearinghouse (it starts with ISA)"
 _FIX_CUT = "the file looks cut off or damaged: download or export the 835 again"
@@ -242,3 +247,14 @@ def parse_835(text: str, file: str | None = None, *, knowledge: Knowledge | None
             "this X12 file holds no 835 transaction", "give an 835 (claim payment/advice) file", file
         )
     return out
+
+
+def is_denial(adjustments: list[Adjustment]) -> bool:
+    """Whether a claim's adjustments are a denial. A paid claim whose only adjustments are the
+    patient's cost sharing (PR-1 deductible, PR-2 coinsurance, PR-3 copayment) is not: there is
+    nothing to appeal and no appeal deadline."""
+    if not adjustments:
+        return False
+    if any(a.claim_status in _DENIED_STATUSES for a in adjustments):
+        return True
+    return not all(a.group == "PR" and a.carc in COST_SHARING_CARCS for a in adjustments)

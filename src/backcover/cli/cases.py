@@ -309,3 +309,6 @@ def deadlines_cmd(
             p(f"   note: {note}", highlight=False)
     for note in d.notes:
         p(f"note: {note}", highlight=False)
+
+
+from backcover.cli import case_story  # noqa: E402, F401  (registers case edit/close/delete, calendar)

@@ -9,7 +9,7 @@ come from the record itself.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from backcover.codesets import concept_label
@@ -20,17 +20,20 @@ from backcover.documents._letters import (
     GoodFaithEstimateRequest,
     PeerToPeerPrep,
     PriorAuthPacket,
+    Withheld,
 )
 from backcover.documents._model import (
     LETTER_PROVENANCE,
     Attachment,
     DenialView,
     DeterminationView,
+    GuidelineRef,
     Party,
     TimelineEntry,
 )
+from backcover.documents._parts import GUIDELINES, CaseRef, patient_rights
 from backcover.record.model import Item, Record
-from backcover.vocab import ItemKind, LetterKind, PlanKind, Signer
+from backcover.vocab import ItemKind, LetterKind, PlanKind, Setting, Signer, values
 
 __all__ = [
     "LETTER_NAMES",
@@ -39,6 +42,7 @@ __all__ = [
     "LetterFacts",
     "build_letter",
     "evidence_labels",
+    "guidelines_for",
     "letter_kind",
     "record_timeline",
     "route_requests",
@@ -119,6 +123,33 @@ class LetterFacts:
     final_decision_date: date | None = None  # the plan's final decision (for external review)
     attachments: tuple[Attachment, ...] = ()
     timeline: tuple[TimelineEntry, ...] = ()
+    diagnoses: tuple[TimelineEntry, ...] = ()
+    withheld: tuple[Withheld, ...] = ()
+    ref: CaseRef = field(default_factory=CaseRef)
+    representative: Party | None = None
+    reviewer: str | None = None
+    reviewer_credentials: str | None = None
+    scheduled_for: date | None = None
+    external_party: Party | None = None
+    planned_date: date | None = None
+
+
+def guidelines_for(det: DeterminationView | None) -> tuple[GuidelineRef, ...]:
+    """The guideline references a letter may cite: those backing a criterion it argues."""
+    if det is None:
+        return ()
+    kinds = {c.kind for c in det.met}
+    return tuple(GuidelineRef(g.title, g.citation, g.url) for g in GUIDELINES if g.backs & kinds)
+
+
+def _signer(kind: LetterKind, f: LetterFacts, sender: Signer) -> tuple[Signer, Party]:
+    if kind in (LetterKind.PRIOR_AUTH_PACKET, LetterKind.PEER_TO_PEER_PREP) and f.provider:
+        return Signer.PROVIDER, f.provider
+    if sender is Signer.PROVIDER and f.provider:
+        return Signer.PROVIDER, f.provider
+    if sender is Signer.REPRESENTATIVE and f.representative:
+        return Signer.REPRESENTATIVE, f.representative
+    return Signer.PATIENT, f.patient
 
 
 def build_letter(
@@ -129,23 +160,23 @@ def build_letter(
     *,
     sender: Signer = Signer.PATIENT,
 ) -> Document:
-    """The letter ``kind`` for a case. Clinic staff sign for the clinician (``sender=provider``); the
-    packet and the peer-to-peer sheet always come from the clinician when one is known."""
+    """The letter ``kind`` for a case. Clinic staff sign for the clinician (``sender=provider``), a
+    representative for the patient (``sender=representative``); the packet and the peer-to-peer sheet
+    always come from the clinician when one is known."""
     f = facts
-    by_provider = (
-        kind in (LetterKind.PRIOR_AUTH_PACKET, LetterKind.PEER_TO_PEER_PREP) or sender is Signer.PROVIDER
-    )
-    signer = f.provider if (f.provider and by_provider) else f.patient
+    signer, by = _signer(kind, f, sender)
     det = determination
     if kind is LetterKind.APPEAL_LETTER:
         return AppealLetter(
             f.patient,
-            signer,
+            by,
             f.payer,
             as_of,
+            ref=f.ref,
+            signer=signer,
+            provider=f.provider,
             denial=f.denial,
             determination=det,
-            provider=f.provider,
             level_name=f.level_name[:1].lower() + f.level_name[1:],
             file_by=f.file_by,
             deadline_rule=f.rule,
@@ -153,17 +184,26 @@ def build_letter(
             urgent=f.urgent,
             procedure=f.procedure,
             requests=f.requests,
+            guidelines=guidelines_for(det),
+            rights=patient_rights(f.ref.plan_kind, urgent=f.urgent),
         )
     if kind is LetterKind.PRIOR_AUTH_PACKET:
+        # the appeals address is not where prior-authorization requests go (the plan's UM fax or portal)
+        um = Party(f.payer.name, organization="Utilization Management (prior authorization)")
         return PriorAuthPacket(
             f.patient,
-            signer,
-            f.payer,
+            by,
+            um,
             as_of,
-            determination=det,
+            ref=f.ref,
+            signer=signer,
             provider=f.provider,
-            setting=f.setting,
+            determination=det,
+            setting=Setting(f.setting).label if f.setting in values(Setting) else f.setting,
+            planned_date=f.planned_date,
+            diagnoses=f.diagnoses,
             timeline=tuple(sorted(f.timeline, key=lambda t: t.date)),
+            withheld=f.withheld,
             attachments=f.attachments,
             urgent=f.urgent,
             procedure=f.procedure,
@@ -171,21 +211,31 @@ def build_letter(
     if kind is LetterKind.PEER_TO_PEER_PREP:
         return PeerToPeerPrep(
             f.patient,
-            signer,
+            by,
             f.payer,
             as_of,
+            ref=f.ref,
+            signer=signer,
+            provider=f.provider,
             denial=f.denial,
             determination=det,
             file_by=f.file_by,
             procedure=f.procedure,
+            guidelines=guidelines_for(det),
+            reviewer=f.reviewer,
+            reviewer_credentials=f.reviewer_credentials,
+            scheduled_for=f.scheduled_for,
         )
     if kind is LetterKind.EXTERNAL_REVIEW_REQUEST:
         final = f.final_decision_date is not None
         return ExternalReviewRequest(
             f.patient,
-            signer,
-            Party("External review (see the plan's final notice for where to send this)"),
+            by,
+            f.external_party or Party("External review (see the plan's final notice for where to send this)"),
             as_of,
+            ref=f.ref,
+            signer=signer,
+            provider=f.provider,
             denial=f.denial,
             determination=det,
             final_decision_date=f.final_decision_date,
@@ -196,7 +246,17 @@ def build_letter(
             procedure=f.procedure,
         )
     recipient = f.provider or Party("The provider's billing office")
-    return GoodFaithEstimateRequest(f.patient, f.patient, recipient, as_of, services=(f.procedure,))
+    return GoodFaithEstimateRequest(
+        f.patient,
+        f.patient,
+        recipient,
+        as_of,
+        ref=f.ref,
+        provider=f.provider,
+        services=(f.procedure,),
+        planned_date=f.planned_date,
+        insured=f.ref.plan_kind not in (None, PlanKind.UNINSURED.value),
+    )
 
 
 def _item_label(item: Item, limit: int) -> str:

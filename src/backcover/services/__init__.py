@@ -40,14 +40,51 @@ if TYPE_CHECKING:
         notice_deadlines,
     )
     from backcover.services._estimate import estimate, parse_prices
-    from backcover.services._letters import NEEDS_DENIAL, denial_view, draft_letter, letter_facts
+    from backcover.services._letters import (
+        NEEDS_DENIAL,
+        denial_view,
+        draft_letter,
+        final_problems,
+        keep_letter,
+        letter_facts,
+    )
     from backcover.services._log import LogEntry, delete_entry, edit_entry, log_entries
+    from backcover.services._notice import (
+        NoticeReading,
+        read_notice,
+        read_notice_text,
+    )
     from backcover.services._records import read_files, read_uploads, upload_sources
+    from backcover.services._story import (
+        CASE_EDIT_FIELDS,
+        close_case,
+        deadlines_ics,
+        delete_case,
+        delete_document,
+        edit_case,
+        record_external_review,
+        record_peer_to_peer,
+        reopen_case,
+    )
     from backcover.services._views import case_json, code_json
 
 # Each name is imported when first used, so that ``backcover deadlines`` does not load the store,
 # the engine and the letters just to count days.
 _WHERE = {
+    "CASE_EDIT_FIELDS": "backcover.services._story",
+    "close_case": "backcover.services._story",
+    "deadlines_ics": "backcover.services._story",
+    "delete_case": "backcover.services._story",
+    "delete_document": "backcover.services._story",
+    "edit_case": "backcover.services._story",
+    "record_external_review": "backcover.services._story",
+    "record_peer_to_peer": "backcover.services._story",
+    "reopen_case": "backcover.services._story",
+    "NoticeReading": "backcover.services._notice",
+    "read_notice": "backcover.services._notice",
+    "read_notice_text": "backcover.services._notice",
+    "final_problems": "backcover.services._letters",
+    "keep_letter": "backcover.services._letters",
     "CaseInput": "backcover.services._cases",
     "DenialInput": "backcover.services._cases",
     "DueItem": "backcover.services._deadlines",
@@ -90,12 +127,14 @@ _WHERE = {
 
 
 __all__ = [
+    "CASE_EDIT_FIELDS",
     "NEEDS_DENIAL",
     "CaseInput",
     "DenialInput",
     "DueItem",
     "LetterDeadline",
     "LogEntry",
+    "NoticeReading",
     "PatientInput",
     "PlanInput",
     "ProviderInput",
@@ -107,14 +146,21 @@ __all__ = [
     "check",
     "check_case",
     "check_level",
+    "close_case",
     "code_json",
+    "deadlines_ics",
+    "delete_case",
+    "delete_document",
     "delete_entry",
     "denial_codes",
     "denial_view",
     "draft_letter",
+    "edit_case",
     "edit_entry",
     "estimate",
+    "final_problems",
     "first_level",
+    "keep_letter",
     "letter_deadline",
     "letter_facts",
     "log_entries",
@@ -124,8 +170,13 @@ __all__ = [
     "parse_prices",
     "payer_for_case",
     "read_files",
+    "read_notice",
+    "read_notice_text",
     "read_uploads",
     "record_appeal",
+    "record_external_review",
+    "record_peer_to_peer",
+    "reopen_case",
     "set_prior_auth",
     "upload_sources",
 ]

@@ -12,6 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from backcover.appeals import Deadlines, explain_rarc, infer_from_text, parse_835, parse_codes
+from backcover.appeals._x12 import is_denial
 from backcover.catalog import resolve
 from backcover.errors import BadInput
 from backcover.services._deadlines import check_level, notice_deadlines
@@ -202,6 +203,14 @@ def denial_codes(
             raise BadInput(
                 f"this 835 holds {len(claims)} claims", "pick one: " + ", ".join(claims), name, "claim"
             )
+        if not is_denial(adjustments):
+            raise BadInput(
+                "this claim was paid: its only adjustments are the patient's deductible, coinsurance or "
+                "copayment (PR-1, PR-2, PR-3), which is not a denial",
+                "nothing to appeal and no appeal deadline; check the amounts against the plan's cost sharing",
+                name,
+                "claim",
+            )
         for a in adjustments:
             inputs.append(
                 CodeInput(
@@ -313,12 +322,23 @@ def set_prior_auth(
     auth_number: str | None = None,
     expires_on: date | None = None,
     note: str | None = None,
+    as_of: date | None = None,
 ) -> PARequest:
-    """Add a step to a prior-authorization request (the case's latest; a new one if it has none)."""
+    """Add a step to a prior-authorization request (the case's latest; a new one if it has none).
+
+    A denial also records a denial on the case (pre-service), so its appeal deadline is counted."""
     with store.transaction():
         c = store.get_case(case_id)
         if pa_id is None and c.pa_requests:
             pa_id = c.pa_requests[-1].id
+        if status == "denied":  # a denied request moves the case on: a denial with its appeal clock
+            store.add_denial(
+                case_id,
+                on_date,
+                as_of=max(on_date, as_of or on_date),
+                reason_text=note or "The prior-authorization request was denied.",
+                source="prior_auth",
+            )
         if pa_id is None:
             return store.add_pa_request(
                 case_id,

@@ -100,6 +100,21 @@ def check_level(case: Case, level: str) -> None:
         )
 
 
+# How the external-review deadline names its route (self-funded: federal; fully insured: state).
+_ROUTE_WORDS = {
+    "federal": " (federal process: the plan is self-funded)",
+    "state": " (the state's process: the plan is fully insured)",
+}
+
+
+def _route_words(case: Case, level: str) -> str:
+    """Which external review the deadline is for, or a reminder to find out (commercial plans)."""
+    if level != "external_review" or case.plan_kind not in ("commercial", "marketplace"):
+        return ""
+    route = case.external_route or ("state" if case.plan_kind == "marketplace" else None)
+    return _ROUTE_WORDS.get(route or "", " (federal or state process: the SBC or plan document says which)")
+
+
 def _appeal_items(case: Case) -> list[DueItem]:
     items: list[DueItem] = []
     for a in case.appeals:
@@ -122,7 +137,7 @@ def _appeal_items(case: Case) -> list[DueItem]:
                 case.plan_kind, a.level, a.outcome_date, urgent=case.urgent, service=case.service
             )
             if nxt is not None and nxt.file_by is not None and not later:
-                what = f"file: {nxt.name}"
+                what = f"file: {nxt.name}{_route_words(case, nxt.level)}"
                 items.append(DueItem(case.id, case.patient_id, nxt.file_by, what, "file_appeal", nxt.rule))
     return items
 

@@ -164,3 +164,23 @@ class AppealStore(DocumentStore):
             s.flush()
             self._audit(s, "create", case.patient_id, "external_review", er.id)
             return er
+
+    def update_peer_to_peer(self, p2p_id: int, **fields: Any) -> PeerToPeer:
+        """Record who the reviewer was, when it was held and its outcome."""
+        with self.transaction() as s:
+            p2p = self._get(s, PeerToPeer, p2p_id, "peer_to_peer")
+            for k, v in fields.items():
+                if v is not None:
+                    setattr(p2p, k, v)
+            self._audit(s, "update", p2p.patient_id, "peer_to_peer", p2p.id)
+            return p2p
+
+    def update_external_review(self, review_id: int, **fields: Any) -> ExternalReview:
+        """Record an external review's decision."""
+        with self.transaction() as s:
+            er = self._get(s, ExternalReview, review_id, "external_review")
+            for k, v in fields.items():
+                if v is not None:
+                    setattr(er, k, v)
+            self._audit(s, "update", er.patient_id, "external_review", er.id)
+            return er

@@ -5,17 +5,50 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from backcover.errors import BadInput
-from backcover.store._base import StoreBase, now
-from backcover.store._models import PA_STATUSES, Case, Denial, PAEvent, PARequest, Patient, Plan, Provider
+from backcover.store._base import now
+from backcover.store._documents import DocumentStore
+from backcover.store._models import (
+    PA_STATUSES,
+    Appeal,
+    Case,
+    Denial,
+    DenialCode,
+    Document,
+    ExternalReview,
+    PAEvent,
+    PARequest,
+    Patient,
+    PeerToPeer,
+    Plan,
+    Provider,
+)
 from backcover.vocab import PlanKind, Setting, parse_choice, parse_plan_kind, parse_state
 
 __all__ = ["CaseStore", "case_plan_kind"]
 
 SERVICES = ("pre", "post")
+CASE_FIELDS = frozenset(
+    {
+        "title",
+        "setting",
+        "state",
+        "urgent",
+        "service",
+        "claim_number",
+        "service_from",
+        "service_to",
+        "external_route",
+        "representative_name",
+        "representative_address",
+    }
+)
+PATIENT_FIELDS = frozenset({"name", "birth_date", "member_id", "address", "phone", "email"})
+PLAN_FIELDS = frozenset({"name", "payer", "member_id", "group_number", "appeals_address"})
+PROVIDER_FIELDS = frozenset({"name", "npi", "specialty", "organization", "address", "phone", "fax"})
 
 
 def case_plan_kind(value: PlanKind | str, where: str = "payer") -> PlanKind:
@@ -30,7 +63,7 @@ def case_plan_kind(value: PlanKind | str, where: str = "payer") -> PlanKind:
     return kind
 
 
-class CaseStore(StoreBase):
+class CaseStore(DocumentStore):
     """Cases and prior-authorization requests."""
 
     # -- cases -------------------------------------------------------------------------------------
@@ -138,13 +171,80 @@ class CaseStore(StoreBase):
                 self._audit(s, "read", pid, "case_list")
             return rows
 
-    def set_case_status(self, case_id: int, status: str) -> None:
+    def set_case_status(self, case_id: int, status: str, on_date: date | None = None) -> None:
         if status not in ("open", "closed"):
             raise BadInput(f"unknown case status {status!r}", "use open or closed", where="status")
         with self.transaction() as s:
             case = self._get(s, Case, case_id, "case")
             case.status = status
+            case.closed_on = on_date if status == "closed" else None
             self._audit(s, "update", case.patient_id, "case", case.id)
+
+    def update_case(
+        self,
+        case_id: int,
+        *,
+        case: dict[str, Any] | None = None,
+        patient: dict[str, Any] | None = None,
+        plan: dict[str, Any] | None = None,
+        provider: dict[str, Any] | None = None,
+    ) -> Case:
+        """Change a case and its patient, plan and provider details (a plan or provider is added when
+        the case has none). Only the fields given change; values are checked by the caller."""
+        for given, allowed, what in (
+            (case, CASE_FIELDS, "case"),
+            (patient, PATIENT_FIELDS, "patient"),
+            (plan, PLAN_FIELDS, "plan"),
+            (provider, PROVIDER_FIELDS, "provider"),
+        ):
+            unknown = sorted(set(given or {}) - allowed)
+            if unknown:
+                raise BadInput(f"unknown {what} field {unknown[0]!r}", "leave it out", where=unknown[0])
+        with self.transaction() as s:
+            c = self._get(s, Case, case_id, "case")
+            for k, v in (case or {}).items():
+                setattr(c, k, v)
+            p = self._get(s, Patient, c.patient_id, "patient")
+            for k, v in (patient or {}).items():
+                setattr(p, k, v)
+            if plan:
+                row = s.get(Plan, c.plan_id) if c.plan_id is not None else None
+                if row is None:
+                    row = Plan(patient_id=c.patient_id, name=plan.get("name") or c.payer, kind=c.plan_kind)
+                    s.add(row)
+                    s.flush()
+                    c.plan_id = row.id
+                for k, v in plan.items():
+                    setattr(row, k, v)
+            if provider:
+                prov = s.get(Provider, c.provider_id) if c.provider_id is not None else None
+                if prov is None:
+                    prov = Provider(patient_id=c.patient_id, name=provider.get("name") or "clinician")
+                    s.add(prov)
+                    s.flush()
+                    c.provider_id = prov.id
+                for k, v in provider.items():
+                    setattr(prov, k, v)
+            self._audit(s, "update", c.patient_id, "case", c.id)
+            return c
+
+    def delete_case(self, case_id: int) -> None:
+        """Delete a case with its requests, denials, appeals, reviews and documents (audited: ids only)."""
+        with self.transaction() as s:
+            c = self._get(s, Case, case_id, "case")
+            pid = c.patient_id
+            pa_ids = select(PARequest.id).where(PARequest.case_id == case_id)
+            s.execute(delete(PAEvent).where(PAEvent.pa_request_id.in_(pa_ids)))
+            denial_ids = select(Denial.id).where(Denial.case_id == case_id)
+            s.execute(delete(DenialCode).where(DenialCode.denial_id.in_(denial_ids)))
+            docs = list(s.scalars(select(Document).where(Document.case_id == case_id)))
+            s.execute(delete(Appeal).where(Appeal.case_id == case_id))
+            for model in (PARequest, PeerToPeer, ExternalReview, Denial):
+                s.execute(delete(model).where(model.case_id == case_id))
+            for d in docs:
+                self._drop_document(s, d)
+            s.delete(c)
+            self._audit(s, "delete", pid, "case", case_id)
 
     # -- prior authorization ---------------------------------------------------------------------
     def add_pa_request(

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from backcover.errors import BadInput
 from backcover.store._base import StoreBase, now
 from backcover.store._files import check_document, sha256_hex
-from backcover.store._models import Blob, Case, Document, Patient
+from backcover.store._models import Blob, Case, Denial, Document, Patient
 
 __all__ = ["DocumentStore"]
 
@@ -87,6 +87,24 @@ class DocumentStore(StoreBase):
             assert blob is not None
             self._audit(s, "read", doc.patient_id, "document", doc.id)
             return blob.content
+
+    def delete_document(self, document_id: int) -> None:
+        """Delete a document (its bytes too when nothing else uses them); audited with its id only."""
+        with self.transaction() as s:
+            self._drop_document(s, self._get(s, Document, document_id, "document"))
+
+    def _drop_document(self, s: Session, doc: Document) -> None:
+        """Delete one document row, and its bytes when no other document of the patient uses them."""
+        s.execute(update(Denial).where(Denial.document_id == doc.id).values(document_id=None))
+        pid, digest, ident = doc.patient_id, doc.sha256, doc.id
+        s.delete(doc)
+        s.flush()
+        others = s.scalar(
+            select(Document.id).where(Document.patient_id == pid, Document.sha256 == digest).limit(1)
+        )
+        if others is None:
+            s.execute(delete(Blob).where(Blob.patient_id == pid, Blob.sha256 == digest))
+        self._audit(s, "delete", pid, "document", ident)
 
     def list_documents(self, patient_id: int, case_id: int | None = None) -> list[Document]:
         with self.transaction() as s:

@@ -151,6 +151,13 @@ class Case(Base):
     service: Mapped[str] = mapped_column(String(10), default="pre")
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    claim_number: Mapped[str | None] = mapped_column(String(100))  # claim or reference number
+    service_from: Mapped[date | None] = mapped_column(Date)
+    service_to: Mapped[date | None] = mapped_column(Date)
+    external_route: Mapped[str | None] = mapped_column(String(20))  # federal | state (else from plan kind)
+    representative_name: Mapped[str | None] = mapped_column(String(200))
+    representative_address: Mapped[str | None] = mapped_column(Text)
+    closed_on: Mapped[date | None] = mapped_column(Date)
 
     patient: Mapped[Patient] = relationship(back_populates="cases")
     plan: Mapped[Plan | None] = relationship()
@@ -245,6 +252,7 @@ class PeerToPeer(Base):
     reviewer_credentials: Mapped[str | None] = mapped_column(String(200))
     outcome: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
+    decided_on: Mapped[date | None] = mapped_column(Date)
 
 
 class ExternalReview(Base):

@@ -80,8 +80,10 @@ def _procedure_name(code: str) -> str:
 
 
 def cases_list(store: Store, patient_id: int, as_of: date) -> list[dict[str, Any]]:
+    """Every case in the store (the command line's too: one store), this person's first."""
     out = []
-    for c in store.list_cases(patient_id):
+    rows = store.list_cases()
+    for c in sorted(rows, key=lambda r: (r.patient_id != patient_id, r.id)):
         full = store.get_case(c.id)
         nxt = services.next_deadline(full, as_of)
         out.append(
@@ -91,6 +93,8 @@ def cases_list(store: Store, patient_id: int, as_of: date) -> list[dict[str, Any
                 "code": c.procedure_code,
                 "payer": c.payer,
                 "status": c.status,
+                "patient": full.patient.name,
+                "mine": c.patient_id == patient_id,
                 "denials": len(full.denials),
                 "pa": PA_WORDS.get(full.pa_requests[-1].status) if full.pa_requests else None,
                 "next": {"due": nxt.due.isoformat(), "what": nxt.what} if nxt else None,
@@ -101,10 +105,6 @@ def cases_list(store: Store, patient_id: int, as_of: date) -> list[dict[str, Any
 
 def case_view(store: Store, case_id: int, patient_id: int, as_of: date) -> dict[str, Any]:
     case = store.get_case(case_id)
-    if case.patient_id != patient_id:
-        raise BadInput(
-            f"there is no case {case_id} for this person", "open one of the cases listed", where="case"
-        )
     events: list[dict[str, Any]] = [
         {"date": case.created_at.date().isoformat(), "what": "Case opened", "kind": "open"}
     ]
@@ -142,6 +142,17 @@ def case_view(store: Store, case_id: int, patient_id: int, as_of: date) -> dict[
         )
         label = ", ".join(str(c["code"]) for c in codes) or "reason in the letter"
         events.append({"date": d.denial_date.isoformat(), "what": f"Denied ({label})", "kind": "denied"})
+    for r in case.peer_to_peers:
+        events.append({"date": r.requested_on.isoformat(), "what": "Peer-to-peer requested", "kind": "p2p"})
+        if r.outcome:
+            when = (r.decided_on or r.scheduled_for or r.requested_on).isoformat()
+            events.append({"date": when, "what": f"Peer-to-peer: {r.outcome}", "kind": "p2p"})
+    for x in case.external_reviews:
+        events.append({"date": x.requested_on.isoformat(), "what": "External review requested", "kind": "er"})
+        if x.decision and x.decided_on:
+            events.append(
+                {"date": x.decided_on.isoformat(), "what": f"External review: {x.decision}", "kind": "er"}
+            )
     for a in case.appeals:
         if a.filed_on:
             events.append(
@@ -168,6 +179,7 @@ def case_view(store: Store, case_id: int, patient_id: int, as_of: date) -> dict[
             "name": doc.filename or doc.doc_type,
             "date": doc.doc_date.isoformat() if doc.doc_date else None,
             "size": doc.size,
+            "sha256": doc.sha256,
         }
         for doc in case.documents
     ]
@@ -189,6 +201,49 @@ def case_view(store: Store, case_id: int, patient_id: int, as_of: date) -> dict[
         "deadlines": deadlines,
         "next": {"due": nxt.due.isoformat(), "what": nxt.what, "rule": nxt.rule} if nxt else None,
         "documents": docs,
+        "mine": case.patient_id == patient_id,
+        "details": case_details(case),
+        "appeals": [
+            {
+                "id": a.id,
+                "level": a.level,
+                "filed": _iso(a.filed_on),
+                "outcome": a.outcome,
+                "decided": _iso(a.outcome_date),
+            }
+            for a in case.appeals
+        ],
+        "levels": services.notice_deadlines(case.plan_kind, as_of).levels,
+        "p2p": case.peer_to_peers[-1] if case.peer_to_peers else None,
+        "external": case.external_reviews[-1] if case.external_reviews else None,
+    }
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+def case_details(case: Any) -> dict[str, Any]:
+    """The editable details of a case, keyed by the edit form's field names."""
+    plan, prov, p = case.plan, case.provider, case.patient
+    return {
+        "patient_name": p.name,
+        "birth_date": _iso(p.birth_date),
+        "patient_address": p.address,
+        "member_id": (plan.member_id if plan else None) or p.member_id,
+        "group_number": plan.group_number if plan else None,
+        "plan_name": plan.name if plan else None,
+        "payer_name": plan.payer if plan else None,
+        "appeals_address": plan.appeals_address if plan else None,
+        "claim_number": case.claim_number,
+        "service_from": _iso(case.service_from),
+        "service_to": _iso(case.service_to),
+        "provider_name": prov.name if prov else None,
+        "npi": prov.npi if prov else None,
+        "specialty": prov.specialty if prov else None,
+        "external_route": case.external_route,
+        "representative_name": case.representative_name,
+        "closed_on": _iso(case.closed_on),
     }
 
 
@@ -227,6 +282,18 @@ FORM_FIELDS = {
     "status": "Status",
     "auth number": "Authorization number",
     "document type": "Kind",
+    "member id": "Member ID",
+    "appeals address": "Appeals address",
+    "external review address": "External review address",
+    "npi": "NPI",
+    "external_route": "External review route",
+    "patient_name": "Patient's name",
+    "confirm": "Yes, delete it",
+    "level": "Level",
+    "outcome": "Outcome",
+    "outcome date": "Date of the decision",
+    "requested": "Date requested",
+    "decision": "Decision",
 }
 
 

@@ -11,10 +11,8 @@ from starlette.datastructures import UploadFile
 from backcover import services
 from backcover.catalog import resolve
 from backcover.errors import BadInput
-from backcover.record.model import Record
-from backcover.store import Store
-from backcover.vocab import PlanKind
-from backcover.web import _cases, _letters, _services
+from backcover.web import _cases, _letters, _page_story
+from backcover.web._casepage import DOC_TYPE_WORDS, case_context, case_plan_kind, store_patient
 from backcover.web._context import ctx, render
 from backcover.web._forms import (
     CASE_PLAN_KINDS,
@@ -25,7 +23,6 @@ from backcover.web._forms import (
     field,
     flash,
     optional_date_field,
-    plan_kind,
     procedure_choices,
     see_other,
 )
@@ -35,28 +32,13 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 
-def _case_plan_kind(request: Request) -> str | None:
-    """The chosen plan's kind, when a case can be filed under it (not without insurance)."""
-    kind = plan_kind(request)
-    return None if kind == PlanKind.UNINSURED else kind
-
-
-def _store_patient(request: Request) -> tuple[Store, int, Record | None]:
-    web = ctx(request)
-    store = web.store()
-    record = None
-    if web.workspace.record_paths():
-        record = _services.workspace_record(web.workspace)
-    return store, _cases.store_patient_id(store, web.workspace, record), record
-
-
 @router.get("/cases")
 def cases_page(request: Request) -> Response:
     web = ctx(request)
     error = None
     cases: list[dict[str, Any]] = []
     try:
-        store, pid, _record = _store_patient(request)
+        store, pid, _record = store_patient(request)
         cases = _cases.cases_list(store, pid, web.today())
     except BadInput as exc:
         error = exc
@@ -71,7 +53,7 @@ def cases_page(request: Request) -> Response:
             "procedures": procedure_choices(),
             "payers": CASE_PLAN_KINDS,
             "payer_words": dict(CASE_PLAN_KINDS),
-            "default_payer": _case_plan_kind(request) or "commercial",
+            "default_payer": case_plan_kind(request) or "commercial",
             "settings": SETTING_NAMES,
         },
         400 if error else 200,
@@ -81,14 +63,14 @@ def cases_page(request: Request) -> Response:
 @router.post("/cases/new")
 async def case_new(request: Request) -> Response:
     form = await checked_form(request)
-    store, pid, _record = _store_patient(request)
+    store, pid, _record = store_patient(request)
 
     proc, _setting = resolve(field(form, "procedure"), field(form, "setting") or None)
     try:
         request_case = services.case_input(
             proc.code,
             field(form, "payer") or "commercial",
-            plan_kind=_case_plan_kind(request),
+            plan_kind=case_plan_kind(request),
             setting=field(form, "setting") or None,
             state=field(form, "state") or None,
         )
@@ -100,32 +82,15 @@ async def case_new(request: Request) -> Response:
     return see_other(f"/cases/{case.id}?done=case")
 
 
-def _case_context(request: Request, case_id: CaseId, error: BadInput | None = None) -> dict[str, Any]:
-    store, pid, _record = _store_patient(request)
-    web = ctx(request)
-    return {
-        "title": "Case",
-        "case": _cases.case_view(store, case_id, pid, web.today()),
-        "error": error,
-        "flash": flash(request),
-        "today": web.today().isoformat(),
-        "pa_statuses": list(_cases.PA_WORDS.items()),
-        "doc_types": DOC_TYPE_WORDS,
-        "payer_words": dict(CASE_PLAN_KINDS),
-        "setting_words": SETTING_NAMES,
-        "letters": _letters.LETTERS,
-    }
-
-
 @router.get("/cases/{case_id}")
 def case_page(request: Request, case_id: CaseId) -> Response:
-    return render(request, "case.html", _case_context(request, case_id))
+    return render(request, "case.html", case_context(request, case_id))
 
 
 @router.post("/cases/{case_id}/denial")
 async def case_denial(request: Request, case_id: CaseId) -> Response:
     form = await checked_form(request)
-    store, pid, _record = _store_patient(request)
+    store, pid, _record = store_patient(request)
     web = ctx(request)
     try:
         _cases.case_view(store, case_id, pid, web.today())  # the case must be this person's
@@ -139,14 +104,14 @@ async def case_denial(request: Request, case_id: CaseId) -> Response:
             as_of=web.today(),
         )
     except BadInput as exc:
-        return render(request, "case.html", _case_context(request, case_id, exc), 400)
+        return render(request, "case.html", case_context(request, case_id, exc), 400)
     return see_other(f"/cases/{case_id}?done=denial#denials")
 
 
 @router.post("/cases/{case_id}/pa")
 async def case_pa(request: Request, case_id: CaseId) -> Response:
     form = await checked_form(request)
-    store, pid, _record = _store_patient(request)
+    store, pid, _record = store_patient(request)
     web = ctx(request)
     try:
         _cases.case_view(store, case_id, pid, web.today())  # the case must be this person's
@@ -157,29 +122,18 @@ async def case_pa(request: Request, case_id: CaseId) -> Response:
             on_date=date_field(form, "on_date", "Date"),
             auth_number=field(form, "auth_number") or None,
             expires_on=optional_date_field(form, "expires_on", "Valid until"),
+            note=field(form, "note") or None,
+            as_of=web.today(),
         )
     except BadInput as exc:
-        return render(request, "case.html", _case_context(request, case_id, _cases.on_form(exc)), 400)
+        return render(request, "case.html", case_context(request, case_id, _cases.on_form(exc)), 400)
     return see_other(f"/cases/{case_id}?done=status")
-
-
-DOC_TYPE_WORDS: dict[str, str] = {
-    "imaging_report": "imaging report (MRI, CT, X-ray)",
-    "referral": "referral or order",
-    "visit_note": "visit note",
-    "denial_letter": "denial letter",
-    "eob": "Explanation of Benefits",
-    "lab_report": "lab report",
-    "prior_auth": "prior-authorization paperwork",
-    "letter": "other letter",
-    "other": "something else",
-}
 
 
 @router.post("/cases/{case_id}/document")
 async def case_document_add(request: Request, case_id: CaseId) -> Response:
     form = await checked_form(request)
-    store, pid, _record = _store_patient(request)
+    store, pid, _record = store_patient(request)
     web = ctx(request)
     try:
         _cases.case_view(store, case_id, pid, web.today())
@@ -199,21 +153,29 @@ async def case_document_add(request: Request, case_id: CaseId) -> Response:
             case_id=case_id,
         )
     except BadInput as exc:
-        return render(request, "case.html", _case_context(request, case_id, exc), 400)
+        return render(request, "case.html", case_context(request, case_id, exc), 400)
     return see_other(f"/cases/{case_id}?done=document#documents")
 
 
 @router.post("/cases/{case_id}/letter/{kind}")
 async def case_letter(request: Request, case_id: CaseId, kind: str) -> Response:
-    await checked_form(request)
+    form = await checked_form(request)
     if kind not in _letters.LETTERS:
         raise HTTPException(404, "There is no such letter.")
-    store, pid, record = _store_patient(request)
+    store, pid, record = store_patient(request)
     web = ctx(request)
     try:
-        pdf, filename = _letters.make(store, case_id, pid, kind, record=record, as_of=web.today())
+        pdf, filename = _letters.make(
+            store,
+            case_id,
+            pid,
+            kind,
+            record=record,
+            as_of=web.today(),
+            signer=field(form, "signer") or "patient",
+        )
     except BadInput as exc:
-        return render(request, "case.html", _case_context(request, case_id, exc), 400)
+        return render(request, "case.html", case_context(request, case_id, exc), 400)
     return Response(
         pdf,
         media_type="application/pdf",
@@ -223,7 +185,7 @@ async def case_letter(request: Request, case_id: CaseId, kind: str) -> Response:
 
 @router.get("/cases/{case_id}/documents/{doc_id}")
 def case_document(request: Request, case_id: CaseId, doc_id: CaseId) -> Response:
-    store, pid, _record = _store_patient(request)
+    store, pid, _record = store_patient(request)
     view = _cases.case_view(store, case_id, pid, ctx(request).today())
     doc = next((d for d in view["documents"] if d["id"] == doc_id), None)
     if doc is None:
@@ -235,3 +197,6 @@ def case_document(request: Request, case_id: CaseId, doc_id: CaseId) -> Response
         media_type="application/octet-stream",
         headers={"content-disposition": f'attachment; filename="{safe}"'},
     )
+
+
+router.include_router(_page_story.router)
