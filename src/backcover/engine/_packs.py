@@ -45,7 +45,17 @@ PACK_KINDS: tuple[str, ...] = (
     "regulation",
 )
 KINDS = values(CriterionKind)
-_LEAF_KEYS = ("id", "kind", "summary", "test", "to_satisfy", "required", "source", "confidence")
+_LEAF_KEYS = (
+    "id",
+    "kind",
+    "summary",
+    "test",
+    "to_satisfy",
+    "required",
+    "source",
+    "confidence",
+    "in_force",
+)
 _PACK_KEYS = (
     "id",
     "title",
@@ -68,6 +78,10 @@ _PACK_KEYS = (
     "fallback_for",
     "when_no_rule",
     "borrows",
+    "version",
+    "last_reviewed",
+    "series",
+    "superseded",
 )
 
 
@@ -181,6 +195,7 @@ def _leaf(node: Mapping[str, Any], file: str, default_source: Mapping[str, Any])
         )
     params = parse_params(REGISTRY[ttype], test, file, cid)
     conf = node.get("confidence")
+    start, end = _span(node.get("in_force"), file, line_of(node, "in_force") or where, "in_force")
     return Leaf(
         id=cid,
         kind=kind,
@@ -191,7 +206,25 @@ def _leaf(node: Mapping[str, Any], file: str, default_source: Mapping[str, Any])
         to_satisfy=_str(node, "to_satisfy", file, f"criterion {cid}"),
         required=bool(node.get("required", True)),
         confidence=str(conf) if conf else None,
+        start=start,
+        end=end,
     )
+
+
+def _span(node: Any, file: str, where: str | None, what: str) -> tuple[date | None, date | None]:
+    """``{from: DATE, until: DATE}`` (either may be left out): the days something was in force."""
+    if node is None:
+        return None, None
+    if not isinstance(node, Mapping):
+        raise BadInput(
+            f"{what} must be a mapping", f"write {what}: {{from: 2024-01-01, until: 2025-12-31}}", file, where
+        )
+    check_keys(node, ("from", "until"), file, what)
+    start = _date(node["from"], file, where) if node.get("from") else None
+    end = _date(node["until"], file, where) if node.get("until") else None
+    if start is not None and end is not None and end < start:
+        raise BadInput(f"{what} ends before it starts", "put the until date after the from date", file, where)
+    return start, end
 
 
 def _node(node: Any, file: str, default_source: Mapping[str, Any]) -> Node:
@@ -234,9 +267,7 @@ def load_pack_file(path: Path) -> Pack:
     payers = _payers(data, "payers", file)
     codes_raw = data.get("codes")
     codes = None if codes_raw in (None, "*") else frozenset(str(c) for c in codes_raw)
-    eff = data.get("effective") or {}
-    start = _date(eff["from"], file, line_of(data, "effective")) if eff.get("from") else None
-    end = _date(eff["until"], file, line_of(data, "effective")) if eff.get("until") else None
+    start, end = _span(data.get("effective"), file, line_of(data, "effective"), "effective")
     url = _str(data, "url", file, "the pack")
     policy = _str(data, "policy", file, "the pack")
     default_source: dict[str, Any] = {"policy": policy, "url": url}
@@ -245,14 +276,7 @@ def load_pack_file(path: Path) -> Pack:
     pa = data.get("prior_authorization")
     if pa is not None:
         pa = _prior_auth(pa, file, line_of(data, "prior_authorization"))
-    noncovered = tuple(
-        CodeExclusion(
-            frozenset(str(c) for c in e["codes"]),
-            str(e["reason"]),
-            _source(e.get("source"), file, line_of(e), default_source),
-        )
-        for e in data.get("noncovered_codes") or ()
-    )
+    noncovered = tuple(_code_exclusion(e, file, default_source) for e in data.get("noncovered_codes") or ())
     exclusions = tuple(_leaf(e, file, default_source) for e in data.get("exclusions") or ())
     for e in exclusions:
         if e.kind != "exclusion":
@@ -292,6 +316,14 @@ def load_pack_file(path: Path) -> Pack:
         fallback_for=_payers(data, "fallback_for", file),
         when_no_rule=_pa_default(data.get("when_no_rule"), file, default_source),
         borrows=_borrow(data.get("borrows"), file, default_source),
+        version=str(data["version"]) if data.get("version") else None,
+        last_reviewed=(
+            _date(data["last_reviewed"], file, line_of(data, "last_reviewed"))
+            if data.get("last_reviewed")
+            else None
+        ),
+        series=str(data.get("series") or ""),
+        superseded=bool(data.get("superseded", False)),
     )
     ids = [leaf.id for leaf in pack.all_leaves()]
     dupes = {i for i in ids if ids.count(i) > 1}
@@ -300,6 +332,18 @@ def load_pack_file(path: Path) -> Pack:
             f"criterion ids used twice: {', '.join(sorted(dupes))}", "give each criterion its own id", file
         )
     return pack
+
+
+def _code_exclusion(node: Mapping[str, Any], file: str, default_source: Mapping[str, Any]) -> CodeExclusion:
+    check_keys(node, ("codes", "reason", "source", "from", "until"), file, "noncovered_codes")
+    where = line_of(node)
+    return CodeExclusion(
+        frozenset(str(c) for c in node["codes"]),
+        str(node["reason"]),
+        _source(node.get("source"), file, where, default_source),
+        _date(node["from"], file, where) if node.get("from") else None,
+        _date(node["until"], file, where) if node.get("until") else None,
+    )
 
 
 def _rule(node: Mapping[str, Any], file: str, default_source: Mapping[str, Any]) -> PaRule:
