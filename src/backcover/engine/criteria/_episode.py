@@ -116,7 +116,7 @@ def _same_region(ctx: Ctx, items: list[Item]) -> list[Item]:
     "nonresponder_repeat",
     NonresponderParams,
     """The non-responder path, taken once: after the initial injection of the episode gave less than
-    the minimum relief, a repeat is allowed after the waiting time (with a different approach,
+    the minimum relief (judged on the latest follow-up score, else the best score that day), a repeat is allowed after the waiting time (with a different approach,
     level or drug, a separate criterion). Not applicable when there was no earlier injection; not
     met when the last one helped (the repeat rule applies instead), when the path was already
     taken, or before the waiting time has passed (with the date).""",
@@ -145,7 +145,10 @@ def nonresponder_repeat(p: NonresponderParams, ctx: Ctx) -> Outcome:
             [last],
         )
     r = reliefs[0]
-    best = r.best
+    # The response is judged on the latest follow-up score after the day (relief that wore off is no
+    # response); with none yet, on the best score after the injection that day.
+    later = [x for x in r.after if x.date is not None and x.date > last_day]
+    best = (later[-1], r.relief_of(later[-1])) if later else r.best
     assert best is not None
     after, value = best
     text = f"Injection on {iso(last_day)}: {r.scale.upper()} {r.baseline.value} to {after.value}"

@@ -52,7 +52,7 @@ def _measured(f: Finding, p: FindingParams) -> str | None:
     (uncertain) do not count. The report's words are read with a clinical negation reader (NegEx,
     via negspacy). With ``min_grade`` or ``over_mm`` the slip's grade or the measurement in the
     same sentence must reach it. Not met when the report negates the finding, does not name it, or
-    the measurement is too small; not documented when there is no report, the finding is only
+    the measurement is too small, or when the latest study is older than the window; not documented when there is no report, the finding is only
     uncertain, or the measurement is not given.""",
 )
 def imaging_finding(p: FindingParams, ctx: Ctx) -> Outcome:
@@ -63,7 +63,16 @@ def imaging_finding(p: FindingParams, ctx: Ctx) -> Outcome:
     )
     if p.within_months:
         limit = add_months(ctx.as_of, -p.within_months)
-        studies = [i for i in studies if i.date is not None and i.date >= limit]
+        recent = [i for i in studies if i.date is not None and i.date >= limit]
+        if studies and not recent:
+            last = studies[0]
+            return Outcome(
+                NOT_MET,
+                f"The latest study is from {iso(last.date)}, more than {p.within_months} months before "  # type: ignore[arg-type]
+                f"{iso(ctx.as_of)}.",
+                [last],
+            )
+        studies = recent
     reported = [(i, _report(i)) for i in studies if _report(i)]
     wanted = " or ".join(finding_label(f).lower() for f in p.findings)
     if not reported:
