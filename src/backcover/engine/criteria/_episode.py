@@ -116,8 +116,9 @@ def _same_region(ctx: Ctx, items: list[Item]) -> list[Item]:
     "nonresponder_repeat",
     NonresponderParams,
     """The non-responder path, taken once: after the initial injection of the episode gave less than
-    the minimum relief (judged on the latest follow-up score, else the best score that day), a repeat is allowed after the waiting time (with a different approach,
-    level or drug, a separate criterion). Not applicable when there was no earlier injection; not
+    the minimum relief (judged on the latest follow-up score, else the best score that day), a
+    repeat is allowed after the waiting time (with a different approach, level or drug, a separate
+    criterion). Not applicable when there was no earlier injection; not
     met when the last one helped (the repeat rule applies instead), when the path was already
     taken, or before the waiting time has passed (with the date).""",
 )

@@ -15,7 +15,6 @@ from backcover.engine.criteria._context import (
     iso,
     labels,
 )
-from backcover.engine.criteria._limits import NoParams
 from backcover.engine.criteria._registry import Params, concept_list, criterion_test, whole
 from backcover.record.model import ItemKind
 

@@ -52,8 +52,9 @@ def _measured(f: Finding, p: FindingParams) -> str | None:
     (uncertain) do not count. The report's words are read with a clinical negation reader (NegEx,
     via negspacy). With ``min_grade`` or ``over_mm`` the slip's grade or the measurement in the
     same sentence must reach it. Not met when the report negates the finding, does not name it, or
-    the measurement is too small, or when the latest study is older than the window; not documented when there is no report, the finding is only
-    uncertain, or the measurement is not given.""",
+    the measurement is too small, or when the latest study is older than the window; not
+    documented when there is no report, the finding is only uncertain, or the measurement is not
+    given.""",
 )
 def imaging_finding(p: FindingParams, ctx: Ctx) -> Outcome:
     studies = sorted(
