@@ -9,11 +9,13 @@ over the time-based not-met criteria of an ``all``, the earliest over the altern
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from backcover import catalog
-from backcover.engine._choose import policy_ids, prior_auth, select, stale_notes
+from backcover.engine._choose import policy_ids, prior_auth, select, stale_notes, version_notes
 from backcover.engine._library import packs
 from backcover.engine._mac import mac_for
 from backcover.engine._model import (
@@ -31,7 +33,7 @@ from backcover.knowledge import Knowledge
 from backcover.record.model import Item, Record
 from backcover.vocab import Payer, Provenance, parse_payer, parse_state
 
-__all__ = ["check", "normalise_payer", "normalise_state"]
+__all__ = ["check", "normalise_payer", "normalise_state", "stored_version_notes"]
 
 
 def normalise_payer(payer: str) -> Payer:
@@ -258,3 +260,14 @@ def check(
         mac=mac.to_json() if mac else None,
         specific_policy=not any(p.fallback_for for p in used),
     )
+
+
+def stored_version_notes(stored: Mapping[str, Any], current: Determination) -> Determination:
+    """``current`` with a note for each policy whose version changed since ``stored`` was made.
+
+    ``stored`` is an earlier determination's CONTRACTS §1 JSON (e.g. kept with a case).
+    """
+    extra = version_notes(stored, list(current.policies), current.as_of)
+    if not extra:
+        return current
+    return replace(current, notes=tuple(dict.fromkeys((*current.notes, *extra))))

@@ -9,7 +9,9 @@ baseline (the statutory reasonable-and-necessary rule) applies.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from backcover.engine._mac import Mac, family_title, mcd_url
 from backcover.engine._model import PolicyRef, PriorAuth
@@ -17,7 +19,15 @@ from backcover.engine._pack_model import Pack
 from backcover.knowledge import Knowledge
 from backcover.vocab import Payer
 
-__all__ = ["REVIEW_MONTHS", "newest_versions", "policy_ids", "prior_auth", "select", "stale_notes"]
+__all__ = [
+    "REVIEW_MONTHS",
+    "newest_versions",
+    "policy_ids",
+    "prior_auth",
+    "select",
+    "stale_notes",
+    "version_notes",
+]
 
 # A pack last reviewed against its source more than this many months before the date of the
 # question is flagged in the answer (backcover's own rule).
@@ -189,3 +199,33 @@ def policy_ids(
         "its own copy; give --state to cite the patient's MAC's version."
     )
     return _ref(pack, pack.policy, f"{title} (LCD family)", pack.url), None, note
+
+
+def version_notes(stored: Mapping[str, Any], current: list[PolicyRef], as_of: date) -> list[str]:
+    """Notes for a determination stored earlier (its CONTRACTS §1 JSON) whose policy versions differ.
+
+    Each policy of the stored answer is matched to today's by pack (else by id); a different
+    version label, start date or pack of the same series is a change the case should mention.
+    """
+    now = {(p.pack or p.id): p for p in current}
+    by_id = {p.id: p for p in current}
+    out = []
+    for old in stored.get("policies") or ():
+        if not isinstance(old, Mapping):
+            continue
+        key = str(old.get("pack") or old.get("id") or "")
+        new = now.get(key) or by_id.get(str(old.get("id") or ""))
+        if new is None:
+            continue
+        before = (old.get("version"), old.get("effective"))
+        after = (new.version, new.effective.isoformat() if new.effective else None)
+        if before != after:
+            then = (
+                old.get("version") or f"the version in force from {old.get('effective') or 'an unknown date'}"
+            )
+            out.append(
+                f"The stored determination of {stored.get('as_of') or 'an earlier date'} was made under "
+                f"{new.id} {then}; on {as_of.isoformat()} "
+                f"{now_text} applies. Check the case again."
+            )
+    return out
