@@ -58,6 +58,7 @@ def _ref(pack: Pack, id_: str, title: str, url: str) -> PolicyRef:
         until=pack.end,
         last_reviewed=pack.last_reviewed,
         pack=pack.id,
+        series=pack.series_id,
     )
 
 
@@ -204,25 +205,25 @@ def policy_ids(
 def version_notes(stored: Mapping[str, Any], current: list[PolicyRef], as_of: date) -> list[str]:
     """Notes for a determination stored earlier (its CONTRACTS §1 JSON) whose policy versions differ.
 
-    Each policy of the stored answer is matched to today's by pack (else by id); a different
-    version label, start date or pack of the same series is a change the case should mention.
+    Each policy of the stored answer is matched to today's by series (else by id); a different
+    version label or start date is a change the case should mention.
     """
-    now = {(p.pack or p.id): p for p in current}
+    now = {(p.series or p.id): p for p in current}
     by_id = {p.id: p for p in current}
     out = []
     for old in stored.get("policies") or ():
         if not isinstance(old, Mapping):
             continue
-        key = str(old.get("pack") or old.get("id") or "")
+        key = str(old.get("series") or old.get("id") or "")
         new = now.get(key) or by_id.get(str(old.get("id") or ""))
         if new is None:
             continue
         before = (old.get("version"), old.get("effective"))
         after = (new.version, new.effective.isoformat() if new.effective else None)
         if before != after:
-            then = (
-                old.get("version") or f"the version in force from {old.get('effective') or 'an unknown date'}"
-            )
+            since = old.get("effective") or "an unknown date"
+            then = old.get("version") or f"the version in force from {since}"
+            now_text = new.version or f"the version in force from {after[1]}"
             out.append(
                 f"The stored determination of {stored.get('as_of') or 'an earlier date'} was made under "
                 f"{new.id} {then}; on {as_of.isoformat()} "

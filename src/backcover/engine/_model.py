@@ -140,6 +140,7 @@ class PolicyRef:
     until: date | None = None  # the last day this version was in force (None: still in force)
     last_reviewed: date | None = None  # when backcover last checked the pack against its source
     pack: str | None = None  # the id of the pack that encodes this version
+    series: str | None = None  # the versions of one policy share a series
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "title": self.title, "url": self.url, "kind": self.kind}
@@ -153,6 +154,8 @@ class PolicyRef:
             out["last_reviewed"] = self.last_reviewed.isoformat()
         if self.pack:
             out["pack"] = self.pack
+        if self.series:
+            out["series"] = self.series
         if self.confidence:
             out["confidence"] = self.confidence
         return out
