@@ -329,7 +329,8 @@ def severity(p: SeverityParams, ctx: Ctx) -> Outcome:
     ok = [s for k, s in judged.items() if isinstance(s.value, Decimal) and s.value >= mins[k]]
     need = " or ".join(f"{k.upper()} ≥ {v}" for k, v in mins.items())
     if ok:
-        return Outcome(MET, f"{'; '.join(score_text(s) for s in ok)} ({need} needed).", ok)
+        at = f", {when}" if when else ""
+        return Outcome(MET, f"{'; '.join(score_text(s) for s in ok)}{at} ({need} needed).", ok)
     return Outcome(
         NOT_MET,
         f"Latest: {'; '.join(score_text(s) for s in judged.values())}; {need} is needed.",
