@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
-from backcover.engine._timeline import add_months, region_group, relief_for, sessions
+from backcover.engine._timeline import add_months, relief_for, sessions
 from backcover.engine.criteria._context import (
     MET,
     NOT_APPLICABLE,
@@ -23,6 +23,7 @@ from backcover.engine.criteria._context import (
     all_scores,
     conditions,
     fmt_pct,
+    in_region,
     iso,
     labels,
     procedures,
@@ -107,11 +108,6 @@ def earlier_procedure(p: EarlierParams, ctx: Ctx) -> Outcome:
     return Outcome(NOT_MET, f"No earlier {labels(list(p.concepts)).lower()} is in the record.")
 
 
-def _same_region(ctx: Ctx, items: list[Item]) -> list[Item]:
-    group = region_group(ctx.procedure.region)
-    return [it for it in items if group is None or it.region is None or region_group(it.region) == group]
-
-
 @criterion_test(
     "nonresponder_repeat",
     NonresponderParams,
@@ -124,7 +120,7 @@ def _same_region(ctx: Ctx, items: list[Item]) -> list[Item]:
 )
 def nonresponder_repeat(p: NonresponderParams, ctx: Ctx) -> Outcome:
     since = add_months(ctx.as_of, -p.within_months)
-    procs = [x for x in _same_region(ctx, procedures(ctx, list(p.concepts))) if x.date and x.date > since]
+    procs = [x for x in in_region(ctx, procedures(ctx, list(p.concepts))) if x.date and x.date > since]
     days = sessions(procs)
     if not days:
         return Outcome(NOT_APPLICABLE, "No earlier injection in this episode: this would be the initial one.")
@@ -182,7 +178,7 @@ def episode_sessions(p: EpisodeParams, ctx: Ctx) -> Outcome:
     onsets = [d.date for d in conditions(ctx, list(p.episode)) if d.date is not None]
     start: date = min(onsets) if onsets else add_months(ctx.as_of, -EPISODE_FALLBACK_MONTHS)
     since = f"since {iso(start)}" if onsets else f"in the last {EPISODE_FALLBACK_MONTHS} months"
-    procs = [x for x in _same_region(ctx, procedures(ctx, list(p.concepts))) if x.date and x.date >= start]
+    procs = [x for x in in_region(ctx, procedures(ctx, list(p.concepts))) if x.date and x.date >= start]
     days = [d for d, _ in sessions(procs)]
     if len(days) < p.max:
         return Outcome(

@@ -16,6 +16,7 @@ from backcover.engine.criteria._context import (
     Ctx,
     Outcome,
     diag_text,
+    in_region,
     iso,
     items_with,
     labels,
@@ -130,12 +131,7 @@ def frequency(p: FrequencyParams, ctx: Ctx) -> Outcome:
 )
 def interval(p: IntervalParams, ctx: Ctx) -> Outcome:
     concepts = list(p.concepts)
-    group = region_group(ctx.procedure.region)
-    procs = [
-        it
-        for it in procedures(ctx, concepts)
-        if group is None or it.region is None or region_group(it.region) == group
-    ]
+    procs = in_region(ctx, procedures(ctx, concepts))
     if not procs:
         return Outcome(NOT_APPLICABLE, f"No earlier {labels(concepts).lower()}: no waiting time applies.")
     last = procs[-1]
