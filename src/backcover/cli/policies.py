@@ -49,10 +49,11 @@ def _node_json(node: Node) -> dict[str, Any]:
 
 def _dates(p: Pack) -> str:
     """Version, the days in force and the last review, for the list's table."""
-    span = (
-        f"in force {p.start.isoformat() if p.start else 'from (not recorded)'}"
-        f"{' to ' + p.end.isoformat() if p.end else ' on'}"
-    )
+    if p.start is None and p.end is None:
+        span = "dates in force not recorded"
+    else:
+        span = f"in force from {p.start.isoformat() if p.start else '(not recorded)'}"
+        span += f" to {p.end.isoformat()}" if p.end else " on"
     parts = [p.version or "version not recorded", span]
     if p.superseded:
         parts.append("superseded")
@@ -174,7 +175,7 @@ def show_cmd(
         head.append(f"settings: {', '.join(p.settings)}\n")
     if p.states:
         head.append(f"states: {', '.join(p.states)}\n")
-    head.append(f"in force: {p.start or 'always'} to {p.end or 'now'}\n")
+    head.append(f"{_dates(p)}\n")
     head.append(f"{p.url}\n")
     if p.prior_authorization:
         head.append(f"prior authorization: {p.prior_authorization}\n")
