@@ -40,6 +40,19 @@ def serve(
         typer.Option("--allow-host", help="Another Host header value to accept (host[:port])."),
     ] = None,
     max_upload_mb: Annotated[int, typer.Option(help="Largest upload accepted, in MB.", min=1, max=2048)] = 32,
+    cds_trust: Annotated[
+        Path | None,
+        typer.Option(
+            "--cds-trust",
+            help="TRUST.yaml listing the EHRs whose JWTs the CDS Hooks and DTR endpoints accept.",
+        ),
+    ] = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            "--public-url", help="The address clients use (the JWT audience); default http://HOST:PORT."
+        ),
+    ] = None,
 ) -> None:
     """Start the web app and print its address. Stop it with Ctrl-C."""
     import uvicorn
@@ -52,12 +65,20 @@ def serve(
             "use --host 127.0.0.1 (the default), localhost or ::1",
             where="--host",
         )
+    from backcover.ehr import CdsSettings
+
     folder = data_dir or default_data_dir()
-    web_app = create_app(
-        store, data_dir=folder, port=port, allowed_hosts=allow_host or (), max_upload_mb=max_upload_mb
-    )
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{port}/"
+    cds = CdsSettings.from_trust_file(cds_trust, public_url or url.rstrip("/"))
+    web_app = create_app(
+        store,
+        data_dir=folder,
+        port=port,
+        allowed_hosts=allow_host or (),
+        max_upload_mb=max_upload_mb,
+        cds=cds,
+    )
     err_console.print(f"backcover is running at [bold]{url}[/]  (Ctrl-C stops it)", highlight=False)
     err_console.print(f"your files are kept in {folder}", highlight=False)
     print(url, flush=True)

@@ -15,6 +15,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backcover import DISCLAIMER, __version__
+from backcover.ehr import CdsSettings, cds_router
 from backcover.errors import BadInput
 from backcover.web._api import router as api_router
 from backcover.web._context import HERE, WebContext, render
@@ -42,6 +43,7 @@ def create_app(
     max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB,
     secret: bytes | None = None,
     today: Callable[[], date] = date.today,
+    cds: CdsSettings | None = None,
 ) -> FastAPI:
     """Build the web app.
 
@@ -49,7 +51,9 @@ def create_app(
     ``data_dir`` keeps the workspace (uploaded records, plans, the treatment log); ``None`` uses a
     private temporary folder that lives as long as the process. ``port`` narrows the accepted Host
     header to the loopback names with that port; ``allowed_hosts`` adds more ``host[:port]`` values.
-    ``today`` is the clock the pages use for "as of" (tests pass a fixed date).
+    ``today`` is the clock the pages use for "as of" (tests pass a fixed date). ``cds`` configures
+    the CDS Hooks / DTR endpoints (their JWT trust and public URL); without a trust file they answer
+    401.
     """
     if data_dir is None:
         data_dir = Path(tempfile.mkdtemp(prefix="backcover-web-"))
@@ -73,6 +77,8 @@ def create_app(
 
     app.include_router(api_router)
     app.include_router(page_router)
+    public = f"http://127.0.0.1:{port}" if port is not None else "http://127.0.0.1:8765"
+    app.include_router(cds_router(cds or CdsSettings(public_url=public, today=today)))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     @app.exception_handler(BadInput)
