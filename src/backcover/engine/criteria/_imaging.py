@@ -9,6 +9,7 @@ from backcover.engine._timeline import add_months
 from backcover.engine.criteria._context import MET, NOT_MET, UNKNOWN, Ctx, Outcome, iso, items_with, labels
 from backcover.engine.criteria._registry import Params, concept_list, criterion_test, finding_list, whole
 from backcover.engine.findings import Finding, finding_label, read_findings
+from backcover.record.details import report_text
 from backcover.record.model import Item, ItemKind
 
 __all__ = ["FindingParams"]
@@ -24,9 +25,7 @@ class FindingParams(Params):
 
 
 def _report(it: Item) -> str:
-    return " ".join(str(it.details[k]).strip() for k in ("findings", "conclusion") if it.details.get(k)) or (
-        it.text or ""
-    )
+    return report_text(it.details) or it.text or ""
 
 
 def _measured(f: Finding, p: FindingParams) -> str | None:
