@@ -152,3 +152,31 @@ def record(*items: Item | list[Item], birth: date = date(1960, 5, 5)) -> Record:
     for x in items:
         flat.extend(x if isinstance(x, list) else [x])
     return Record(Patient(id="p1", name="Test Person", birth_date=birth), tuple(flat))
+
+
+def care(start: date, weeks: int) -> list[Item]:
+    """Therapy every week for ``weeks`` weeks plus naproxen for the whole time (two kinds of care)."""
+    return [*pt_series(start, weeks + 1), med_statement("7258", start)]
+
+
+def noted(concept: str, day: date, text: str | None = None) -> Item:
+    """An observation in the record that shows ``concept`` (an exam finding, a plan, a note)."""
+    return item("loinc", "0", day, kind=ItemKind.OBSERVATION, concepts=(concept,), text=text or concept)
+
+
+def report(code: str, day: date, conclusion: str) -> Item:
+    """An imaging study (CPT ``code``) with its report's conclusion."""
+    return item("cpt", code, day, kind=ItemKind.IMAGING, details={"conclusion": conclusion})
+
+
+def scored(proc: Item, before: int, after: int, *, later: tuple[tuple[date, int], ...] = ()) -> list[Item]:
+    """``proc`` with an NRS score before it and after it the same day, and later NRS scores."""
+    assert isinstance(proc.when.start if proc.when else None, datetime)
+    start = proc.when.start  # type: ignore[union-attr]
+    assert isinstance(start, datetime)
+    return [
+        proc,
+        nrs(before, start - timedelta(minutes=30)),
+        nrs(after, start + timedelta(minutes=30)),
+        *(nrs(v, d) for d, v in later),
+    ]

@@ -407,7 +407,12 @@ def test_age_alone_is_not_a_red_flag_for_mri() -> None:
         ),
         pytest.param("64483", "medicare-advantage", "asc", "TX", date(2026, 2, 1), "plan_dependent", id="ma"),
         pytest.param("64483", "medicaid", "asc", "TX", date(2026, 2, 1), "plan_dependent", id="medicaid"),
-        pytest.param("64483", "commercial", "asc", "TX", date(2026, 2, 1), "required", id="commercial-esi"),
+        pytest.param(
+            "64483", "commercial", "asc", "TX", date(2026, 2, 1), "plan_dependent", id="commercial-esi"
+        ),
+        pytest.param(
+            "22612", "commercial", "inpatient", "TX", date(2026, 2, 1), "required", id="commercial-fusion"
+        ),
     ],
 )
 def test_prior_authorization(

@@ -158,7 +158,7 @@ CASES = [
         None,
         "PA",
         date(2025, 10, 1),
-        ("meets_criteria", "required", None),
+        ("meets_criteria", "plan_dependent", None),
         {"imaging": "met", "interval": "not_applicable"},
         id="esi-commercial",
     ),
@@ -251,7 +251,7 @@ CASES += [
         "PA",
         date(2026, 4, 1),
         ("meets_criteria", "required", None),
-        {"diagnosis": "met", "imaging": "met", "conservative_care": "met", "nicotine": "met", "lab": "met"},
+        {"diagnosis": "met", "imaging": "met", "conservative_care": "met", "nicotine": "met"},
         id="fusion-meets",
     ),
     pytest.param(
@@ -262,7 +262,7 @@ CASES += [
         "PA",
         date(2026, 4, 1),
         ("criteria_not_met", "required", None),
-        {"nicotine": "not_met", "lab": "met"},
+        {"nicotine": "not_met"},
         id="fusion-smoker",
     ),
     pytest.param(

@@ -9,7 +9,7 @@ import typer
 from backcover import DISCLAIMER, catalog
 from backcover.cli._app import app, as_of_option, emit_json, err_console, guarded, out_console
 from backcover.cli.record import Format, FormatOpt, PatientOpt, RecordOpt
-from backcover.engine import Determination, check, normalise_payer, normalise_state
+from backcover.engine import Determination, PolicyRef, check, normalise_payer, normalise_state
 from backcover.services import read_files
 from backcover.vocab import CriterionStatus, Decision, PriorAuth
 
@@ -72,7 +72,7 @@ def render_determination(d: Determination) -> list[Any]:
         if not c.required:
             crit.append("\n(shown by the claim or notes)", style="dim")
         if c.confidence:
-            crit.append("\n(unconfirmed source)", style="italic yellow")
+            crit.append(" *", style="italic yellow")
         shows = Text(c.explanation)
         if c.status in ("unknown", "not_met") and c.required:
             shows.append(f"\nTo satisfy: {c.to_satisfy}", style="cyan")
@@ -83,8 +83,15 @@ def render_determination(d: Determination) -> list[Any]:
             Text(f"{c.source.policy}\n{c.source.section}", style="dim"),
         )
     out.append(table)
+    if any(c.confidence for c in d.criteria):
+        out.append(
+            Text(
+                "* from a secondary source or not confirmed on the payer's own page (see the notes).",
+                style="italic yellow",
+            )
+        )
     pol = Text("Policies: ", style="bold")
-    pol.append("; ".join(f"{p.id} {p.title} <{p.url}>" for p in d.policies))
+    pol.append("; ".join(_policy_line(p) for p in d.policies))
     out.append(pol)
     if d.prior_authorization_basis:
         out.append(Text("Prior authorization: " + " ".join(d.prior_authorization_basis)))
@@ -95,6 +102,13 @@ def render_determination(d: Determination) -> list[Any]:
         out.append(notes)
     out.append(Text(DISCLAIMER, style="italic dim"))
     return out
+
+
+def _policy_line(p: PolicyRef) -> str:
+    version = f", {p.version}" if p.version else ""
+    since = f", in force from {p.effective.isoformat()}" if p.effective else ""
+    until = f" to {p.until.isoformat()}" if p.until else ""
+    return f"{p.id} {p.title}{version}{since}{until} <{p.url}>"
 
 
 @app.command("check")

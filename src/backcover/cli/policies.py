@@ -47,6 +47,20 @@ def _node_json(node: Node) -> dict[str, Any]:
     return out
 
 
+def _dates(p: Pack) -> str:
+    """Version, the days in force and the last review, for the list's table."""
+    if p.start is None and p.end is None:
+        span = "dates in force not recorded"
+    else:
+        span = f"in force from {p.start.isoformat() if p.start else '(not recorded)'}"
+        span += f" to {p.end.isoformat()}" if p.end else " on"
+    parts = [p.version or "version not recorded", span]
+    if p.superseded:
+        parts.append("superseded")
+    parts.append(f"last reviewed {p.last_reviewed.isoformat() if p.last_reviewed else 'not recorded'}")
+    return "; ".join(parts)
+
+
 def pack_json(p: Pack, *, full: bool = False) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": p.id,
@@ -64,6 +78,10 @@ def pack_json(p: Pack, *, full: bool = False) -> dict[str, Any]:
         "url": p.url,
         "prior_authorization": p.prior_authorization,
         "confidence": p.confidence,
+        "version": p.version,
+        "series": p.series_id,
+        "superseded": p.superseded,
+        "last_reviewed": p.last_reviewed.isoformat() if p.last_reviewed else None,
     }
     if p.lcd_family:
         out["lcd_family"] = p.lcd_family
@@ -118,6 +136,7 @@ def list_cmd(
     table.add_column("Policy", ratio=2)
     table.add_column("Payers")
     table.add_column("Codes")
+    table.add_column("Version and dates", ratio=2)
     for x in chosen:
         codes_set = (
             sorted({c for r in x.rules for c in r.codes}) if x.kind == "prior_authorization" else x.codes
@@ -128,7 +147,7 @@ def list_cmd(
             shown = sorted(codes_set)
             codes = ", ".join(shown[:4]) + (f" +{len(shown) - 4}" if len(shown) > 4 else "")
         payers = ", ".join("MA" if p == "medicare-advantage" else p for p in x.payers)
-        table.add_row(x.id, f"{x.policy}: {x.title}", payers, codes)
+        table.add_row(x.id, f"{x.policy}: {x.title}", payers, codes, _dates(x))
     out_console.print(table)
     out_console.print(Text(DISCLAIMER, style="italic dim"))
 
@@ -156,7 +175,7 @@ def show_cmd(
         head.append(f"settings: {', '.join(p.settings)}\n")
     if p.states:
         head.append(f"states: {', '.join(p.states)}\n")
-    head.append(f"in force: {p.start or 'always'} to {p.end or 'now'}\n")
+    head.append(f"{_dates(p)}\n")
     head.append(f"{p.url}\n")
     if p.prior_authorization:
         head.append(f"prior authorization: {p.prior_authorization}\n")

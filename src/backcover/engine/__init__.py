@@ -7,7 +7,7 @@ the procedure catalog and the MAC table come from a :class:`backcover.knowledge.
 clock. The criterion test types live in one registry, ``backcover.engine.criteria.REGISTRY``.
 """
 
-from backcover.engine._check import check, normalise_payer, normalise_state
+from backcover.engine._check import check, normalise_payer, normalise_state, stored_version_notes
 from backcover.engine._library import load_pack_file, packs
 from backcover.engine._model import (
     DECISIONS,
@@ -48,4 +48,5 @@ __all__ = [
     "normalise_payer",
     "normalise_state",
     "packs",
+    "stored_version_notes",
 ]

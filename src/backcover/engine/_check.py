@@ -9,29 +9,31 @@ over the time-based not-met criteria of an ``all``, the earliest over the altern
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from backcover import catalog
+from backcover.engine._choose import policy_ids, prior_auth, select, stale_notes, version_notes
 from backcover.engine._library import packs
-from backcover.engine._mac import Mac, family_title, mac_for, mcd_url
+from backcover.engine._mac import mac_for
 from backcover.engine._model import (
     CriterionResult,
     Decision,
     Determination,
     Evidence,
     PolicyRef,
-    PriorAuth,
     Source,
     Status,
 )
-from backcover.engine._pack_model import Leaf, Node, Pack
+from backcover.engine._pack_model import Leaf, Node
 from backcover.engine.criteria import MET, NOT_APPLICABLE, NOT_MET, UNKNOWN, Ctx, Outcome, evaluate
 from backcover.knowledge import Knowledge
 from backcover.record.model import Item, Record
 from backcover.vocab import Payer, Provenance, parse_payer, parse_state
 
-__all__ = ["check", "normalise_payer", "normalise_state"]
+__all__ = ["check", "normalise_payer", "normalise_state", "stored_version_notes"]
 
 
 def normalise_payer(payer: str) -> Payer:
@@ -77,6 +79,8 @@ def _evidence(items: list[Item]) -> tuple[Evidence, ...]:
 
 
 def _leaf(run: _Run, leaf: Leaf) -> _State:
+    if not leaf.in_force(run.ctx.as_of):
+        return _State(MET)  # not a rule on that day: it is left out of the answer
     out: Outcome = evaluate(leaf.test, leaf.params, run.ctx)
     eligible = out.eligible_on if out.status == NOT_MET else None
     res = CriterionResult(
@@ -99,10 +103,11 @@ def _leaf(run: _Run, leaf: Leaf) -> _State:
     return _State(out.status, eligible)
 
 
-def _ids(node: Node) -> list[str]:
+def _ids(node: Node, run: _Run) -> list[str]:
+    """The ids of the leaves under ``node`` that were evaluated (those in force on the day)."""
     if isinstance(node, Leaf):
-        return [node.id]
-    return [i for c in node.children for i in _ids(c)]
+        return [node.id] if node.id in run.results else []
+    return [i for c in node.children for i in _ids(c, run)]
 
 
 def _node(run: _Run, node: Node) -> _State:
@@ -112,7 +117,7 @@ def _node(run: _Run, node: Node) -> _State:
     if node.op == "all":
         return _combine_all(states)
     for i, child in enumerate(node.children):
-        for cid in _ids(child):
+        for cid in _ids(child, run):
             run.results[cid] = replace(
                 run.results[cid], branch=f"alternative {i + 1} of {len(node.children)}"
             )
@@ -121,7 +126,7 @@ def _node(run: _Run, node: Node) -> _State:
         for i, child in enumerate(node.children):
             if i == chosen:
                 continue
-            for cid in _ids(child):
+            for cid in _ids(child, run):
                 r = run.results[cid]
                 if r.status != MET:
                     run.results[cid] = replace(r, status=NOT_APPLICABLE, eligible_on=None)
@@ -141,137 +146,6 @@ def _combine_all(states: list[_State]) -> _State:
     if any(s.status == UNKNOWN for s in states):
         return _State(UNKNOWN)
     return _State(MET)
-
-
-def _select(
-    every: tuple[Pack, ...], code: str, payer: Payer, setting: str, state: str | None, as_of: date
-) -> tuple[list[Pack], list[str]]:
-    notes: list[str] = []
-    all_packs = [p for p in every if p.kind != "prior_authorization"]
-    specific = [p for p in all_packs if not p.fallback_for and p.applies(code, payer, setting, state, as_of)]
-    if not specific:
-        # A payer with nothing specific for the code may use another payer's packs (e.g. Medicare
-        # Advantage plans use public commercial criteria where Medicare has none): the packs say so.
-        for lender in all_packs:
-            borrow = lender.borrows
-            if borrow is None or payer not in lender.payers or not lender.in_force(as_of):
-                continue
-            specific = [
-                p
-                for p in all_packs
-                if p.kind == borrow.kind
-                and not p.fallback_for
-                and p.applies(code, borrow.payer, setting, state, as_of)
-            ]
-            if specific:
-                notes.append(borrow.note)
-                break
-    if specific:
-        return specific, notes
-    fallback = [p for p in all_packs if payer in p.fallback_for and p.in_force(as_of)]
-    notes.append(
-        "No specific coverage policy for this code was found for this payer; the payer's general "
-        "reasonable-and-necessary baseline (a supporting diagnosis for the procedure's region) was applied."
-    )
-    return fallback, notes
-
-
-def _pa(
-    every: tuple[Pack, ...],
-    code: str,
-    payer: Payer,
-    setting: str,
-    state: str | None,
-    as_of: date,
-    used: list[Pack],
-) -> tuple[PriorAuth, list[str], list[str]]:
-    """Prior authorization: the payer's PA rules, else their ``when_no_rule`` (and the packs used)."""
-    basis: list[str] = []
-    notes: list[str] = []
-    programs = [p for p in every if p.kind == "prior_authorization" and payer in p.payers]
-    for pack in programs:
-        for rule in pack.rules:
-            if rule.applies(code, setting, state, as_of):
-                basis.append(
-                    f"{pack.title}: {rule.category} ({rule.source.policy}, {rule.source.section}), for "
-                    f"services from {rule.start.isoformat() if rule.start else 'its start'}"
-                    + (f" to {rule.end.isoformat()}" if rule.end else "")
-                )
-                if rule.confidence:
-                    notes.append(f"Unconfirmed ({pack.title}): {rule.confidence}")
-                notes.extend(pack.notes)
-            elif state is None and rule.states is not None and code in rule.codes:
-                probe = rule.states[0]
-                if rule.applies(code, setting, probe, as_of):
-                    notes.append(
-                        f"{pack.title} requires prior authorization for this code in "
-                        f"{', '.join(rule.states)}; give --state to check the patient's state."
-                    )
-    if basis:
-        return PriorAuth.REQUIRED, basis, notes
-    default = next((p.when_no_rule for p in programs if p.when_no_rule is not None), None)
-    if default is None or default.consult_policy_packs:
-        for wanted, says in (
-            (PriorAuth.REQUIRED, "prior authorization is required for this service"),
-            (PriorAuth.NOT_REQUIRED, "no prior authorization for this service"),
-        ):
-            for pack in used:
-                if pack.prior_authorization == wanted:
-                    return wanted, [f"{pack.title} ({pack.policy}): {says}."], notes
-    if default is not None:
-        return default.prior_authorization, [default.basis], notes
-    return PriorAuth.PLAN_DEPENDENT, ["No prior-authorization rule is known for this payer."], notes
-
-
-def _policy_ids(
-    pack: Pack, mac: Mac | None, kb: Knowledge
-) -> tuple[PolicyRef, tuple[str, str] | None, str | None]:
-    """The policy to cite, the (id, url) substitution for its criteria, and a note."""
-    if pack.lcd_family is None:
-        return (
-            PolicyRef(pack.policy, pack.title, pack.url, pack.kind, pack.start, pack.confidence),
-            None,
-            None,
-        )
-    title = family_title(pack.lcd_family, kb)
-    if mac is not None and (lcd := mac.lcd(pack.lcd_family)):
-        url = mcd_url(lcd)
-        ref = PolicyRef(
-            lcd,
-            f"{title} ({mac.name}, jurisdiction {mac.jurisdiction})",
-            url,
-            pack.kind,
-            pack.start,
-            pack.confidence,
-        )
-        return ref, (lcd, url), None
-    if mac is not None:
-        note = (
-            f"{mac.name} (jurisdiction {mac.jurisdiction}) issues its own copy of the LCD "
-            f'"{title}"; its id is not '
-            f"confirmed in backcover's sources, so the criteria of the LCD family ({pack.policy} and its "
-            "sister versions, near-identical) are cited. Check the Medicare Coverage Database for the MAC's "
-            "id."
-        )
-        ref = PolicyRef(
-            pack.policy,
-            f"{title} ({mac.name}, jurisdiction {mac.jurisdiction} version; cited by its family id "
-            f"{pack.policy})",
-            pack.url,
-            pack.kind,
-            pack.start,
-            pack.confidence,
-        )
-        return ref, None, note
-    note = (
-        f'No state given: the LCD "{title}" is cited by its family id {pack.policy}. Each MAC has '
-        "its own copy; give --state to cite the patient's MAC's version."
-    )
-    return (
-        PolicyRef(pack.policy, f"{title} (LCD family)", pack.url, pack.kind, pack.start, pack.confidence),
-        None,
-        note,
-    )
 
 
 def check(
@@ -295,12 +169,12 @@ def check(
     code = proc.code
     every = packs(kb)
     ctx = Ctx.build(record, as_of, proc, who.value, setting, state)
-    used, notes = _select(every, code, who, setting, state, as_of)
+    used, notes = select(every, code, who, setting, state, as_of)
     mac = mac_for(state, kb) if who in (Payer.MEDICARE, Payer.MEDICARE_ADVANTAGE) else None
     policies: list[PolicyRef] = []
     policy_for: dict[str, tuple[str, str]] = {}
     for pack in used:
-        ref, sub, note = _policy_ids(pack, mac, kb)
+        ref, sub, note = policy_ids(pack, mac, kb)
         policies.append(ref)
         if sub is not None:
             policy_for[pack.policy] = sub
@@ -310,22 +184,23 @@ def check(
     excluded: list[str] = []
     for pack in used:
         for nc in pack.noncovered_codes:
-            if code in nc.codes:
+            if code in nc.codes and nc.in_force(as_of):
                 excluded.append(f"{code}: {nc.reason} ({run.source(nc.source).policy}, {nc.source.section})")
     ex_states = [_leaf(run, leaf) for pack in used for leaf in pack.exclusions]
     crit_states = [_node(run, pack.criteria) for pack in used if pack.criteria is not None]
-    exclusion_hit = any(run.results[leaf.id].status == NOT_MET for pack in used for leaf in pack.exclusions)
+    hits = [
+        run.results[leaf.id]
+        for pack in used
+        for leaf in pack.exclusions
+        if leaf.id in run.results and run.results[leaf.id].status == NOT_MET
+    ]
+    exclusion_hit = bool(hits)
     root = _combine_all([s for s in ex_states if s.status != NOT_MET] + crit_states)
     decision: Decision
     earliest: date | None = None
     if excluded or exclusion_hit:
         decision = Decision.NOT_COVERED
-        notes[:0] = [f"Not covered: {e}" for e in excluded] + [
-            f"Not covered: {run.results[leaf.id].explanation}"
-            for pack in used
-            for leaf in pack.exclusions
-            if run.results[leaf.id].status == NOT_MET
-        ]
+        notes[:0] = [f"Not covered: {e}" for e in excluded] + [f"Not covered: {r.explanation}" for r in hits]
     elif root.status == NOT_MET:
         decision = Decision.CRITERIA_NOT_MET
         earliest = root.eligible
@@ -364,9 +239,10 @@ def check(
             "Unconfirmed: these criteria come from secondary sources or are not confirmed on the "
             "payer's own page: " + ", ".join(unconfirmed) + ". Each one's `confidence` says why."
         )
+    notes.extend(stale_notes(used, as_of))
     for pack in used:
         notes.extend(pack.notes)
-    pa, basis, pa_notes = _pa(every, code, who, setting, state, as_of, used)
+    pa, basis, pa_notes = prior_auth(every, code, who, setting, state, as_of, used)
     notes.extend(pa_notes)
     return Determination(
         procedure=proc,
@@ -384,3 +260,14 @@ def check(
         mac=mac.to_json() if mac else None,
         specific_policy=not any(p.fallback_for for p in used),
     )
+
+
+def stored_version_notes(stored: Mapping[str, Any], current: Determination) -> Determination:
+    """``current`` with a note for each policy whose version changed since ``stored`` was made.
+
+    ``stored`` is an earlier determination's CONTRACTS §1 JSON (e.g. kept with a case).
+    """
+    extra = version_notes(stored, list(current.policies), current.as_of)
+    if not extra:
+        return current
+    return replace(current, notes=tuple(dict.fromkeys((*current.notes, *extra))))

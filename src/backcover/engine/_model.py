@@ -136,11 +136,26 @@ class PolicyRef:
     kind: str = "policy"
     effective: date | None = None
     confidence: str | None = None
+    version: str | None = None  # the policy's version label, when it has one
+    until: date | None = None  # the last day this version was in force (None: still in force)
+    last_reviewed: date | None = None  # when backcover last checked the pack against its source
+    pack: str | None = None  # the id of the pack that encodes this version
+    series: str | None = None  # the versions of one policy share a series
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "title": self.title, "url": self.url, "kind": self.kind}
         if self.effective is not None:
             out["effective"] = self.effective.isoformat()
+        if self.until is not None:
+            out["effective_until"] = self.until.isoformat()
+        if self.version:
+            out["version"] = self.version
+        if self.last_reviewed is not None:
+            out["last_reviewed"] = self.last_reviewed.isoformat()
+        if self.pack:
+            out["pack"] = self.pack
+        if self.series:
+            out["series"] = self.series
         if self.confidence:
             out["confidence"] = self.confidence
         return out

@@ -43,6 +43,11 @@ class Leaf:
     to_satisfy: str
     required: bool = True
     confidence: str | None = None
+    start: date | None = None  # the first day this criterion was in force (None: as its pack)
+    end: date | None = None  # the last day (None: still in force)
+
+    def in_force(self, on: date) -> bool:
+        return (self.start is None or on >= self.start) and (self.end is None or on <= self.end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +68,11 @@ class CodeExclusion:
     codes: frozenset[str]
     reason: str
     source: Source
+    start: date | None = None
+    end: date | None = None
+
+    def in_force(self, on: date) -> bool:
+        return (self.start is None or on >= self.start) and (self.end is None or on <= self.end)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +149,14 @@ class Pack:
     fallback_for: tuple[str, ...]  # payers for which this pack is used only when nothing specific applies
     when_no_rule: PaDefault | None = None
     borrows: Borrow | None = None
+    version: str | None = None  # the policy's own version label (e.g. "V2.0.2025")
+    last_reviewed: date | None = None  # when backcover last checked the pack against its source
+    series: str = ""  # packs of one series are versions of one policy ("" : the pack's own id)
+    superseded: bool = False  # an older version kept for the record; a newer one of its series wins
+
+    @property
+    def series_id(self) -> str:
+        return self.series or self.id
 
     def in_force(self, on: date) -> bool:
         return (self.start is None or on >= self.start) and (self.end is None or on <= self.end)

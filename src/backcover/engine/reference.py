@@ -106,6 +106,11 @@ def _leaf_lines(leaf: Leaf, pad: str) -> list[str]:
     if not leaf.required:
         lines.append(f"{pad}  - shown by the claim or the clinician's notes: it never blocks the decision")
     lines.append(f"{pad}  - source: {_cite(leaf.source)}")
+    if leaf.start or leaf.end:
+        lines.append(
+            f"{pad}  - in force: {leaf.start.isoformat() if leaf.start else 'from the pack start'}"
+            + (f" until {leaf.end.isoformat()}" if leaf.end else "")
+        )
     conf = leaf.confidence or leaf.source.confidence
     if conf:
         lines.append(f"{pad}  - confidence: {conf}")
@@ -158,6 +163,15 @@ def pack_markdown(pack: Pack, kb: Knowledge | None = None) -> str:
         out.append(f"- **States:** {', '.join(pack.states)}")
     since = f"from {pack.start.isoformat()}" if pack.start else "no start date in the pack"
     out.append(f"- **In force:** {since}" + (f" until {pack.end.isoformat()}" if pack.end else ""))
+    if pack.version:
+        out.append(f"- **Version:** {pack.version}")
+    if pack.superseded:
+        out.append(
+            f"- **Superseded:** kept for the record; a newer version of `{pack.series_id}` applies "
+            "on the days it is in force"
+        )
+    reviewed = pack.last_reviewed.isoformat() if pack.last_reviewed else "not recorded"
+    out.append(f"- **Last reviewed against its source:** {reviewed}")
     if pack.prior_authorization:
         out.append(f"- **Prior authorization:** {PriorAuth(pack.prior_authorization).label}")
     if pack.fallback_for:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
-from backcover.engine import Determination
+from backcover.engine import Determination, stored_version_notes
 from backcover.engine import check as engine_check
 from backcover.knowledge import Knowledge
 from backcover.record.model import Record
@@ -36,10 +38,19 @@ def check(
 
 
 def check_case(
-    case: Case, record: Record, as_of: date, *, knowledge: Knowledge | None = None
+    case: Case,
+    record: Record,
+    as_of: date,
+    *,
+    knowledge: Knowledge | None = None,
+    stored: Mapping[str, Any] | None = None,
 ) -> Determination:
-    """The determination for a stored case: its procedure, its plan kind's payer, setting and state."""
-    return check(
+    """The determination for a stored case: its procedure, its plan kind's payer, setting and state.
+
+    ``stored``: the case's earlier determination (CONTRACTS §1 JSON); when a policy it used has a
+    new version since, the answer's notes say so.
+    """
+    current = check(
         record,
         case.procedure_code,
         payer_for_case(case),
@@ -48,6 +59,7 @@ def check_case(
         as_of=as_of,
         knowledge=knowledge,
     )
+    return stored_version_notes(stored, current) if stored is not None else current
 
 
 def _engine(

@@ -6,7 +6,15 @@ The evaluators are grouped by theme: history (diagnosis, duration, care, imaging
 (frequency, interval, age, nicotine, labs, attestations) and exclusions.
 """
 
-from backcover.engine.criteria import _exclusions, _findings, _history, _limits, _relief
+from backcover.engine.criteria import (
+    _episode,
+    _exclusions,
+    _findings,
+    _history,
+    _imaging,
+    _limits,
+    _relief,
+)
 from backcover.engine.criteria._context import MET, NOT_APPLICABLE, NOT_MET, UNKNOWN, Ctx, Outcome
 from backcover.engine.criteria._registry import REGISTRY, Params, TestType, parse_params
 
@@ -24,7 +32,15 @@ __all__ = [
     "parse_params",
 ]
 
-_MODULES = (_history, _findings, _relief, _limits, _exclusions)  # each registers its tests on import
+_MODULES = (
+    _history,
+    _findings,
+    _relief,
+    _limits,
+    _exclusions,
+    _episode,
+    _imaging,
+)  # each registers its tests on import
 
 
 def evaluate(test: str, params: Params, ctx: Ctx) -> Outcome:

@@ -34,6 +34,7 @@ __all__ = [
     "current",
     "diag_text",
     "fmt_pct",
+    "in_region",
     "iso",
     "items_with",
     "labels",
@@ -177,6 +178,14 @@ def procedures(ctx: Ctx, concepts: Sequence[str]) -> list[Item]:
         ),
         key=lambda i: i.date or date.min,
     )
+
+
+def in_region(ctx: Ctx, items: Sequence[Item]) -> list[Item]:
+    """The items of the procedure's spinal region group (an item without a region counts anywhere)."""
+    from backcover.engine._timeline import region_group
+
+    group = region_group(ctx.procedure.region)
+    return [it for it in items if group is None or it.region is None or region_group(it.region) == group]
 
 
 def all_scores(ctx: Ctx) -> list[Item]:

@@ -15,7 +15,6 @@ from backcover.engine.criteria._context import (
     iso,
     labels,
 )
-from backcover.engine.criteria._limits import NoParams
 from backcover.engine.criteria._registry import Params, concept_list, criterion_test, whole
 from backcover.record.model import ItemKind
 
@@ -112,13 +111,3 @@ def age_over(p: AgeOverParams, ctx: Ctx) -> Outcome:
             NOT_MET, f"Age {years} on {iso(ctx.as_of)}: the policy does not cover people over {cap}."
         )
     return Outcome(MET, f"Age {years} on {iso(ctx.as_of)} (not over {cap}).")
-
-
-@criterion_test(
-    "not_a_benefit",
-    NoParams,
-    """An exclusion: the plan does not cover this service as a benefit, whatever the record shows
-    (always not met, so the decision is not covered).""",
-)
-def not_a_benefit(p: NoParams, ctx: Ctx) -> Outcome:
-    return Outcome(NOT_MET, "The plan does not cover this service as a benefit, whatever the record shows.")

@@ -42,6 +42,8 @@ class DocumentedParams(Params):
     concepts: tuple[str, ...] = concept_list("what must be documented")
     within_months: int | None = whole(_WITHIN, None)
     kinds: tuple[ItemKind, ...] | None = item_kinds("only record items of these kinds count (none: any)")
+    at_least: int = whole("how many different concepts of the list must be documented", 1)
+    including: tuple[str, ...] = concept_list("one of these must be among them (none: any)", ())
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,7 +70,8 @@ def red_flag(p: ConceptParams, ctx: Ctx) -> Outcome:
     "documented",
     DocumentedParams,
     """Something of the concepts is in the record (an exam, an evaluation, a visit, a referral), of
-    the given item kinds and recent enough when a window is given. Met when found; otherwise not
+    the given item kinds and recent enough when a window is given; with ``at_least``, that many
+    different concepts of the list (one of them of ``including``). Met when found; otherwise not
     yet documented.""",
 )
 def documented(p: DocumentedParams, ctx: Ctx) -> Outcome:
@@ -78,6 +81,19 @@ def documented(p: DocumentedParams, ctx: Ctx) -> Outcome:
     if months:
         limit = add_months(ctx.as_of, -months)
         found = [i for i in found if i.date is None or i.date >= limit]
+    if found and (p.at_least > 1 or p.including):
+        have = [c for c in concepts if items_with(ctx, [c], p.kinds)]
+        missing = [c for c in concepts if c not in have]
+        need = f"at least {p.at_least} of: {labels(concepts).lower()}"
+        if p.including:
+            need += f", one of them {labels(list(p.including)).lower()}"
+        if len(have) < p.at_least or (p.including and not set(have) & set(p.including)):
+            return Outcome(
+                UNKNOWN,
+                f"Documented: {labels(have).lower()}; {need} is needed "
+                f"(not shown: {labels(missing).lower()}).",
+                found,
+            )
     if found:
         shown = "; ".join(
             dict.fromkeys(

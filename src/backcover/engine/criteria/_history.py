@@ -95,6 +95,10 @@ class SeverityParams(Params):
         "score scale -> the minimum the latest score on it must reach (e.g. nrs: 7); none: any score"
     )
     within_months: int | None = whole(_WITHIN, None)
+    baseline_before: tuple[str, ...] = concept_list(
+        "judge the scores from before the last of these procedures (the trial or block), not the latest",
+        (),
+    )
 
 
 @criterion_test(
@@ -299,11 +303,16 @@ def severity(p: SeverityParams, ctx: Ctx) -> Outcome:
     # A baseline is a score taken on its own, not one recorded as part of a procedure (e.g. after a block).
     standalone = [s for s in scores if not any(r.startswith("Procedure/") for r in s.refs)]
     scores = standalone or scores
+    when = ""
+    if p.baseline_before:
+        scores, when = _before_procedure(ctx, p.baseline_before, scores)
+        if not scores:
+            return Outcome(UNKNOWN, f"No pain or function score is documented {when}.")
     latest: dict[str, Item] = {}
     for s in sorted(scores, key=lambda s: s.date or date.min):
         latest[s.scale or "score"] = s
     mins = dict(p.min)
-    shown = "; ".join(score_text(s) for s in latest.values())
+    shown = "; ".join(score_text(s) for s in latest.values()) + (f" ({when})" if when else "")
     if not mins:
         return Outcome(MET, f"Documented: {shown}.", list(latest.values()))
     judged = {k: s for k, s in latest.items() if k in mins}
@@ -317,9 +326,25 @@ def severity(p: SeverityParams, ctx: Ctx) -> Outcome:
     ok = [s for k, s in judged.items() if isinstance(s.value, Decimal) and s.value >= mins[k]]
     need = " or ".join(f"{k.upper()} ≥ {v}" for k, v in mins.items())
     if ok:
-        return Outcome(MET, f"{'; '.join(score_text(s) for s in ok)} ({need} needed).", ok)
+        at = f", {when}" if when else ""
+        return Outcome(MET, f"{'; '.join(score_text(s) for s in ok)}{at} ({need} needed).", ok)
     return Outcome(
         NOT_MET,
         f"Latest: {'; '.join(score_text(s) for s in judged.values())}; {need} is needed.",
         list(judged.values()),
     )
+
+
+def _before_procedure(ctx: Ctx, concepts: Sequence[str], scores: list[Item]) -> tuple[list[Item], str]:
+    """The scores from before the last procedure of ``concepts`` (its same-day baseline included)."""
+    from backcover.engine._timeline import relief_for
+    from backcover.engine.criteria._context import all_scores, procedures
+
+    procs = procedures(ctx, list(concepts))
+    if not procs:
+        return scores, ""
+    last = procs[-1]
+    assert last.date is not None
+    baselines = {r.baseline.id for r in relief_for(last, all_scores(ctx))}
+    before = [s for s in scores if s.date is not None and (s.date < last.date or s.id in baselines)]
+    return before, f"at baseline, before the {labels(list(concepts)).lower()} on {iso(last.date)}"

@@ -16,6 +16,7 @@ from backcover.engine.criteria._context import (
     Ctx,
     Outcome,
     diag_text,
+    in_region,
     iso,
     items_with,
     labels,
@@ -69,7 +70,10 @@ class NicotineParams(Params):
 @dataclass(frozen=True, slots=True, kw_only=True)
 class LabParams(Params):
     concepts: tuple[str, ...] = concept_list("the lab test (e.g. hba1c)")
-    below: Decimal = field(metadata=number("the latest result must be under this value"))
+    below: Decimal | None = field(default=None, metadata=number("the latest result must be under this value"))
+    at_least: Decimal | None = field(
+        default=None, metadata=number("the latest result must be at least this value (e.g. a T-score)")
+    )
     only_if: tuple[str, ...] = concept_list("the test applies only with one of these diagnoses", ())
 
 
@@ -127,12 +131,7 @@ def frequency(p: FrequencyParams, ctx: Ctx) -> Outcome:
 )
 def interval(p: IntervalParams, ctx: Ctx) -> Outcome:
     concepts = list(p.concepts)
-    group = region_group(ctx.procedure.region)
-    procs = [
-        it
-        for it in procedures(ctx, concepts)
-        if group is None or it.region is None or region_group(it.region) == group
-    ]
+    procs = in_region(ctx, procedures(ctx, concepts))
     if not procs:
         return Outcome(NOT_APPLICABLE, f"No earlier {labels(concepts).lower()}: no waiting time applies.")
     last = procs[-1]
@@ -222,8 +221,9 @@ def nicotine_free(p: NicotineParams, ctx: Ctx) -> Outcome:
 @criterion_test(
     "lab_value",
     LabParams,
-    """The latest laboratory result of the concepts is under the limit. With ``only_if``, the test
-    applies only when one of those diagnoses is documented (otherwise not applicable).""",
+    """The latest laboratory result of the concepts is under ``below`` (or at least ``at_least``).
+    With ``only_if``, the test applies only when one of those diagnoses is documented (otherwise
+    not applicable).""",
 )
 def lab_value(p: LabParams, ctx: Ctx) -> Outcome:
     if p.only_if:
@@ -238,15 +238,18 @@ def lab_value(p: LabParams, ctx: Ctx) -> Outcome:
         (i for i in items_with(ctx, concepts) if isinstance(i.value, Decimal) and i.date is not None),
         key=lambda i: i.date or date.min,
     )
-    below = p.below
     if not labs:
         return Outcome(UNKNOWN, f"No {labels(concepts).lower()} result is documented.")
     last = labs[-1]
     assert isinstance(last.value, Decimal)
     text = f"{concept_label(last.concept or concepts[0])} {last.value}{last.unit or ''} on {iso(last.date)}"  # type: ignore[arg-type]
-    if last.value < below:
-        return Outcome(MET, f"{text} (under {below} needed).", [last])
-    return Outcome(NOT_MET, f"{text}; under {below} is needed.", [last])
+    need = " and ".join(
+        ([f"under {p.below}"] if p.below is not None else [])
+        + ([f"at least {p.at_least}"] if p.at_least is not None else [])
+    )
+    if (p.below is None or last.value < p.below) and (p.at_least is None or last.value >= p.at_least):
+        return Outcome(MET, f"{text} ({need} needed).", [last])
+    return Outcome(NOT_MET, f"{text}; {need} is needed.", [last])
 
 
 @criterion_test(

@@ -27,6 +27,7 @@ __all__ = [
     "TestType",
     "concept_list",
     "criterion_test",
+    "finding_list",
     "flag",
     "item_kinds",
     "number",
@@ -102,6 +103,17 @@ def _concepts(value: Any, where: _Where) -> tuple[str, ...]:
     return names
 
 
+def _findings(value: Any, where: _Where) -> tuple[str, ...]:
+    from backcover.engine.findings import FINDINGS
+
+    names = _text_list(value, where)
+    known = FINDINGS()
+    for name in names:
+        if name not in known:
+            raise _bad(where, f"names an unknown imaging finding {name!r}", suggest(name, known))
+    return names
+
+
 def _item_kinds(value: Any, where: _Where) -> tuple[ItemKind, ...]:
     names = _text_list(value, where)
     for name in names:
@@ -150,6 +162,11 @@ def flag(doc: str, default: bool = False) -> Any:
 def concept_list(doc: str, default: tuple[str, ...] | Any = MISSING) -> Any:
     """A list of concept names of ``codesets/concepts.yaml`` (each checked at load time)."""
     return _param(_concepts, doc, default)
+
+
+def finding_list(doc: str) -> Any:
+    """A list of imaging finding names of ``codesets/findings.yaml`` (each checked at load time)."""
+    return _param(_findings, doc, MISSING)
 
 
 def item_kinds(doc: str) -> Any:
@@ -221,6 +238,7 @@ _TAKES: dict[Parser, str] = {
     _flag: "true/false",
     _concepts: "list of concepts",
     _item_kinds: "list of item kinds",
+    _findings: "list of imaging findings",
     _scale_minimums: "scale: minimum",
 }
 

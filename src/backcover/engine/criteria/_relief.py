@@ -27,7 +27,9 @@ from backcover.engine.criteria._registry import Params, concept_list, criterion_
 from backcover.record.details import ProcedureDetails
 from backcover.record.model import Item
 
-__all__ = ["BlockReliefParams", "SustainedReliefParams", "TrialReliefParams"]
+__all__ = ["FUNCTION_SCALES", "BlockReliefParams", "SustainedReliefParams", "TrialReliefParams"]
+
+FUNCTION_SCALES = ("odi", "rmdq")
 
 
 _PCT = "the minimum relief, in percent of the score before the procedure"
@@ -49,6 +51,9 @@ class SustainedReliefParams(Params):
     weeks: int | None = whole("how long the relief must last, in weeks", None)
     months: int | None = whole("how long the relief must last, in months (instead of weeks)", None)
     within_months: int | None = whole("only an earlier procedure of the last this many months counts", None)
+    on_function: bool = flag(
+        "measure the improvement on a function scale (Oswestry, Roland-Morris) instead of pain"
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -160,7 +165,16 @@ def sustained_relief(p: SustainedReliefParams, ctx: Ctx) -> Outcome:
     assert last.date is not None
     need_on, need_text = reached(last.date, months=p.months, weeks=p.weeks)
     reliefs = relief_for(last, all_scores(ctx), later_until=ctx.as_of)
-    reported = _reported_relief(last, p, minimum, need_text)
+    if p.on_function:
+        reliefs = [r for r in reliefs if r.scale in FUNCTION_SCALES]
+        if not reliefs:
+            return Outcome(
+                UNKNOWN,
+                f"The earlier procedure on {iso(last.date)} has no function score (Oswestry, Roland-Morris) "
+                "from the same day before it, so its functional improvement cannot be measured.",
+                [last],
+            )
+    reported = None if p.on_function else _reported_relief(last, p, minimum, need_text)
     if reported is not None and not any(
         s.date is not None and s.date > last.date for r in reliefs for s in r.after
     ):
