@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	@echo "Starting backcover on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	@echo "Starting backcover; open the address it prints (it carries the access key). Ctrl-C stops it."
 	$(BIN)/backcover serve --host 127.0.0.1 --port $(PORT)
 
 lint: $(STAMP)
