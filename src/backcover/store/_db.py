@@ -20,6 +20,7 @@ __all__ = ["ENV_URL", "default_url", "migrate", "open_store"]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 ENV_URL = "BACKCOVER_DATABASE_URL"
+MAX_ACTOR = 200
 
 
 def default_url() -> str:
@@ -117,4 +118,12 @@ def open_store(url: str | None = None, *, actor: str | None = None, migrate_sche
             f"check that the server is running and that {ENV_URL} is right",
             where=ENV_URL,
         ) from None
-    return Store(engine, actor or os.environ.get("BACKCOVER_ACTOR") or f"local:{getpass.getuser()}")
+    who = actor or os.environ.get("BACKCOVER_ACTOR") or f"local:{getpass.getuser()}"
+    if len(who) > MAX_ACTOR:
+        engine.dispose()
+        raise BadInput(
+            f"the actor name is {len(who):,} characters long; at most {MAX_ACTOR} are kept in the audit log",
+            f"set BACKCOVER_ACTOR to a shorter name (a login or initials, {MAX_ACTOR} characters or fewer)",
+            where="BACKCOVER_ACTOR",
+        )
+    return Store(engine, who)
