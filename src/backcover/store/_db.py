@@ -7,14 +7,13 @@ import os
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
 from backcover.errors import BadInput
 from backcover.store._store import Store
+from backcover.store._upgrade import upgrade
 
 __all__ = ["ENV_URL", "default_url", "migrate", "open_store"]
 
@@ -90,12 +89,11 @@ def _engine(url: str) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (from empty, or from any older revision)."""
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    """Bring the schema to the newest Alembic revision (from empty, or from any older revision).
+
+    An existing SQLite store is copied first and put back if the upgrade fails (see ``_upgrade``).
+    """
+    upgrade(engine, MIGRATIONS)
 
 
 def open_store(url: str | None = None, *, actor: str | None = None, migrate_schema: bool = True) -> Store:

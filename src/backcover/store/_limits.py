@@ -42,8 +42,8 @@ def _words(name: str) -> str:
 def check_lengths(session: Session, _context: object = None, _instances: object = None) -> None:
     """A ``before_flush`` hook: refuse any limited text value that is longer than its column."""
     for obj in (*session.new, *session.dirty):
-        model = type(obj)
-        for key, limit in limited_columns(model).items():
+        model: type[Any] = type(obj)
+        for key, limit in limited_columns(model).items():  # type: ignore[arg-type]
             value = getattr(obj, key, None)
             if isinstance(value, str) and len(value) > limit:
                 field = key.replace("_", " ")
