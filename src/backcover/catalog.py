@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from functools import cache
 
 from backcover.errors import BadInput
-from backcover.knowledge import KNOWLEDGE_DIR
+from backcover.knowledge import Knowledge
 from backcover.record.model import Region
-from backcover.yamlio import load_yaml
+from backcover.vocab import Setting, values
 
-__all__ = ["SETTINGS", "Procedure", "families", "find", "resolve", "search"]
+__all__ = ["SETTINGS", "Catalog", "Procedure", "families", "find", "resolve", "search"]
 
-SETTINGS: tuple[str, ...] = ("office", "asc", "hospital-outpatient", "inpatient")
+SETTINGS: tuple[str, ...] = values(Setting)
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,9 +33,23 @@ class Procedure:
         return {"code": self.code, "name": self.name, "family": self.family}
 
 
-@cache
-def families() -> dict[str, Procedure]:
-    data = load_yaml(KNOWLEDGE_DIR / "procedures.yaml")
+@dataclass(frozen=True, slots=True)
+class Catalog:
+    """Every procedure family, and every code -> its family (with that code)."""
+
+    families: dict[str, Procedure]
+    by_code: dict[str, Procedure]
+
+
+def _catalog(knowledge: Knowledge | None) -> Catalog:
+    kb = knowledge if knowledge is not None else Knowledge.packaged()
+    return kb.cached("procedures", _build_catalog)
+
+
+def _build_catalog(kb: Knowledge) -> Catalog:
+    from backcover.yamlio import load_yaml  # the YAML library loads only when parsing
+
+    data = load_yaml(kb.file("procedures.yaml"))
     out: dict[str, Procedure] = {}
     for fam, e in data["families"].items():
         codes = tuple(str(c) for c in e["codes"])
@@ -52,27 +65,29 @@ def families() -> dict[str, Procedure]:
             benefit=str(e["benefit"]),
             words=tuple(str(w) for w in e.get("words") or ()),
         )
-    return out
-
-
-@cache
-def _by_code() -> dict[str, Procedure]:
     index: dict[str, Procedure] = {}
-    for proc in families().values():
+    for proc in out.values():
         for code in proc.codes:
             index.setdefault(code.upper(), replace(proc, code=code))
-    return index
+    return Catalog(out, index)
 
 
-def find(code: str) -> Procedure | None:
-    return _by_code().get(code.strip().upper())
+def families(knowledge: Knowledge | None = None) -> dict[str, Procedure]:
+    """Every procedure family by its name."""
+    return _catalog(knowledge).families
 
 
-def resolve(code: str, setting: str | None = None) -> tuple[Procedure, str]:
+def find(code: str, knowledge: Knowledge | None = None) -> Procedure | None:
+    return _catalog(knowledge).by_code.get(code.strip().upper())
+
+
+def resolve(
+    code: str, setting: str | None = None, knowledge: Knowledge | None = None
+) -> tuple[Procedure, str]:
     """The catalog entry for a code and the setting to use; bad input names the valid choices."""
-    proc = find(code)
+    proc = find(code, knowledge)
     if proc is None:
-        valid = ", ".join(f"{p.code} ({p.name})" for p in families().values())
+        valid = ", ".join(f"{p.code} ({p.name})" for p in families(knowledge).values())
         raise BadInput(
             f"unknown procedure code {code!r}",
             f"use a CPT/HCPCS code backcover knows; the main ones are: {valid}",
@@ -93,10 +108,14 @@ def resolve(code: str, setting: str | None = None) -> tuple[Procedure, str]:
     return proc, setting
 
 
-def search(words: str) -> list[Procedure]:
+def search(words: str, knowledge: Knowledge | None = None) -> list[Procedure]:
     """Families whose plain-language words or name match what a person typed."""
     q = words.lower().strip()
     if not q:
-        return list(families().values())
-    hits = [p for p in families().values() if q in p.name.lower() or any(q in w or w in q for w in p.words)]
+        return list(families(knowledge).values())
+    hits = [
+        p
+        for p in families(knowledge).values()
+        if q in p.name.lower() or any(q in w or w in q for w in p.words)
+    ]
     return hits

@@ -14,6 +14,7 @@ from backcover.cli import (  # noqa: F401  (each module registers its commands)
     costs,
     demo,
     log,
+    pa,
     policies,
     prices,
     record,

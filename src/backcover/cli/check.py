@@ -5,36 +5,45 @@ from __future__ import annotations
 from typing import Any
 
 import typer
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
 
 from backcover import DISCLAIMER, catalog
 from backcover.cli._app import app, as_of_option, emit_json, guarded, out_console
 from backcover.cli.record import Format, FormatOpt, PatientOpt, RecordOpt
 from backcover.engine import Determination, check, normalise_payer, normalise_state
 from backcover.record.load import load_record
+from backcover.vocab import CriterionStatus, Decision, PriorAuth
 
 __all__ = ["check_cmd", "render_determination"]
 
+# Colours by decision and status; the words are the vocabulary's labels.
 _DECISION_STYLE = {
-    "meets_criteria": ("green", "Meets the criteria"),
-    "needs_documentation": ("yellow", "Needs documentation"),
-    "criteria_not_met": ("red", "Criteria not met"),
-    "not_covered": ("bold red", "Not covered"),
+    Decision.MEETS_CRITERIA: "green",
+    Decision.NEEDS_DOCUMENTATION: "yellow",
+    Decision.CRITERIA_NOT_MET: "red",
+    Decision.NOT_COVERED: "bold red",
 }
-_STATUS = {
-    "met": ("green", "met"),
-    "not_met": ("red", "not met"),
-    "unknown": ("yellow", "not documented"),
-    "not_applicable": ("dim", "not needed"),
+_STATUS_STYLE = {
+    CriterionStatus.MET: "green",
+    CriterionStatus.NOT_MET: "red",
+    CriterionStatus.UNKNOWN: "yellow",
+    CriterionStatus.NOT_APPLICABLE: "dim",
 }
-_PA = {"required": "required", "not_required": "not required", "plan_dependent": "depends on the plan"}
+# After "Prior authorization: " (the vocabulary's labels repeat those words).
+_PA = {
+    PriorAuth.REQUIRED: "required",
+    PriorAuth.NOT_REQUIRED: "not required",
+    PriorAuth.PLAN_DEPENDENT: "depends on the plan",
+}
 
 
 def render_determination(d: Determination) -> list[Any]:
     """Rich renderables for a determination (used by `check` and by `policies show --record`)."""
-    style, label = _DECISION_STYLE[d.decision]
+    from rich.panel import Panel  # only the text format needs these
+    from rich.table import Table
+    from rich.text import Text
+
+    decision = Decision(d.decision)
+    style, label = _DECISION_STYLE[decision], decision.label
     head = Text()
     head.append(f"{d.procedure.name} ({d.procedure.code})\n", style="bold")
     head.append(
@@ -44,7 +53,7 @@ def render_determination(d: Determination) -> list[Any]:
     head.append("Decision: ")
     head.append(label, style=style)
     head.append("\nPrior authorization: ")
-    head.append(_PA[d.prior_authorization], style="bold")
+    head.append(_PA[PriorAuth(d.prior_authorization)], style="bold")
     if d.earliest_eligible_date:
         head.append("\nEarliest date the criteria could be met: ")
         head.append(d.earliest_eligible_date.isoformat(), style="bold")
@@ -55,7 +64,8 @@ def render_determination(d: Determination) -> list[Any]:
     table.add_column("What the record shows", ratio=3)
     table.add_column("Source", ratio=1)
     for c in d.criteria:
-        s_style, s_label = _STATUS[c.status]
+        status = CriterionStatus(c.status)
+        s_style, s_label = _STATUS_STYLE[status], status.label
         crit = Text(c.summary)
         if c.branch:
             crit.append(f"\n({c.branch}; one alternative is enough)", style="dim")

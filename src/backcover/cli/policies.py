@@ -10,9 +10,9 @@ from rich.text import Text
 
 from backcover import DISCLAIMER, catalog
 from backcover.cli._app import app, emit_json, guarded, out_console
-from backcover.engine import Pack, normalise_payer, packs
-from backcover.engine._packs import Group, Leaf, Node
+from backcover.engine import Group, Leaf, Node, Pack, packs
 from backcover.errors import BadInput
+from backcover.vocab import parse_payer
 from backcover.yamlio import suggest
 
 __all__ = ["pack_json", "policies_app"]
@@ -28,7 +28,7 @@ def _leaf_json(leaf: Leaf) -> dict[str, Any]:
         "id": leaf.id,
         "kind": leaf.kind,
         "summary": leaf.summary,
-        "test": {"type": leaf.test, **dict(leaf.params)},
+        "test": {"type": leaf.test, **leaf.params.to_json()},
         "to_satisfy": leaf.to_satisfy,
         "required": leaf.required,
         "source": leaf.source.to_json(),
@@ -105,7 +105,7 @@ def list_cmd(
         raise BadInput(f"unknown format {fmt!r}", "use --format json or --format text", where="--format")
     chosen = list(packs())
     if payer:
-        p = normalise_payer(payer)
+        p = parse_payer(payer)
         chosen = [x for x in chosen if p in x.payers]
     if procedure:
         proc, _ = catalog.resolve(procedure)

@@ -41,6 +41,19 @@ def serve(
         typer.Option("--allow-host", help="Another Host header value to accept (host[:port])."),
     ] = None,
     max_upload_mb: Annotated[int, typer.Option(help="Largest upload accepted, in MB.", min=1, max=2048)] = 32,
+    cds_trust: Annotated[
+        Path | None,
+        typer.Option(
+            "--cds-trust",
+            help="TRUST.yaml listing the EHRs whose JWTs the CDS Hooks and DTR endpoints accept.",
+        ),
+    ] = None,
+    public_url: Annotated[
+        str | None,
+        typer.Option(
+            "--public-url", help="The address clients use (the JWT audience); default http://HOST:PORT."
+        ),
+    ] = None,
     print_url: Annotated[
         bool, typer.Option("--print-url", help="Print the address (with its access key) and exit.")
     ] = False,
@@ -62,9 +75,12 @@ def serve(
         return
     import uvicorn
 
+    from backcover.ehr import CdsSettings
     from backcover.web import create_app
 
     folder = data_dir or default_data_dir()
+    shown = f"[{host}]" if ":" in host else host
+    cds = CdsSettings.from_trust_file(cds_trust, public_url or f"http://{shown}:{port}")
     web_app = create_app(
         store,
         data_dir=folder,
@@ -72,6 +88,7 @@ def serve(
         allowed_hosts=allow_host or (),
         max_upload_mb=max_upload_mb,
         access_key=key,
+        cds=cds,
     )
     err_console.print(f"backcover is running at [bold]{url}[/]  (Ctrl-C stops it)", highlight=False)
     err_console.print(

@@ -48,7 +48,7 @@ def episode_info(
     code: str, setting: str | None = None, *, knowledge: Knowledge | None = None
 ) -> tuple[Procedure, str, EpisodeTemplate]:
     """The procedure, the setting (its usual one when not given) and its episode template."""
-    proc, setting = resolve(code, setting)
+    proc, setting = resolve(code, setting, knowledge)
     episodes = (knowledge or Knowledge.packaged()).cached("costs-episodes", _build_episodes)
     return proc, setting, episodes[proc.family]
 

@@ -1,11 +1,14 @@
 """The coverage engine: pure evaluation of a record against the payer's policy packs.
 
-``check(record, code, payer, setting=, state=, as_of=)`` returns a :class:`Determination` whose
-``to_json()`` is the CONTRACTS.md section 1 document. Nothing here does I/O (beyond reading the
-packaged knowledge files once) or reads the clock.
+``check(record, code, payer, setting=, state=, as_of=, knowledge=)`` returns a
+:class:`Determination` whose ``to_json()`` is the CONTRACTS.md section 1 document. The packs,
+the procedure catalog and the MAC table come from a :class:`backcover.knowledge.Knowledge` bundle
+(the packaged one by default); nothing here does I/O beyond reading those files once, or reads the
+clock. The criterion test types live in one registry, ``backcover.engine.criteria.REGISTRY``.
 """
 
 from backcover.engine._check import check, normalise_payer, normalise_state
+from backcover.engine._library import load_pack_file, packs
 from backcover.engine._model import (
     DECISIONS,
     KINDS,
@@ -20,7 +23,7 @@ from backcover.engine._model import (
     Source,
     Status,
 )
-from backcover.engine._packs import PAYERS, Pack, packs
+from backcover.engine._pack_model import PAYERS, Group, Leaf, Node, Pack
 
 __all__ = [
     "DECISIONS",
@@ -32,12 +35,16 @@ __all__ = [
     "Decision",
     "Determination",
     "Evidence",
+    "Group",
+    "Leaf",
+    "Node",
     "Pack",
     "PolicyRef",
     "PriorAuth",
     "Source",
     "Status",
     "check",
+    "load_pack_file",
     "normalise_payer",
     "normalise_state",
     "packs",

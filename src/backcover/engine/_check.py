@@ -13,8 +13,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 
 from backcover import catalog
-from backcover.engine._criteria import Ctx, Outcome, evaluate
-from backcover.engine._mac import STATES, Mac, family_title, mac_for, mcd_url
+from backcover.engine._library import packs
+from backcover.engine._mac import Mac, family_title, mac_for, mcd_url
 from backcover.engine._model import (
     CriterionResult,
     Decision,
@@ -25,43 +25,25 @@ from backcover.engine._model import (
     Source,
     Status,
 )
-from backcover.engine._packs import PAYERS, Leaf, Node, Pack, packs
-from backcover.errors import BadInput
+from backcover.engine._pack_model import Leaf, Node, Pack
+from backcover.engine.criteria import MET, NOT_APPLICABLE, NOT_MET, UNKNOWN, Ctx, Outcome, evaluate
+from backcover.knowledge import Knowledge
 from backcover.record.model import Item, Record
-from backcover.yamlio import suggest
+from backcover.vocab import Payer, Provenance, parse_payer, parse_state
 
 __all__ = ["check", "normalise_payer", "normalise_state"]
 
-_PAYER_ALIASES = {
-    "original-medicare": "medicare",
-    "ma": "medicare-advantage",
-    "medicare_advantage": "medicare-advantage",
-    "private": "commercial",
-    "employer": "commercial",
-    "marketplace": "commercial",
-    "aca": "commercial",
-}
 
-
-def normalise_payer(payer: str) -> str:
-    p = payer.strip().lower()
-    p = _PAYER_ALIASES.get(p, p)
-    if p not in PAYERS:
-        raise BadInput(f"unknown payer {payer!r}", suggest(p, PAYERS), where="--payer")
-    return p
+def normalise_payer(payer: str) -> Payer:
+    """The payer named (plan kinds too: ``marketplace``, ``medicaid-ffs``), or BadInput."""
+    return parse_payer(payer)
 
 
 def normalise_state(state: str | None) -> str | None:
+    """The USPS code of a state given by code or name (``NY``, ``New York``); none when not given."""
     if state is None or not state.strip():
         return None
-    s = state.strip().upper()
-    if s not in STATES:
-        raise BadInput(
-            f"unknown state {state!r}",
-            "use the two-letter postal code of a US state or territory, e.g. PA",
-            where="--state",
-        )
-    return s
+    return parse_state(state)
 
 
 @dataclass(slots=True)
@@ -96,7 +78,7 @@ def _evidence(items: list[Item]) -> tuple[Evidence, ...]:
 
 def _leaf(run: _Run, leaf: Leaf) -> _State:
     out: Outcome = evaluate(leaf.test, leaf.params, run.ctx)
-    eligible = out.eligible_on if out.status == "not_met" else None
+    eligible = out.eligible_on if out.status == NOT_MET else None
     res = CriterionResult(
         id=leaf.id,
         kind=leaf.kind,
@@ -112,8 +94,8 @@ def _leaf(run: _Run, leaf: Leaf) -> _State:
     )
     run.results[leaf.id] = res
     run.order.append(leaf.id)
-    if not leaf.required or out.status in ("met", "not_applicable"):
-        return _State("met")
+    if not leaf.required or out.status in (MET, NOT_APPLICABLE):
+        return _State(MET)
     return _State(out.status, eligible)
 
 
@@ -134,53 +116,56 @@ def _node(run: _Run, node: Node) -> _State:
             run.results[cid] = replace(
                 run.results[cid], branch=f"alternative {i + 1} of {len(node.children)}"
             )
-    chosen = next((i for i, s in enumerate(states) if s.status == "met"), None)
+    chosen = next((i for i, s in enumerate(states) if s.status == MET), None)
     if chosen is not None:
         for i, child in enumerate(node.children):
             if i == chosen:
                 continue
             for cid in _ids(child):
                 r = run.results[cid]
-                if r.status != "met":
-                    run.results[cid] = replace(r, status="not_applicable", eligible_on=None)
-        return _State("met")
-    if any(s.status == "unknown" for s in states):
-        return _State("unknown")
+                if r.status != MET:
+                    run.results[cid] = replace(r, status=NOT_APPLICABLE, eligible_on=None)
+        return _State(MET)
+    if any(s.status == UNKNOWN for s in states):
+        return _State(UNKNOWN)
     dates = [s.eligible for s in states if s.eligible is not None]
-    return _State("not_met", min(dates) if dates else None)
+    return _State(NOT_MET, min(dates) if dates else None)
 
 
 def _combine_all(states: list[_State]) -> _State:
-    failed = [s for s in states if s.status == "not_met"]
+    failed = [s for s in states if s.status == NOT_MET]
     if failed:
         if all(s.eligible is not None for s in failed):
-            return _State("not_met", max(s.eligible for s in failed if s.eligible is not None))
-        return _State("not_met")
-    if any(s.status == "unknown" for s in states):
-        return _State("unknown")
-    return _State("met")
+            return _State(NOT_MET, max(s.eligible for s in failed if s.eligible is not None))
+        return _State(NOT_MET)
+    if any(s.status == UNKNOWN for s in states):
+        return _State(UNKNOWN)
+    return _State(MET)
 
 
 def _select(
-    code: str, payer: str, setting: str, state: str | None, as_of: date
+    every: tuple[Pack, ...], code: str, payer: Payer, setting: str, state: str | None, as_of: date
 ) -> tuple[list[Pack], list[str]]:
     notes: list[str] = []
-    all_packs = [p for p in packs() if p.kind != "prior_authorization"]
+    all_packs = [p for p in every if p.kind != "prior_authorization"]
     specific = [p for p in all_packs if not p.fallback_for and p.applies(code, payer, setting, state, as_of)]
-    if not specific and payer == "medicare-advantage":
-        specific = [
-            p
-            for p in all_packs
-            if p.kind == "guideline"
-            and not p.fallback_for
-            and p.applies(code, "commercial", setting, state, as_of)
-        ]
-        if specific:
-            notes.append(
-                "Original Medicare has no specific criteria for this code, so a Medicare Advantage plan may "
-                "use its own public criteria (42 CFR 422.101(b)(6), CMS-4201-F). The commercial guideline "
-                "shown is the kind of criteria such plans use; check your plan's."
-            )
+    if not specific:
+        # A payer with nothing specific for the code may use another payer's packs (e.g. Medicare
+        # Advantage plans use public commercial criteria where Medicare has none): the packs say so.
+        for lender in all_packs:
+            borrow = lender.borrows
+            if borrow is None or payer not in lender.payers or not lender.in_force(as_of):
+                continue
+            specific = [
+                p
+                for p in all_packs
+                if p.kind == borrow.kind
+                and not p.fallback_for
+                and p.applies(code, borrow.payer, setting, state, as_of)
+            ]
+            if specific:
+                notes.append(borrow.note)
+                break
     if specific:
         return specific, notes
     fallback = [p for p in all_packs if payer in p.fallback_for and p.in_force(as_of)]
@@ -192,75 +177,54 @@ def _select(
 
 
 def _pa(
-    code: str, payer: str, setting: str, state: str | None, as_of: date, used: list[Pack]
+    every: tuple[Pack, ...],
+    code: str,
+    payer: Payer,
+    setting: str,
+    state: str | None,
+    as_of: date,
+    used: list[Pack],
 ) -> tuple[PriorAuth, list[str], list[str]]:
+    """Prior authorization: the payer's PA rules, else their ``when_no_rule`` (and the packs used)."""
     basis: list[str] = []
     notes: list[str] = []
-    if payer == "medicare":
-        for pack in packs():
-            if pack.kind != "prior_authorization" or payer not in pack.payers:
-                continue
-            for rule in pack.rules:
-                if rule.applies(code, setting, state, as_of):
-                    basis.append(
-                        f"{pack.title}: {rule.category} ({rule.source.policy}, {rule.source.section}), for "
-                        f"services from {rule.start.isoformat() if rule.start else 'its start'}"
-                        + (f" to {rule.end.isoformat()}" if rule.end else "")
+    programs = [p for p in every if p.kind == "prior_authorization" and payer in p.payers]
+    for pack in programs:
+        for rule in pack.rules:
+            if rule.applies(code, setting, state, as_of):
+                basis.append(
+                    f"{pack.title}: {rule.category} ({rule.source.policy}, {rule.source.section}), for "
+                    f"services from {rule.start.isoformat() if rule.start else 'its start'}"
+                    + (f" to {rule.end.isoformat()}" if rule.end else "")
+                )
+                if rule.confidence:
+                    notes.append(f"Unconfirmed ({pack.title}): {rule.confidence}")
+                notes.extend(pack.notes)
+            elif state is None and rule.states is not None and code in rule.codes:
+                probe = rule.states[0]
+                if rule.applies(code, setting, probe, as_of):
+                    notes.append(
+                        f"{pack.title} requires prior authorization for this code in "
+                        f"{', '.join(rule.states)}; give --state to check the patient's state."
                     )
-                    if rule.confidence:
-                        notes.append(f"Unconfirmed ({pack.title}): {rule.confidence}")
-                    notes.extend(pack.notes)
-                elif state is None and rule.states is not None and code in rule.codes:
-                    probe = rule.states[0]
-                    if rule.applies(code, setting, probe, as_of):
-                        notes.append(
-                            f"{pack.title} requires prior authorization for this code in "
-                            f"{', '.join(rule.states)}; give --state to check the patient's state."
-                        )
-        if basis:
-            return "required", basis, notes
-        return (
-            "not_required",
-            [
-                "Original Medicare requires no prior authorization for this code in this setting, state and "
-                "date (checked: the hospital outpatient list of 42 CFR 419.83 and the WISeR model)."
-            ],
-            notes,
-        )
-    if payer == "medicare-advantage":
-        return (
-            "plan_dependent",
-            [
-                "Medicare Advantage plans set their own prior-authorization lists (42 CFR 422.138); an "
-                "approval covers the whole course of treatment (CMS-4201-F)."
-            ],
-            notes,
-        )
-    if payer == "medicaid":
-        return (
-            "plan_dependent",
-            ["Medicaid prior authorization varies by state and by managed-care plan."],
-            notes,
-        )
-    for pack in used:
-        if pack.prior_authorization == "required":
-            return (
-                "required",
-                [f"{pack.title} ({pack.policy}): prior authorization is required for this service."],
-                notes,
-            )
-    for pack in used:
-        if pack.prior_authorization == "not_required":
-            return (
-                "not_required",
-                [f"{pack.title} ({pack.policy}): no prior authorization for this service."],
-                notes,
-            )
-    return "plan_dependent", ["Commercial plans differ; check the plan's prior-authorization list."], notes
+    if basis:
+        return PriorAuth.REQUIRED, basis, notes
+    default = next((p.when_no_rule for p in programs if p.when_no_rule is not None), None)
+    if default is None or default.consult_policy_packs:
+        for wanted, says in (
+            (PriorAuth.REQUIRED, "prior authorization is required for this service"),
+            (PriorAuth.NOT_REQUIRED, "no prior authorization for this service"),
+        ):
+            for pack in used:
+                if pack.prior_authorization == wanted:
+                    return wanted, [f"{pack.title} ({pack.policy}): {says}."], notes
+    if default is not None:
+        return default.prior_authorization, [default.basis], notes
+    return PriorAuth.PLAN_DEPENDENT, ["No prior-authorization rule is known for this payer."], notes
 
 
 def _policy_ids(
-    pack: Pack, mac: Mac | None, state: str | None
+    pack: Pack, mac: Mac | None, kb: Knowledge
 ) -> tuple[PolicyRef, tuple[str, str] | None, str | None]:
     """The policy to cite, the (id, url) substitution for its criteria, and a note."""
     if pack.lcd_family is None:
@@ -269,7 +233,7 @@ def _policy_ids(
             None,
             None,
         )
-    title = family_title(pack.lcd_family)
+    title = family_title(pack.lcd_family, kb)
     if mac is not None and (lcd := mac.lcd(pack.lcd_family)):
         url = mcd_url(lcd)
         ref = PolicyRef(
@@ -318,19 +282,25 @@ def check(
     setting: str | None = None,
     state: str | None = None,
     as_of: date,
+    knowledge: Knowledge | None = None,
 ) -> Determination:
-    """Check ``record`` against the payer's policy for ``code`` on ``as_of``. Pure: no I/O, no clock."""
-    payer = normalise_payer(payer)
+    """Check ``record`` against the payer's policy for ``code`` on ``as_of``. Pure: no I/O, no clock.
+
+    ``knowledge`` is the bundle of packs, catalog and MAC table to use (the packaged one by default).
+    """
+    kb = knowledge if knowledge is not None else Knowledge.packaged()
+    who = normalise_payer(payer)
     state = normalise_state(state)
-    proc, setting = catalog.resolve(code, setting)
+    proc, setting = catalog.resolve(code, setting, kb)
     code = proc.code
-    ctx = Ctx.build(record, as_of, proc, payer, setting, state)
-    used, notes = _select(code, payer, setting, state, as_of)
-    mac = mac_for(state) if payer in ("medicare", "medicare-advantage") else None
+    every = packs(kb)
+    ctx = Ctx.build(record, as_of, proc, who.value, setting, state)
+    used, notes = _select(every, code, who, setting, state, as_of)
+    mac = mac_for(state, kb) if who in (Payer.MEDICARE, Payer.MEDICARE_ADVANTAGE) else None
     policies: list[PolicyRef] = []
     policy_for: dict[str, tuple[str, str]] = {}
     for pack in used:
-        ref, sub, note = _policy_ids(pack, mac, state)
+        ref, sub, note = _policy_ids(pack, mac, kb)
         policies.append(ref)
         if sub is not None:
             policy_for[pack.policy] = sub
@@ -344,27 +314,27 @@ def check(
                 excluded.append(f"{code}: {nc.reason} ({run.source(nc.source).policy}, {nc.source.section})")
     ex_states = [_leaf(run, leaf) for pack in used for leaf in pack.exclusions]
     crit_states = [_node(run, pack.criteria) for pack in used if pack.criteria is not None]
-    exclusion_hit = any(run.results[leaf.id].status == "not_met" for pack in used for leaf in pack.exclusions)
-    root = _combine_all([s for s in ex_states if s.status != "not_met"] + crit_states)
+    exclusion_hit = any(run.results[leaf.id].status == NOT_MET for pack in used for leaf in pack.exclusions)
+    root = _combine_all([s for s in ex_states if s.status != NOT_MET] + crit_states)
     decision: Decision
     earliest: date | None = None
     if excluded or exclusion_hit:
-        decision = "not_covered"
+        decision = Decision.NOT_COVERED
         notes[:0] = [f"Not covered: {e}" for e in excluded] + [
             f"Not covered: {run.results[leaf.id].explanation}"
             for pack in used
             for leaf in pack.exclusions
-            if run.results[leaf.id].status == "not_met"
+            if run.results[leaf.id].status == NOT_MET
         ]
-    elif root.status == "not_met":
-        decision = "criteria_not_met"
+    elif root.status == NOT_MET:
+        decision = Decision.CRITERIA_NOT_MET
         earliest = root.eligible
-    elif root.status == "unknown":
-        decision = "needs_documentation"
+    elif root.status == UNKNOWN:
+        decision = Decision.NEEDS_DOCUMENTATION
     else:
-        decision = "meets_criteria"
+        decision = Decision.MEETS_CRITERIA
     criteria = tuple(run.results[i] for i in run.order)
-    missing = [c for c in criteria if c.status == "unknown" and c.required]
+    missing = [c for c in criteria if c.status == UNKNOWN and c.required]
     for c in missing:
         notes.append(f"To document ({c.id}): {c.to_satisfy}")
     if earliest is not None:
@@ -376,9 +346,9 @@ def check(
         {
             e.resource
             for c in criteria
-            if c.status == "met"
+            if c.status == MET
             for e in c.evidence
-            if e.provenance == "self_reported"
+            if e.provenance == Provenance.SELF_REPORTED
         }
     )
     if self_reported:
@@ -396,11 +366,11 @@ def check(
         )
     for pack in used:
         notes.extend(pack.notes)
-    pa, basis, pa_notes = _pa(code, payer, setting, state, as_of, used)
+    pa, basis, pa_notes = _pa(every, code, who, setting, state, as_of, used)
     notes.extend(pa_notes)
     return Determination(
         procedure=proc,
-        payer=payer,
+        payer=who.value,
         setting=setting,
         state=state,
         as_of=as_of,

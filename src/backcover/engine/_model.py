@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Literal
+from typing import Any
 
 from backcover.catalog import Procedure
+from backcover.vocab import CriterionKind, CriterionStatus, Decision, PriorAuth, values
 
 __all__ = [
     "DECISIONS",
@@ -29,36 +30,13 @@ __all__ = [
     "Status",
 ]
 
-Status = Literal["met", "not_met", "unknown", "not_applicable"]
-Decision = Literal["not_covered", "criteria_not_met", "needs_documentation", "meets_criteria"]
-PriorAuth = Literal["required", "not_required", "plan_dependent"]
-
-STATUSES: tuple[Status, ...] = ("met", "not_met", "unknown", "not_applicable")
+# The vocabularies come from backcover.vocab; these names stay for the modules that import them.
+Status = CriterionStatus
+STATUSES: tuple[Status, ...] = tuple(CriterionStatus)
 # In order of precedence (CONTRACTS.md section 1).
-DECISIONS: tuple[Decision, ...] = ("not_covered", "criteria_not_met", "needs_documentation", "meets_criteria")
-PA_VALUES: tuple[PriorAuth, ...] = ("required", "not_required", "plan_dependent")
-KINDS: tuple[str, ...] = (
-    "diagnosis",
-    "symptom_duration",
-    "conservative_care",
-    "imaging",
-    "severity",
-    "red_flag",
-    "diagnostic_response",
-    "prior_response",
-    "trial",
-    "frequency",
-    "interval",
-    "visit_limit",
-    "age",
-    "behavioral_health",
-    "nicotine",
-    "lab",
-    "exclusion",
-    "provider",
-    "order",
-    "other",
-)
+DECISIONS: tuple[Decision, ...] = tuple(Decision)
+PA_VALUES: tuple[PriorAuth, ...] = tuple(PriorAuth)
+KINDS: tuple[str, ...] = values(CriterionKind)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +109,7 @@ class CriterionResult:
         out: dict[str, Any] = {
             "id": self.id,
             "kind": self.kind,
-            "status": self.status,
+            "status": self.status.value,
             "summary": self.summary,
             "explanation": self.explanation,
             "evidence": [e.to_json() for e in self.evidence],
@@ -200,8 +178,8 @@ class Determination:
             "setting": self.setting,
             "state": self.state,
             "as_of": self.as_of.isoformat(),
-            "decision": self.decision,
-            "prior_authorization": self.prior_authorization,
+            "decision": self.decision.value,
+            "prior_authorization": self.prior_authorization.value,
             "prior_authorization_basis": list(self.prior_authorization_basis),
             "criteria": [c.to_json() for c in self.criteria],
             "earliest_eligible_date": self.earliest_eligible_date.isoformat()

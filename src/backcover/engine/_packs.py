@@ -9,36 +9,31 @@ closest valid name, so a billing specialist can edit packs without reading Pytho
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
-from functools import cache
 from pathlib import Path
 from typing import Any, Literal
 
-from backcover.codesets import concepts as concept_table
 from backcover.dates import parse_date_only
-from backcover.engine._model import KINDS, PA_VALUES, Source
+from backcover.engine._model import Source
+from backcover.engine._pack_model import (
+    PAYERS,
+    Borrow,
+    CodeExclusion,
+    Group,
+    Leaf,
+    Node,
+    Pack,
+    PaDefault,
+    PaRule,
+)
+from backcover.engine.criteria import REGISTRY, parse_params
 from backcover.errors import BadInput
-from backcover.knowledge import KNOWLEDGE_DIR
+from backcover.knowledge import Knowledge
+from backcover.vocab import STATES, CriterionKind, Payer, PriorAuth, Setting, values
 from backcover.yamlio import check_keys, line_of, load_yaml, suggest
 
-__all__ = [
-    "PACK_KINDS",
-    "PAYERS",
-    "TESTS",
-    "CodeExclusion",
-    "Group",
-    "Leaf",
-    "Node",
-    "PaRule",
-    "Pack",
-    "leaves",
-    "load_pack_file",
-    "packs",
-    "packs_dir",
-]
+__all__ = ["PACK_KINDS", "PAYERS", "build_packs", "load_pack_file"]
 
-PAYERS: tuple[str, ...] = ("medicare", "medicare-advantage", "commercial", "medicaid")
 PACK_KINDS: tuple[str, ...] = (
     "ncd",
     "lcd",
@@ -47,37 +42,9 @@ PACK_KINDS: tuple[str, ...] = (
     "baseline",
     "prior_authorization",
     "statute",
+    "regulation",
 )
-
-# Test type -> the parameters it accepts. Parameters naming concepts are checked against concepts.yaml.
-TESTS: dict[str, tuple[str, ...]] = {
-    "diagnosis": ("concepts", "low_back_only"),
-    "symptom_duration": ("concepts", "weeks", "months"),
-    "conservative_care": ("concepts", "weeks", "months", "min_modalities"),
-    "imaging": ("concepts", "within_months", "report_needed"),
-    "severity": ("concepts", "min", "within_months"),
-    "red_flag": ("concepts",),
-    "block_relief": ("concepts", "count", "min_relief_pct", "min_days_apart", "only_if_prior"),
-    "sustained_relief": ("concepts", "min_relief_pct", "weeks", "months", "within_months"),
-    "absent": ("concepts",),
-    "present": ("concepts",),
-    "improving": ("days",),
-    "trial_relief": ("concepts", "min_relief_pct", "within_days"),
-    "frequency": ("concepts", "max", "months", "days"),
-    "interval": ("concepts", "days", "weeks", "months"),
-    "age": ("min", "max"),
-    "documented": ("concepts", "within_months", "kinds"),
-    "nicotine_free": ("weeks", "max_cotinine"),
-    "lab_value": ("concepts", "below", "only_if"),
-    "attestation": (),
-    "different_approach": ("concepts",),
-    # exclusions: not_met means the payer does not cover the service
-    "excluded_indication": ("excluded", "covered"),
-    "requires_indication": ("covered",),
-    "age_over": ("max",),
-    "not_a_benefit": (),
-}
-_CONCEPT_PARAMS = ("concepts", "excluded", "covered", "only_if")
+KINDS = values(CriterionKind)
 _LEAF_KEYS = ("id", "kind", "summary", "test", "to_satisfy", "required", "source", "confidence")
 _PACK_KEYS = (
     "id",
@@ -99,139 +66,28 @@ _PACK_KEYS = (
     "notes",
     "rules",
     "fallback_for",
+    "when_no_rule",
+    "borrows",
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Leaf:
-    """One criterion: what it asks (``test`` and ``params``), its citation and its wording."""
-
-    id: str
-    kind: str
-    summary: str
-    test: str
-    params: Mapping[str, Any]
-    source: Source
-    to_satisfy: str
-    required: bool = True
-    confidence: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Group:
-    """``all``: every child is needed. ``any``: one child is enough (the others become not_applicable)."""
-
-    op: Literal["all", "any"]
-    children: tuple[Node, ...]
-    id: str | None = None
-    summary: str | None = None
-
-
-Node = Leaf | Group
-
-
-@dataclass(frozen=True, slots=True)
-class CodeExclusion:
-    codes: frozenset[str]
-    reason: str
-    source: Source
-
-
-@dataclass(frozen=True, slots=True)
-class PaRule:
-    """A prior-authorization rule: codes, settings, states and the dates of service it covers."""
-
-    codes: frozenset[str]
-    category: str
-    start: date | None
-    end: date | None
-    settings: tuple[str, ...] | None
-    states: tuple[str, ...] | None
-    source: Source
-    confidence: str | None = None
-
-    def applies(self, code: str, setting: str, state: str | None, on: date) -> bool:
-        if code not in self.codes:
-            return False
-        if self.settings is not None and setting not in self.settings:
-            return False
-        if self.states is not None and (state is None or state not in self.states):
-            return False
-        if self.start is not None and on < self.start:
-            return False
-        return not (self.end is not None and on > self.end)
-
-
-@dataclass(frozen=True, slots=True)
-class Pack:
-    id: str
-    file: str
-    title: str
-    policy: str
-    kind: str
-    payers: tuple[str, ...]
-    codes: frozenset[str] | None  # None: every code (baseline packs)
-    settings: tuple[str, ...] | None
-    states: tuple[str, ...] | None
-    start: date | None
-    end: date | None
-    url: str
-    confidence: str | None
-    prior_authorization: str | None
-    lcd_family: str | None
-    noncovered_codes: tuple[CodeExclusion, ...]
-    exclusions: tuple[Leaf, ...]
-    criteria: Node | None
-    notes: tuple[str, ...]
-    rules: tuple[PaRule, ...]
-    fallback_for: tuple[str, ...]  # payers for which this pack is used only when nothing specific applies
-
-    def in_force(self, on: date) -> bool:
-        return (self.start is None or on >= self.start) and (self.end is None or on <= self.end)
-
-    def applies(self, code: str, payer: str, setting: str, state: str | None, on: date) -> bool:
-        if payer not in self.payers:
-            return False
-        if self.codes is not None and code not in self.codes:
-            return False
-        if self.settings is not None and setting not in self.settings:
-            return False
-        if self.states is not None and (state is None or state not in self.states):
-            return False
-        return self.in_force(on)
-
-    def all_leaves(self) -> list[Leaf]:
-        out = list(self.exclusions)
-        if self.criteria is not None:
-            out.extend(leaves(self.criteria))
-        return out
-
-
-def leaves(node: Node) -> list[Leaf]:
-    if isinstance(node, Leaf):
-        return [node]
-    out: list[Leaf] = []
-    for child in node.children:
-        out.extend(leaves(child))
-    return out
-
-
-def packs_dir() -> Path:
-    return KNOWLEDGE_DIR / "policies"
-
-
-@cache
-def packs() -> tuple[Pack, ...]:
-    """Every policy pack, in file-name order."""
-    out = [load_pack_file(p) for p in sorted(packs_dir().glob("*.yaml"))]
-    seen: dict[str, str] = {}
-    for p in out:
-        if p.id in seen:
+def build_packs(kb: Knowledge) -> tuple[Pack, ...]:
+    """The bundle's pack files, then its extra packs (a pack with the id of an earlier one replaces it)."""
+    by_id: dict[str, Pack] = {}
+    for path in kb.pack_files():
+        pack = load_pack_file(path)
+        if pack.id in by_id:
             raise BadInput(
-                f"pack id {p.id!r} is also used by {seen[p.id]}", "give each pack its own id", p.file
+                f"pack id {pack.id!r} is also used by {by_id[pack.id].file}",
+                "give each pack its own id",
+                pack.file,
             )
-        seen[p.id] = p.file
-    return tuple(out)
+        by_id[pack.id] = pack
+    for extra in kb.extra_packs:
+        pack = extra if isinstance(extra, Pack) else load_pack_file(Path(extra))
+        by_id.pop(pack.id, None)
+        by_id[pack.id] = pack
+    return tuple(sorted(by_id.values(), key=lambda p: p.id))
 
 
 def _date(value: Any, file: str, where: str | None) -> date:
@@ -253,11 +109,21 @@ def _str(node: Mapping[str, Any], key: str, file: str, what: str) -> str:
     return value.strip()
 
 
-def _opt_list(node: Mapping[str, Any], key: str) -> tuple[str, ...] | None:
+def _opt_list(
+    node: Mapping[str, Any], key: str, file: str, allowed: tuple[str, ...]
+) -> tuple[str, ...] | None:
     value = node.get(key)
     if value is None:
         return None
-    return tuple(str(v) for v in value)
+    out = tuple(str(v) for v in value)
+    for v in out:
+        if v not in allowed:
+            raise BadInput(f"unknown {key[:-1]} {v!r}", suggest(v, allowed), file, line_of(node, key))
+    return out
+
+
+_SETTINGS = values(Setting)
+_STATES = tuple(STATES)
 
 
 def _source(node: Any, file: str, where: str | None, default: Mapping[str, Any]) -> Source:
@@ -303,28 +169,17 @@ def _leaf(node: Mapping[str, Any], file: str, default_source: Mapping[str, Any])
     test = node.get("test")
     if not isinstance(test, Mapping) or "type" not in test:
         raise BadInput(
-            f"criterion {cid} needs test: {{type: ...}}", f"test types: {', '.join(TESTS)}", file, where
+            f"criterion {cid} needs test: {{type: ...}}", f"test types: {', '.join(REGISTRY)}", file, where
         )
     ttype = str(test["type"])
-    if ttype not in TESTS:
+    if ttype not in REGISTRY:
         raise BadInput(
             f"criterion {cid}: unknown test type {ttype!r}",
-            suggest(ttype, TESTS),
+            suggest(ttype, REGISTRY),
             file,
             line_of(test, "type"),
         )
-    check_keys(test, ("type", *TESTS[ttype]), file, f"test {ttype} of {cid}")
-    params = {str(k): _plain(v) for k, v in test.items() if k != "type"}
-    known = concept_table()
-    for key in _CONCEPT_PARAMS:
-        for c in params.get(key) or []:
-            if c not in known:
-                raise BadInput(
-                    f"criterion {cid}: unknown concept {c!r}",
-                    suggest(str(c), known),
-                    file,
-                    line_of(test, key) or where,
-                )
+    params = parse_params(REGISTRY[ttype], test, file, cid)
     conf = node.get("confidence")
     return Leaf(
         id=cid,
@@ -337,14 +192,6 @@ def _leaf(node: Mapping[str, Any], file: str, default_source: Mapping[str, Any])
         required=bool(node.get("required", True)),
         confidence=str(conf) if conf else None,
     )
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, Mapping):
-        return {str(k): _plain(x) for k, x in v.items()}
-    if isinstance(v, list):
-        return [_plain(x) for x in v]
-    return v
 
 
 def _node(node: Any, file: str, default_source: Mapping[str, Any]) -> Node:
@@ -384,10 +231,7 @@ def load_pack_file(path: Path) -> Pack:
     kind = _str(data, "kind", file, "the pack")
     if kind not in PACK_KINDS:
         raise BadInput(f"unknown pack kind {kind!r}", suggest(kind, PACK_KINDS), file, line_of(data, "kind"))
-    payers = tuple(str(p) for p in data.get("payers") or ())
-    for p in payers:
-        if p not in PAYERS:
-            raise BadInput(f"unknown payer {p!r}", suggest(p, PAYERS), file, line_of(data, "payers"))
+    payers = _payers(data, "payers", file)
     codes_raw = data.get("codes")
     codes = None if codes_raw in (None, "*") else frozenset(str(c) for c in codes_raw)
     eff = data.get("effective") or {}
@@ -399,13 +243,8 @@ def load_pack_file(path: Path) -> Pack:
     if start is not None:
         default_source["effective"] = start
     pa = data.get("prior_authorization")
-    if pa is not None and pa not in PA_VALUES:
-        raise BadInput(
-            f"unknown prior_authorization {pa!r}",
-            suggest(str(pa), PA_VALUES),
-            file,
-            line_of(data, "prior_authorization"),
-        )
+    if pa is not None:
+        pa = _prior_auth(pa, file, line_of(data, "prior_authorization"))
     noncovered = tuple(
         CodeExclusion(
             frozenset(str(c) for c in e["codes"]),
@@ -437,20 +276,22 @@ def load_pack_file(path: Path) -> Pack:
         kind=kind,
         payers=payers,
         codes=codes,
-        settings=_opt_list(data, "settings"),
-        states=_opt_list(data, "states"),
+        settings=_opt_list(data, "settings", file, _SETTINGS),
+        states=_opt_list(data, "states", file, _STATES),
         start=start,
         end=end,
         url=url,
         confidence=str(conf) if conf else None,
-        prior_authorization=str(pa) if pa else None,
+        prior_authorization=pa,
         lcd_family=str(data["lcd_family"]) if data.get("lcd_family") else None,
         noncovered_codes=noncovered,
         exclusions=exclusions,
         criteria=criteria,
         notes=tuple(str(n) for n in data.get("notes") or ()),
         rules=rules,
-        fallback_for=tuple(str(p) for p in data.get("fallback_for") or ()),
+        fallback_for=_payers(data, "fallback_for", file),
+        when_no_rule=_pa_default(data.get("when_no_rule"), file, default_source),
+        borrows=_borrow(data.get("borrows"), file, default_source),
     )
     ids = [leaf.id for leaf in pack.all_leaves()]
     dupes = {i for i in ids if ids.count(i) > 1}
@@ -474,8 +315,63 @@ def _rule(node: Mapping[str, Any], file: str, default_source: Mapping[str, Any])
         category=str(node.get("category") or ""),
         start=_date(node["from"], file, where) if node.get("from") else None,
         end=_date(node["until"], file, where) if node.get("until") else None,
-        settings=_opt_list(node, "settings"),
-        states=_opt_list(node, "states"),
+        settings=_opt_list(node, "settings", file, _SETTINGS),
+        states=_opt_list(node, "states", file, _STATES),
         source=_source(node.get("source") or {}, file, where, default_source),
         confidence=str(node["confidence"]) if node.get("confidence") else None,
+    )
+
+
+def _payers(node: Mapping[str, Any], key: str, file: str) -> tuple[Payer, ...]:
+    out = []
+    for p in node.get(key) or ():
+        if str(p) not in PAYERS:
+            raise BadInput(f"unknown payer {p!r}", suggest(str(p), PAYERS), file, line_of(node, key))
+        out.append(Payer(str(p)))
+    return tuple(out)
+
+
+def _prior_auth(value: Any, file: str, where: str | None) -> PriorAuth:
+    if str(value) not in values(PriorAuth):
+        raise BadInput(
+            f"unknown prior_authorization {value!r}", suggest(str(value), values(PriorAuth)), file, where
+        )
+    return PriorAuth(str(value))
+
+
+def _pa_default(node: Any, file: str, default_source: Mapping[str, Any]) -> PaDefault | None:
+    if node is None:
+        return None
+    if not isinstance(node, Mapping):
+        raise BadInput(
+            "when_no_rule must be a mapping", "write when_no_rule: {prior_authorization: ...}", file
+        )
+    check_keys(node, ("prior_authorization", "basis", "consult_policy_packs", "source"), file, "when_no_rule")
+    where = line_of(node)
+    return PaDefault(
+        prior_authorization=_prior_auth(node.get("prior_authorization"), file, where),
+        basis=_str(node, "basis", file, "when_no_rule"),
+        source=_source(node.get("source"), file, where, default_source),
+        consult_policy_packs=bool(node.get("consult_policy_packs", False)),
+    )
+
+
+def _borrow(node: Any, file: str, default_source: Mapping[str, Any]) -> Borrow | None:
+    if node is None:
+        return None
+    if not isinstance(node, Mapping):
+        raise BadInput("borrows must be a mapping", "write borrows: {payer: ..., kind: ..., note: ...}", file)
+    check_keys(node, ("payer", "kind", "note", "source"), file, "borrows")
+    where = line_of(node)
+    payer = _str(node, "payer", file, "borrows")
+    if payer not in PAYERS:
+        raise BadInput(f"unknown payer {payer!r}", suggest(payer, PAYERS), file, line_of(node, "payer"))
+    kind = _str(node, "kind", file, "borrows")
+    if kind not in PACK_KINDS:
+        raise BadInput(f"unknown pack kind {kind!r}", suggest(kind, PACK_KINDS), file, line_of(node, "kind"))
+    return Borrow(
+        Payer(payer),
+        kind,
+        _str(node, "note", file, "borrows"),
+        _source(node.get("source"), file, where, default_source),
     )

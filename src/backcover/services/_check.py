@@ -60,7 +60,8 @@ def _engine(
     as_of: date,
     knowledge: Knowledge | None,
 ) -> Determination:
-    # The single call into the engine. ``knowledge`` is handed on here once ``engine.check`` takes it.
-    del knowledge
+    # The single call into the engine.
     where = None if setting is None else str(setting)
-    return engine_check(record, procedure, payer.value, setting=where, state=state, as_of=as_of)
+    return engine_check(
+        record, procedure, payer.value, setting=where, state=state, as_of=as_of, knowledge=knowledge
+    )

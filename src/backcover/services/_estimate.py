@@ -52,10 +52,8 @@ def estimate(
             "send `procedure` (and optionally `setting`) for the usual episode, or `lines` as YAML text",
             where="procedure/lines",
         )
-    # The calls into costs: ``knowledge`` is handed on here once they take it.
-    del knowledge
     if procedure is not None:
-        claim_lines = episode_lines(procedure, setting, plan)
+        claim_lines = episode_lines(procedure, setting, plan, knowledge=knowledge)
     else:
         assert lines is not None
         claim_lines = parse_lines(lines, "lines")
@@ -72,4 +70,4 @@ def estimate(
             ln.with_price(prices[ln.id], "the price you gave") if ln.id in prices else ln
             for ln in claim_lines
         ]
-    return cost_estimate(plan, claim_lines)
+    return cost_estimate(plan, claim_lines, knowledge=knowledge)

@@ -16,6 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from backcover import DISCLAIMER, __version__
+from backcover.ehr import CdsSettings, cds_router
 from backcover.errors import BadInput
 from backcover.web._access import AccessKeyMiddleware
 from backcover.web._api import router as api_router
@@ -45,6 +46,7 @@ def create_app(
     secret: bytes | None = None,
     today: Callable[[], date] = date.today,
     access_key: str | None = None,
+    cds: CdsSettings | None = None,
 ) -> FastAPI:
     """Build the web app.
 
@@ -52,7 +54,9 @@ def create_app(
     ``data_dir`` keeps the workspace (uploaded records, plans, the treatment log); ``None`` uses a
     private temporary folder that lives as long as the process. ``port`` narrows the accepted Host
     header to the loopback names with that port; ``allowed_hosts`` adds more ``host[:port]`` values.
-    ``today`` is the clock the pages use for "as of" (tests pass a fixed date).
+    ``today`` is the clock the pages use for "as of" (tests pass a fixed date). ``cds`` configures
+    the CDS Hooks / DTR endpoints (their JWT trust and public URL); without a trust file they answer
+    401.
     ``access_key`` is the key every request must carry (``backcover serve`` passes the install's
     ``server-key``); ``None`` makes a random one, kept in ``app.state.web.access_key``.
     """
@@ -84,6 +88,8 @@ def create_app(
 
     app.include_router(api_router)
     app.include_router(page_router)
+    public = f"http://127.0.0.1:{port}" if port is not None else "http://127.0.0.1:8765"
+    app.include_router(cds_router(cds or CdsSettings(public_url=public, today=today)))
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
 
     @app.exception_handler(BadInput)
