@@ -23,6 +23,7 @@ from ruamel.yaml.nodes import ScalarNode
 
 from backcover.atomic import atomic_write_bytes, atomic_write_text
 from backcover.errors import BadInput, suggest
+from backcover.guards import MAX_NUMBER
 
 __all__ = [
     "atomic_write_bytes",
@@ -40,8 +41,6 @@ __all__ = [
 # Real plan files, logs and policy packs are far below both; an alias bomb or a 3,000-deep list is not.
 MAX_EXPANDED_NODES = 200_000
 MAX_DEPTH = 64
-# Numbers this large are never a price, a count or a score; 16 or more digits is a mistake or an attack.
-MAX_NUMBER = 10**15
 
 
 class _Constructor(RoundTripConstructor):

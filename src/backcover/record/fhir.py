@@ -23,6 +23,7 @@ import orjson
 from backcover import codesets
 from backcover.dates import Instant, parse_fhir_datetime
 from backcover.errors import BadInput
+from backcover.guards import OutOfRange, finite_decimal
 from backcover.record.model import (
     Coding,
     Item,
@@ -158,7 +159,7 @@ def _collect(doc: Any, where: str, file: str, out: list[tuple[dict[str, Any], st
         raise BadInput("resourceType must be text", "fix the resourceType field", file, where)
     _check_version(doc, file, where)
     if rtype == "Bundle":
-        entries = _lst(doc.get("entry"))
+        entries = doc.get("entry") if doc.get("entry") is not None else []
         if not isinstance(entries, list):
             raise BadInput("Bundle.entry must be a list", "fix the Bundle's entry field", file, where)
         full_urls: dict[str, str] = {}
@@ -326,12 +327,7 @@ def _subject(res: Mapping[str, Any], ctx: _Ctx) -> str | None:
 
 
 def _decimal(v: Any) -> Decimal | None:
-    if isinstance(v, bool) or v is None:
-        return None
-    try:
-        return Decimal(str(v))
-    except (InvalidOperation, ValueError):
-        return None
+    return finite_decimal(v)  # a non-finite or huge number raises OutOfRange: see _map
 
 
 def _period(ctx: _Ctx, p: Any, name: str) -> When | None:
@@ -466,7 +462,15 @@ def parse_resources(
         ctx.rid = f"{rtype}/{res.get('id', '?')}"
         if rtype == "Patient":
             pid = f"Patient/{res.get('id') or where}"
-            parsed.patients[pid] = _patient(ctx, res, pid)
+            person = _patient(ctx, res, pid)
+            before = parsed.patients.get(pid)
+            if before is not None and (before.name, before.birth_date) != (person.name, person.birth_date):
+                # Never the names themselves: a warning must not carry patient data.
+                ctx.notes.append(
+                    f"{pid} appears twice with a different name or birth date; the later one is used "
+                    f"({where}): check that the files describe one person"
+                )
+            parsed.patients[pid] = person
             continue
         handler = _HANDLERS.get(rtype)
         if handler is None:
@@ -484,6 +488,13 @@ def parse_resources(
             produced = handler(ctx, res)
         except BadInput:
             raise
+        except OutOfRange as exc:
+            raise ctx.bad(exc.problem, exc.fix) from None
+        except OverflowError:
+            raise ctx.bad(
+                "a date falls outside the calendar (before year 1 or after 9999) once its duration is added",
+                "correct the date or the duration (for example authoredOn or the supply duration)",
+            ) from None
         except (TypeError, AttributeError, KeyError, ValueError, IndexError, InvalidOperation):
             raise ctx.bad(
                 "an element has the wrong shape for FHIR R4 (for example a list where an object belongs)",
