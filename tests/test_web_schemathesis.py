@@ -29,3 +29,12 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", app)
 @settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_server_errors(case: schemathesis.Case) -> None:
     case.call_and_validate(checks=[not_a_server_error], headers=AUTH)
+
+
+@schema.include(path_regex="^/api/").parametrize()
+@settings(max_examples=3, deadline=None, suppress_health_check=list(HealthCheck))
+def test_no_api_data_without_the_key(case: schemathesis.Case) -> None:
+    """Whatever the request, an /api operation without the access key answers 401 and no data."""
+    response = case.call(headers={"Authorization": "Bearer wrong"})
+    assert response.status_code == 401
+    assert set(response.json()) == {"error", "fix", "file", "where"}
