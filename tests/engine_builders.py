@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from backcover.codesets import lookup
+from backcover.record.details import details_from_json
 from backcover.record.model import (
     Coding,
     Item,
@@ -92,7 +93,7 @@ def item(
         unit=unit,
         scale=scale or (m.scale if m else None),
         refs=refs,
-        details=details or {},
+        details=details_from_json(k, details or {}),
     )
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from backcover.dates import add_weeks, local_date, parse_fhir_datetime
+from backcover.dates import add_months, add_weeks, local_date, parse_fhir_datetime
 from backcover.errors import BadInput
 
 
@@ -49,3 +49,11 @@ def test_bad_dates(text: str, problem: str) -> None:
 
 def test_n_weeks_is_seven_n_days() -> None:
     assert add_weeks(date(2026, 6, 1), 6) == date(2026, 7, 13)
+
+
+def test_calendar_months_clamp_to_the_months_end() -> None:
+    assert add_months(date(2026, 1, 31), 1) == date(2026, 2, 28)
+    assert add_months(date(2028, 1, 31), 1) == date(2028, 2, 29)
+    assert add_months(date(2026, 3, 31), -1) == date(2026, 2, 28)
+    assert add_months(date(2026, 11, 15), 3) == date(2027, 2, 15)
+    assert add_months(date(2026, 5, 4), -12) == date(2025, 5, 4)

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from backcover.errors import BadInput
+from backcover.record.details import DurationBasis
 from backcover.record.load import load_record, source_from_bytes
 from backcover.record.merge import merge
 from backcover.record.model import ItemKind, Region
@@ -44,7 +45,8 @@ def test_synthea_finds_ibuprofen_orders_by_branded_product_code(synthea_record) 
     assert first.kind is ItemKind.MEDICATION
     # No end date and no supply duration: a 30-day course from the order date (CONTRACTS.md section 1).
     assert first.when is not None and first.when.end_date == first.when.start_date + timedelta(days=29)
-    assert "30-day" in first.details["duration_basis"]
+    assert first.details.duration_basis is DurationBasis.ASSUMED_30_DAYS
+    assert "30-day" in first.to_json()["details"]["duration_basis"]
 
 
 def test_synthea_keeps_unrecognised_codes(synthea_record) -> None:  # type: ignore[no-untyped-def]

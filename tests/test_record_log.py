@@ -12,6 +12,7 @@ from typer.testing import CliRunner
 
 from backcover.cli import app
 from backcover.errors import BadInput
+from backcover.record.details import Timing
 from backcover.record.load import load_record
 from backcover.record.log import append_entry, parse_log_text
 
@@ -42,15 +43,13 @@ def test_log_entries_become_self_reported_items() -> None:
     assert concepts[:2] == ["pain_nrs", "odi_score"]
     assert "nsaid" in concepts and "physical_therapy" in concepts and "lumbar_mri" in concepts
     med = next(i for i in items if i.concept == "nsaid")
-    assert (
-        med.details["helped"] == "partly" and med.when is not None and med.when.end_date == date(2026, 5, 15)
-    )
+    assert med.details.helped == "partly" and med.when is not None and med.when.end_date == date(2026, 5, 15)
     therapy = next(i for i in items if i.concept == "physical_therapy")
-    assert therapy.details["sessions"] == 8
+    assert therapy.details.sessions == 8
     inj = next(i for i in items if i.concept == "lumbar_esi_transforaminal")
     before, after = (i for i in items if i.refs == (inj.id,))
     assert (before.value, after.value) == (Decimal(7), Decimal(2))
-    assert (before.details["timing"], after.details["timing"]) == ("before", "after")
+    assert (before.details.timing, after.details.timing) == (Timing.BEFORE, Timing.AFTER)
 
 
 def test_log_merges_with_fhir_person(tmp_path: Path) -> None:

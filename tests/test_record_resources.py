@@ -150,8 +150,8 @@ def record():  # type: ignore[no-untyped-def]
 
 def test_encounter_resolves_practitioner_role_specialty(record) -> None:  # type: ignore[no-untyped-def]
     enc = record.by_id("Encounter/e1")
-    assert enc.details["performer"] == ["Lee Park"]
-    assert enc.details["specialty"] == ["Physical Medicine and Rehabilitation"]
+    assert enc.details.performer == ("Lee Park",)
+    assert enc.details.specialty == ("Physical Medicine and Rehabilitation",)
     assert enc.concept == "pain_medicine_visit"
     assert enc.date == date(2026, 1, 10)
 
@@ -172,11 +172,11 @@ def test_referral_medication_statement_and_observations(record) -> None:  # type
 def test_imaging_report_document_and_coverage(record) -> None:  # type: ignore[no-untyped-def]
     assert record.by_id("ImagingStudy/is1").concept == "lumbar_mri"
     rep = record.by_id("DiagnosticReport/dr-mri")
-    assert rep.kind is ItemKind.IMAGING and "anterolisthesis" in rep.details["conclusion"]
+    assert rep.kind is ItemKind.IMAGING and "anterolisthesis" in rep.details.conclusion
     assert rep.refs == ("ImagingStudy/is1",)
     doc = record.by_id("DocumentReference/doc1")
-    assert doc.kind is ItemKind.DOCUMENT and doc.details["attachments"][0]["title"] == "referral.pdf"
-    assert record.by_id("Coverage/cov1").details["payor"] == ["Medicare Part B"]
+    assert doc.kind is ItemKind.DOCUMENT and doc.details.attachments[0].title == "referral.pdf"
+    assert record.by_id("Coverage/cov1").details.payor == ("Medicare Part B",)
 
 
 def test_entered_in_error_is_left_out_and_said(record) -> None:  # type: ignore[no-untyped-def]

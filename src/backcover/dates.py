@@ -8,12 +8,21 @@ their precision is reported so that callers can say so.
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import UTC, date, datetime, timedelta, timezone
 
 from backcover.errors import BadInput
 
-__all__ = ["Instant", "add_weeks", "local_date", "parse_date_only", "parse_fhir_datetime", "sort_key"]
+__all__ = [
+    "Instant",
+    "add_months",
+    "add_weeks",
+    "local_date",
+    "parse_date_only",
+    "parse_fhir_datetime",
+    "sort_key",
+]
 
 Instant = date | datetime
 
@@ -109,3 +118,10 @@ def sort_key(value: Instant) -> tuple[date, int, float]:
 def add_weeks(start: date, weeks: int) -> date:
     """ "N weeks" after a date means the start date plus 7 x N days (CONTRACTS.md section 1)."""
     return start + timedelta(days=7 * weeks)
+
+
+def add_months(start: date, months: int) -> date:
+    """Same day N months later (or earlier); a day the month lacks becomes its last (Jan 31 -> Feb 28/29)."""
+    y, m = divmod(start.month - 1 + months, 12)
+    year, month = start.year + y, m + 1
+    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))

@@ -8,7 +8,6 @@ note says when it falls on one.
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -16,6 +15,7 @@ from typing import Any
 
 from backcover import DISCLAIMER
 from backcover.appeals._rules import level_ids, normalize_plan_kind, rules
+from backcover.dates import add_months
 from backcover.errors import BadInput
 from backcover.knowledge import Knowledge
 from backcover.yamlio import suggest
@@ -32,13 +32,6 @@ def duration(iso: str) -> timedelta:
     if iso.startswith("P") and iso.endswith("D"):
         return timedelta(days=int(iso[1:-1]))
     raise ValueError(f"unsupported duration {iso!r}")
-
-
-def add_months(start: date, months: int) -> date:
-    """Same day N months later; a day that does not exist in that month becomes the month's last day."""
-    y, m = divmod(start.month - 1 + months, 12)
-    year, month = start.year + y, m + 1
-    return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
 @dataclass(frozen=True)

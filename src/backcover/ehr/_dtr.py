@@ -21,6 +21,7 @@ from backcover.dates import parse_date_only
 from backcover.engine import CriterionResult, Determination, Leaf, packs
 from backcover.engine._pack_model import leaves
 from backcover.errors import BadInput
+from backcover.record.details import Details
 from backcover.record.model import Coding, Item, ItemKind, Provenance, Record, SourceRef, When, item_sort_key
 from backcover.vocab import Provenance as VocabProvenance
 
@@ -226,9 +227,7 @@ def answers_to_items(qr: Mapping[str, Any], det: Determination, as_of: date) -> 
                 text=f"Attested by the clinician: {c.summary}",
                 value=value,
                 scale="nrs" if kind is ItemKind.SCORE else None,
-                details={"attested": True, "note": str(note)}
-                if isinstance(note, str) and note
-                else {"attested": True},
+                details=Details(note=note) if isinstance(note, str) and note else Details(),
             )
         )
     return out

@@ -192,7 +192,9 @@ def payer_for_coverage(cov: Mapping[str, Any]) -> str | None:
 def record_from_resources(resources: list[dict[str, Any]], patient: str | None, name: str) -> Record:
     """The record of ``patient`` ("Patient/id") from FHIR resources (the prefetch of a hook)."""
     pairs = [
-        (r, f"$.prefetch[{i}]") for i, r in enumerate(resources) if isinstance(r.get("resourceType"), str)
+        fhir.Found(r, f"$.prefetch[{i}]")
+        for i, r in enumerate(resources)
+        if isinstance(r.get("resourceType"), str)
     ]
     parsed = fhir.parse_resources(pairs, name)
     src = Source(file=name, patients=parsed.patients, items=parsed.items)

@@ -21,7 +21,8 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from backcover.codesets import concept_label
-from backcover.dates import sort_key
+from backcover.dates import add_months, sort_key
+from backcover.record.details import ScoreDetails, Timing
 from backcover.record.model import Item, ItemKind, Region
 
 __all__ = [
@@ -58,18 +59,6 @@ _MODALITIES = (
     "spine_injection",
 )
 _PAIN_SCALES = ("nrs", "peg", "vas")
-
-
-def add_months(d: date, months: int) -> date:
-    """Calendar months; the day is clamped to the month's end (Jan 31 + 1 month = Feb 28/29)."""
-    y, m = divmod(d.month - 1 + months, 12)
-    year, month = d.year + y, m + 1
-    for day in (d.day, 30, 29, 28):
-        try:
-            return date(year, month, min(d.day, day))
-        except ValueError:
-            continue
-    raise ValueError(d)  # pragma: no cover
 
 
 def usable(item: Item, as_of: date) -> bool:
@@ -192,9 +181,11 @@ class Relief:
 def _order(score: Item, proc: Item) -> int:
     """-1 before the procedure, 1 after it, 0 when the times cannot tell."""
     assert score.when is not None and proc.when is not None
-    timing = score.details.get("timing") if proc.id in score.refs else None
-    if timing in ("before", "after"):
-        return -1 if timing == "before" else 1
+    timing = (
+        score.details.timing if proc.id in score.refs and isinstance(score.details, ScoreDetails) else None
+    )
+    if timing is not None:
+        return -1 if timing is Timing.BEFORE else 1
     a, b = score.when.start, proc.when.start
     if isinstance(a, datetime) and isinstance(b, datetime):
         return -1 if a < b else 1 if a > b else 0

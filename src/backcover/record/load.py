@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from backcover.errors import BadInput
+from backcover.knowledge import Knowledge
 from backcover.record import fhir
 from backcover.record.log import parse_log_text
 from backcover.record.merge import Source, merge
@@ -46,15 +47,18 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
     return files
 
 
-def source_from_bytes(data: bytes, name: str) -> Source:
-    """Parse one input held in memory (an upload, or a file's bytes). ``name`` is shown in errors."""
+def source_from_bytes(data: bytes, name: str, knowledge: Knowledge | None = None) -> Source:
+    """Parse one input held in memory (an upload, or a file's bytes). ``name`` is shown in errors.
+
+    ``knowledge`` gives the code sets the items are mapped with (``None``: the packaged ones).
+    """
     suffix = Path(name).suffix.lower()
     if suffix in _LOG_SUFFIXES:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
             raise BadInput("the file is not UTF-8 text", "save it as UTF-8", name) from None
-        return parse_log_text(text, name)
+        return parse_log_text(text, name, knowledge)
     stripped = data.lstrip()
     if not stripped:
         raise BadInput(
@@ -71,7 +75,7 @@ def source_from_bytes(data: bytes, name: str) -> Source:
             name,
         )
     resources = fhir.iter_resources(data, name, ndjson)
-    parsed = fhir.parse_resources(resources, name)
+    parsed = fhir.parse_resources(resources, name, knowledge=knowledge)
     src = Source(file=name, patients=parsed.patients, items=parsed.items)
     if parsed.ignored:
         kinds = ", ".join(f"{k} ({n})" for k, n in sorted(parsed.ignored.items()))
@@ -84,17 +88,19 @@ def source_from_bytes(data: bytes, name: str) -> Source:
     return src
 
 
-def read_source(path: Path) -> Source:
+def read_source(path: Path, knowledge: Knowledge | None = None) -> Source:
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise BadInput(
             f"cannot read the file ({exc.strerror})", "check the path and its permissions", str(path)
         ) from None
-    return source_from_bytes(data, str(path))
+    return source_from_bytes(data, str(path), knowledge)
 
 
-def load_record(paths: Sequence[Path], patient: str | None = None) -> Record:
-    """Read every input and merge them into the record of one person."""
-    sources = [read_source(f) for f in expand_paths(paths)]
+def load_record(
+    paths: Sequence[Path], patient: str | None = None, knowledge: Knowledge | None = None
+) -> Record:
+    """Read every input and merge them into the record of one person (``knowledge``: its code sets)."""
+    sources = [read_source(f, knowledge) for f in expand_paths(paths)]
     return merge(sources, patient)

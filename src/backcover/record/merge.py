@@ -108,7 +108,7 @@ def merge(sources: Sequence[Source], patient: str | None = None) -> Record:
             if not mine:
                 continue
             for it in its:
-                key = (it.source.resource, it.provenance)
+                key = (it.source.resource, str(it.provenance))  # str: a plain hash, not Enum's
                 if key in seen:
                     continue
                 seen.add(key)

@@ -7,17 +7,21 @@ the engine, the letters and the web pages. Nothing here does I/O or reads the cl
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date
 from decimal import Decimal
-from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 
+from backcover import codesets
 from backcover.dates import Instant, local_date, sort_key
+from backcover.record.codes import Coding
+from backcover.record.details import NO_DETAILS, Details
+from backcover.vocab import ItemKind, Provenance, Region
 
 __all__ = [
     "Coding",
+    "Details",
     "Item",
     "ItemKind",
     "Patient",
@@ -28,55 +32,6 @@ __all__ = [
     "Unrecognized",
     "When",
 ]
-
-Provenance = Literal["ehr", "claim", "self_reported"]
-PROVENANCES: tuple[Provenance, ...] = ("ehr", "claim", "self_reported")
-
-
-class ItemKind(StrEnum):
-    """What an item is. The values are the ``kind`` strings of CONTRACTS.md section 0."""
-
-    DIAGNOSIS = "diagnosis"  # conditions, problems, findings that are diagnoses
-    SYMPTOM = "symptom"  # symptoms as reported (e.g. "leg numbness"), not diagnoses
-    SCORE = "score"  # pain and function scores: NRS, PEG, ODI, Roland-Morris
-    PROCEDURE = "procedure"  # treatments and interventions done: therapy, injections, surgery
-    MEDICATION = "medication"  # medication courses (orders, statements, self-reported)
-    IMAGING = "imaging"  # imaging studies and their reports/findings
-    OBSERVATION = "observation"  # exam findings, vitals (BMI), smoking status, other observations
-    LAB = "lab"  # laboratory results
-    ENCOUNTER = "encounter"  # visits: specialist, primary care, emergency
-    REFERRAL = "referral"  # referrals and orders (ServiceRequest)
-    DOCUMENT = "document"  # clinical documents (DocumentReference, log attachments)
-    COVERAGE = "coverage"  # insurance coverage (Coverage)
-    CLAIM = "claim"  # claim lines (ExplanationOfBenefit)
-
-
-class Region(StrEnum):
-    """Spinal region an item concerns."""
-
-    CERVICAL = "cervical"
-    THORACIC = "thoracic"
-    THORACOLUMBAR = "thoracolumbar"
-    LUMBAR = "lumbar"
-    LUMBOSACRAL = "lumbosacral"
-    SACRAL = "sacral"
-    SACROILIAC = "sacroiliac"
-
-    @property
-    def is_low_back(self) -> bool:
-        return self in (Region.LUMBAR, Region.LUMBOSACRAL, Region.SACRAL, Region.THORACOLUMBAR)
-
-
-@dataclass(frozen=True, slots=True)
-class Coding:
-    """A code exactly as the source gave it."""
-
-    system: str
-    code: str
-    display: str | None = None
-
-    def to_json(self) -> dict[str, str | None]:
-        return {"system": self.system, "code": self.code, "display": self.display}
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,8 +93,9 @@ class Item:
     ``concepts`` holds every concept any of its codes mapped to. ``value`` is a number (as
     ``Decimal``), text, or ``None``; ``unit`` its unit; ``scale`` names the score scale for
     ``SCORE`` items (``nrs``, ``peg``, ``odi``, ``rmdq``). ``refs`` are references to other
-    items (``Procedure/abc``) such as an Observation's ``partOf``. ``details`` holds extra facts
-    by name (``dose``, ``helped``, ``side_effects``, ``conclusion``, ``status``, ``duration_basis``).
+    items (``Procedure/abc``) such as an Observation's ``partOf``. ``details`` holds the extra
+    facts, typed by kind (:mod:`backcover.record.details`; an item built by hand from a JSON
+    ``details`` object reads it with ``details_from_json``).
     """
 
     kind: ItemKind
@@ -156,7 +112,7 @@ class Item:
     unit: str | None = None
     scale: str | None = None
     refs: tuple[str, ...] = ()
-    details: Mapping[str, Any] = field(default_factory=dict)
+    details: Details = NO_DETAILS
 
     @property
     def id(self) -> str:
@@ -168,9 +124,7 @@ class Item:
 
     def has(self, concept: str) -> bool:
         """True when the item maps to the concept or to one below it in the hierarchy."""
-        from backcover.codesets import is_a
-
-        return any(is_a(c, concept) for c in self.concepts)
+        return any(codesets.is_a(c, concept) for c in self.concepts)
 
     def with_concepts(self, concepts: Iterable[str]) -> Item:
         cs = tuple(dict.fromkeys(concepts))
@@ -189,7 +143,7 @@ class Item:
         else:
             out["date"] = None
         out["region"] = self.region.value if self.region else None
-        out["provenance"] = self.provenance
+        out["provenance"] = str(self.provenance)
         out["source"] = self.source.to_json()
         if self.text:
             out["text"] = self.text
@@ -203,21 +157,10 @@ class Item:
             out["scale"] = self.scale
         if self.refs:
             out["refs"] = list(self.refs)
-        if self.details:
-            out["details"] = {k: _jsonable(v) for k, v in self.details.items()}
+        details = self.details.to_json()
+        if details:
+            out["details"] = details
         return out
-
-
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, (date, datetime)):
-        return v.isoformat()
-    if isinstance(v, Decimal):
-        return str(v)
-    if isinstance(v, (list, tuple)):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, Mapping):
-        return {str(k): _jsonable(x) for k, x in v.items()}
-    return v
 
 
 @dataclass(frozen=True, slots=True)

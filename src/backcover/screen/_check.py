@@ -18,6 +18,7 @@ from typing import Any
 from backcover.engine import Determination, check
 from backcover.errors import BadInput
 from backcover.record import fhir
+from backcover.record.fhir import Found
 from backcover.record.merge import Source, merge
 
 __all__ = ["ROW_FIELDS", "PartitionResult", "Question", "check_partition", "row_for", "warm"]
@@ -60,7 +61,7 @@ def warm(question: Question) -> None:
         "subject": {"reference": "Patient/warm-up"},
         "code": {"coding": [{"system": "http://snomed.info/sct", "code": "278860009"}]},
     }
-    parsed = fhir.parse_resources([(probe, "warm-up")], "warm-up")
+    parsed = fhir.parse_resources([Found(probe, "warm-up")], "warm-up")
     items = parsed.items.get("Patient/warm-up", [])
     record = merge([Source(file="warm-up", patients={}, items={None: items})], None)
     check(
@@ -90,10 +91,8 @@ def row_for(patient_id: str, det: Determination) -> dict[str, Any]:
     }
 
 
-def _resources(
-    files: Sequence[str], bundles: Sequence[str], name: str, warnings: list[str]
-) -> list[tuple[dict[str, Any], str]]:
-    out: list[tuple[dict[str, Any], str]] = []
+def _resources(files: Sequence[str], bundles: Sequence[str], name: str, warnings: list[str]) -> list[Found]:
+    out: list[Found] = []
     data = b"".join(Path(f).read_bytes() for f in files)
     if data.strip():
         out.extend(fhir.parse_ndjson_bytes(data, name))
@@ -105,7 +104,7 @@ def _resources(
     return out
 
 
-def _parse(resources: list[tuple[dict[str, Any], str]], name: str, warnings: list[str]) -> fhir.Parsed:
+def _parse(resources: list[Found], name: str, warnings: list[str]) -> fhir.Parsed:
     """Map the resources; a resource the reader refuses is left out with a warning, the rest kept."""
     remaining = resources
     for _ in range(1000):
@@ -113,19 +112,19 @@ def _parse(resources: list[tuple[dict[str, Any], str]], name: str, warnings: lis
             return fhir.parse_resources(remaining, name)
         except BadInput as exc:
             where = exc.where or ""
-            bad = next((i for i, (res, w) in enumerate(remaining) if where.startswith(w + " ")), None)
+            bad = next((i for i, f in enumerate(remaining) if where.startswith(f.where + " ")), None)
             if bad is None:
                 bad = next(
                     (
                         i
-                        for i, (res, _) in enumerate(remaining)
-                        if f"{res.get('resourceType')}/{res.get('id')}" in where
+                        for i, f in enumerate(remaining)
+                        if f"{f.resource.get('resourceType')}/{f.resource.get('id')}" in where
                     ),
                     None,
                 )
             if bad is None:
                 raise
-            res = remaining[bad][0]
+            res = remaining[bad].resource
             warnings.append(
                 f"{res.get('resourceType', 'resource')}/{res.get('id', '?')}: skipped: {exc.problem}"
             )

@@ -33,6 +33,7 @@ from backcover.engine.criteria._registry import (
     scale_minimums,
     whole,
 )
+from backcover.record.details import DurationBasis, MedicationDetails, report_text, sessions_of
 from backcover.record.model import Item, ItemKind
 
 __all__ = [
@@ -160,18 +161,18 @@ def _span_text(items: Sequence[Item], as_of: date) -> str:
             for med in its:
                 assert med.when is not None
                 name = name_of(med)
-                basis = med.details.get("duration_basis")
+                basis = med.details.duration_basis if isinstance(med.details, MedicationDetails) else None
                 if med.when.ongoing and med.when.end is None:
                     parts.append(f"{name} since {iso(med.when.start_date)}")
                 else:
                     end = med.when.end_as_of(as_of)
-                    extra = f", {basis}" if basis and "30-day" in str(basis) else ""
+                    extra = f", {basis.label}" if basis is DurationBasis.ASSUMED_30_DAYS else ""
                     parts.append(f"{name} {iso(med.when.start_date)}..{iso(end)}{extra}")
         else:
             first = min(i.when.start_date for i in its if i.when is not None)
             last = max(i.when.end_as_of(as_of) for i in its if i.when is not None)
-            n = sum(int(i.details.get("sessions") or 0) for i in its) + len(
-                {i.date for i in its if not i.details.get("sessions")}
+            n = sum(sessions_of(i.details) or 0 for i in its) + len(
+                {i.date for i in its if not sessions_of(i.details)}
             )
             label = concept_label(mod)
             if n <= 1 and first == last:
@@ -266,11 +267,7 @@ def imaging(p: ImagingParams, ctx: Ctx) -> Outcome:
         )
     day = recent[-1].date
     same = [i for i in recent if i.date == day]
-    findings = [
-        str(i.details.get("conclusion") or i.details.get("findings"))
-        for i in same
-        if i.details.get("conclusion") or i.details.get("findings")
-    ]
+    findings = [str(report_text(i.details)) for i in same if report_text(i.details)]
     label = concept_label(same[0].concept or concepts[0])
     text = f"{label} on {iso(day)}"  # type: ignore[arg-type]
     if findings:

@@ -24,6 +24,7 @@ from backcover.engine.criteria._context import (
 )
 from backcover.engine.criteria._findings import ConceptParams
 from backcover.engine.criteria._registry import Params, concept_list, criterion_test, flag, number, whole
+from backcover.record.details import ProcedureDetails
 from backcover.record.model import Item
 
 __all__ = ["BlockReliefParams", "SustainedReliefParams", "TrialReliefParams"]
@@ -217,7 +218,8 @@ def _reported_relief(
     proc: Item, p: SustainedReliefParams, minimum: Decimal, need_text: str
 ) -> Outcome | None:
     """Relief the person reported for a procedure (treatment log: relief_percent, relief_weeks)."""
-    pct_v, weeks_v = proc.details.get("relief_percent"), proc.details.get("relief_weeks")
+    relief = proc.details if isinstance(proc.details, ProcedureDetails) else ProcedureDetails()
+    pct_v, weeks_v = relief.relief_percent, relief.relief_weeks
     if pct_v is None or weeks_v is None or proc.date is None:
         return None
     pct_d, weeks_d = Decimal(str(pct_v)), Decimal(str(weeks_v))

@@ -1,0 +1,28 @@
+"""FHIR R4 import: Bundles of any type, single resources, NDJSON bulk exports and folders of these.
+
+Reading is split in two steps:
+
+* :func:`iter_resources` (:mod:`._read`) turns bytes into :class:`Found` resources and refuses what
+  is not FHIR R4 JSON, with the file and place (line number or JSON path) in the error;
+* :func:`parse_resources` (:mod:`._parse`) turns resources into record items, grouped by the patient
+  each belongs to, with one mapper per resource type (:mod:`._clinical`: Condition, Procedure,
+  medications; :mod:`._results`: Observation, DiagnosticReport, ImagingStudy; :mod:`._admin`:
+  Encounter, ServiceRequest, DocumentReference, Coverage, ExplanationOfBenefit, Patient).
+
+The result of a file is a :class:`Parsed` value; merging several of them into one person's record is
+:mod:`backcover.record.merge`'s job. The parsed resources are never changed.
+"""
+
+from backcover.record.fhir._parse import HANDLED, Parsed, iter_items, parse_resources
+from backcover.record.fhir._read import Found, iter_resources, parse_json_bytes, parse_ndjson_bytes
+
+__all__ = [
+    "HANDLED",
+    "Found",
+    "Parsed",
+    "iter_items",
+    "iter_resources",
+    "parse_json_bytes",
+    "parse_ndjson_bytes",
+    "parse_resources",
+]
