@@ -70,7 +70,7 @@ def main() -> None:
         for f in sorted((SHARED / "data").glob("synthea-bulk10-*.ndjson"))
     ]
     failures: list[str] = []
-    killed_mid_request = 0
+    killed_mid_write = 0  # runs whose kill left a cut-off temporary file (swept on restart)
     with tempfile.TemporaryDirectory(prefix="backcover-kill-") as tmp:
         home = Path(tmp)
         port = free_port()
@@ -96,7 +96,9 @@ def main() -> None:
             proc.wait()
             done.set()
             worker.join()
-            killed_mid_request += 1
+            records = home / "web" / "records"
+            cut_off = [p for p in records.iterdir() if p.name.startswith(".")] if records.exists() else []
+            killed_mid_write += bool(cut_off)
             proc = start(home, port)
             with httpx.Client(base_url=url, headers=auth, timeout=60) as c:
                 listed = c.get("/api/patients")
@@ -125,7 +127,10 @@ def main() -> None:
         proc.terminate()
         proc.wait(timeout=10)
     wall = time.monotonic() - t0
-    print(f"{args.runs} kill -9 runs during imports in {wall:.0f} s; {len(failures)} failures")
+    print(
+        f"{args.runs} kill -9 runs during imports in {wall:.0f} s; {killed_mid_write} killed mid-write "
+        f"(a cut-off temporary file left); {len(failures)} failures after restart"
+    )
     for f in failures:
         print("  " + f)
     raise SystemExit(1 if failures else 0)
