@@ -80,3 +80,11 @@ def test_the_cli_sweeps_its_data_folder_at_start(tmp_path: Path, monkeypatch: py
     with pytest.raises(SystemExit):
         main()
     assert not stale.exists()
+
+
+def test_opening_a_sqlite_store_sweeps_its_folder(tmp_path: Path) -> None:
+    from backcover.store import open_store
+
+    stale = _leftover(tmp_path, ".export.json.a1b2c3d4.tmp")
+    open_store(f"sqlite:///{tmp_path / 'backcover.db'}").close()
+    assert not stale.exists()

@@ -11,6 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
+from backcover.atomic import remove_stale_temp_files
 from backcover.errors import BadInput
 from backcover.store._store import Store
 from backcover.store._upgrade import upgrade
@@ -41,6 +42,7 @@ def _safe_url(url: str) -> str:
 
 def _prepare_sqlite_file(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    remove_stale_temp_files([path.parent])  # exports and other atomic writes a killed run cut off
     fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
     os.close(fd)
     os.chmod(path, 0o600)
