@@ -54,6 +54,8 @@ def test_every_family_and_setting_has_an_episode_naming_its_sources(code: str, s
         if line.allowed is None:
             # no sourced amount for this code and kind: it says so instead of inventing one
             assert "look it up" in line.price_source
+        elif line.price_source.startswith("packaged:"):  # J1: inside the comprehensive APC payment
+            assert line.allowed == 0 and "J1" in line.price_source
         else:
             # a built-in amount names its page and is flagged unconfirmed (none is read from CMS itself)
             assert "https://" in line.price_source and "2026" in line.price_source
@@ -101,12 +103,23 @@ def test_commercial_price_is_a_stated_multiple_of_medicare(prices: Path) -> None
     plan = _plan("ppo")
     lines = episode_lines("63030", "asc", plan, tables=[load_price_table(prices)])
     by_id = {line.id: line for line in lines}
-    assert by_id["surgeon"].allowed == Decimal("2470.00")  # 1000 x 2.47
-    assert "x 2.47" in (by_id["surgeon"].price_source or "")
-    assert "RAND" in (by_id["surgeon"].price_source or "")
+    # surgeon fees: professional multiple x 1.22 (HCCI); ASC fee x 1.71 (RAND 5.1); anesthesia x 3.14
+    assert by_id["surgeon"].allowed == Decimal("1220.00")
+    assert (by_id["surgeon"].allowed_low, by_id["surgeon"].allowed_high) == (
+        Decimal("980.00"),
+        Decimal("1880.00"),
+    )
+    assert "x 1.22" in (by_id["surgeon"].price_source or "")
+    assert "HCCI" in (by_id["surgeon"].price_source or "")
+    assert by_id["facility"].allowed == Decimal("5130.00") and "RAND" in (
+        by_id["facility"].price_source or ""
+    )
+    assert by_id["anesthesia"].allowed == Decimal("1570.00")
     est = estimate(plan, lines)
-    # MRI 988 (deductible), surgeon 1012 + 20% of 1458, facility 20% of 7410, anesthesia 20% of 1235, PT 6 x $40
-    assert est.to_json()["totals"]["patient_total"] == "4260.60"
+    # MRI 488 (deductible), surgeon 1220 (deductible), facility 292 + 20% of 4838, anesthesia 20% of 1570, PT 6 x $40
+    tot = est.to_json()["totals"]
+    assert tot["patient_total"] == "3521.60"
+    assert {"low", "high"} <= set(tot["range"])  # a commercial estimate is a range, never one figure
     lines2 = episode_lines(
         "63030", "asc", plan, tables=[load_price_table(prices)], price_multiple=Decimal("2")
     )
@@ -134,12 +147,32 @@ def test_cli_estimate_63030_asc_every_line_names_its_price_source() -> None:
     for line in out["lines"]:
         assert line["price_source"]
         assert "2026" in line["price_source"]
+    by_id = {line["id"]: line for line in out["lines"]}
+    # the surgeon, the facility and the anesthesia are all priced, each with its source and method
+    assert "mirahealth.care/reference/cpt/63030" in by_id["surgeon"]["price_source"]
+    assert "HCCI" in by_id["surgeon"]["price_source"]
+    assert "Addendum B, January 2025" in by_id["facility"]["price_source"]
+    assert (
+        "56.322" in by_id["facility"]["price_source"]
+        and "not from ASC Addendum AA" in by_id["facility"]["price_source"]
+    )
+    assert (
+        "base units" in by_id["anesthesia"]["price_source"]
+        and "20.4976" in by_id["anesthesia"]["price_source"]
+    )
+    assert "ASSUMPTION" in by_id["anesthesia"]["price_source"]
+    for lid in ("surgeon", "facility", "anesthesia"):
+        assert by_id[lid]["price_known"] and "estimate" in by_id[lid]["price_source"], lid
+        rng = by_id[lid]["range"]
+        assert Decimal(rng["low"]) < Decimal(by_id[lid]["allowed"]) < Decimal(rng["high"]), lid
+    tot = out["totals"]
+    assert tot["complete"] is True
+    assert Decimal(tot["range"]["low"]) < Decimal(tot["patient_total"]) < Decimal(tot["range"]["high"])
     text = runner.invoke(app, ["estimate", "--plan", "ppo", "--procedure", "63030", "--setting", "asc"])
     assert text.exit_code == 0
-    unknown = [line["id"] for line in out["lines"] if not line["price_known"]]
-    assert unknown  # facility and anesthesia have no sourced 2026 amount
-    assert text.stdout.count("price not known") == len(unknown)
-    assert "--price facility=AMOUNT" in text.stdout
+    assert "price not known" not in text.stdout
+    flat = " ".join(text.stdout.split())
+    assert f"between ${tot['range']['low']} and ${tot['range']['high']}" in flat
 
 
 def test_cli_price_option_fills_lines_by_id_and_code() -> None:

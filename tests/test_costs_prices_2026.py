@@ -1,6 +1,7 @@
 """The built-in 2026 Medicare national amounts: the ASC microdiscectomy episode now has real numbers
 for the lines whose price was found, every line names where its price came from, a price read from
-a third-party page is flagged unconfirmed (JSON notes and text), and unsourced lines still ask."""
+a third-party page is flagged unconfirmed (JSON notes and text), and the facility and anesthesia
+lines, which have no published 2026 per-code figure, are priced as ranges by a stated method."""
 
 from __future__ import annotations
 
@@ -29,8 +30,10 @@ runner = CliRunner()
 EXPECTED_ASC_63030 = {
     "preop_mri": Decimal("191.72"),  # 72148, PFS non-facility
     "surgeon": Decimal("898.15"),  # 63030, PFS facility
-    "facility": None,  # ASC facility fee: no 2026 figure found
-    "anesthesia": None,  # (base + time units) x CF: time depends on the case
+    # ASC facility fee, estimate: CY2025 OPPS weight 80.1145 x ASC CF 56.322 = 4512.21 (+/-15%)
+    "facility": Decimal("4512.21"),
+    # anesthesia, estimate: (8 base units + 136 min / 15) x 20.4976 = 349.83 (90..224 minutes)
+    "anesthesia": Decimal("349.83"),
     **{f"pt{i}": Decimal("29.06") for i in range(1, 7)},  # 97110, PFS non-facility
 }
 
@@ -52,13 +55,14 @@ def test_asc_microdiscectomy_has_known_amounts_for_the_sourced_lines(template: s
     assert set(lines) == set(EXPECTED_ASC_63030)
     for lid, medicare in EXPECTED_ASC_63030.items():
         line = lines[lid]
-        if medicare is None:
-            assert line.allowed is None, lid
-            assert "look it up" in (line.price_source or ""), lid
-            assert line.price_confidence is None
-        elif plan.kind in ("commercial", "marketplace", "uninsured"):
-            # the commercial price is the stated multiple of the same (unconfirmed) Medicare amount
-            assert line.allowed == (medicare * Decimal("2.47")).quantize(Decimal("0.01"), ROUND_HALF_UP), lid
+        assert medicare is not None
+        if plan.kind in ("commercial", "marketplace", "uninsured"):
+            # the commercial price is the stated multiple of the same (unconfirmed) Medicare amount:
+            # professional fees x 1.22 (HCCI), the ASC fee x 1.71 (RAND 5.1), anesthesia x 3.14 (AJMC)
+            m = {"facility": "1.71", "anesthesia": "3.14"}.get(lid, "1.22")
+            want = (medicare * Decimal(m)).quantize(Decimal("0.01"), ROUND_HALF_UP)
+            assert line.allowed == want, lid
+            assert line.is_range, lid
         else:
             assert line.allowed == medicare, lid
 
@@ -71,11 +75,17 @@ def test_original_medicare_asc_microdiscectomy_hand_computed() -> None:
     assert got["preop_mri"] == Decimal("191.72")
     assert got["surgeon"] == Decimal("252.65")
     assert all(got[f"pt{i}"] == Decimal("5.81") for i in range(1, 7))  # 20% of 29.06
-    assert got["facility"] is None and got["anesthesia"] is None
+    assert got["facility"] == Decimal("902.44")  # 20% of 4512.21, no cap in an ASC
+    assert got["anesthesia"] == Decimal("69.97")  # 20% of 349.83
     tot = est.to_json()["totals"]
-    assert tot["patient_total"] == "479.23"
-    assert tot["complete"] is False
-    assert tot["missing_prices"] == ["facility", "anesthesia"]
+    assert tot["patient_total"] == "1451.64"  # 479.23 + 902.44 + 69.97
+    assert tot["complete"] is True and tot["missing_prices"] == []
+    # facility 3835.38..5189.04 and anesthesia 286.97..470.08: 20% of each end
+    assert tot["range"] == {
+        "low": "1303.70",
+        "high": "1611.06",
+        "plan": {"low": "4082.88", "high": "5312.29"},
+    }
 
 
 def test_every_line_names_its_source_and_third_party_lines_are_unconfirmed_in_json() -> None:
@@ -83,7 +93,10 @@ def test_every_line_names_its_source_and_third_party_lines_are_unconfirmed_in_js
     for line in out["lines"]:
         assert line["price_source"], line["id"]
         unconfirmed = [n for n in line["notes"] if n.startswith("Unconfirmed price: ◐")]
-        if line["price_known"]:
+        if line["id"] in ("facility", "anesthesia"):  # priced by a stated method, as a range
+            assert "estimate" in line["price_source"] and "range" in line
+            assert line["price_confidence"].startswith("◐")
+        elif line["price_known"]:
             assert "https://" in line["price_source"], line["id"]
             assert "2026" in line["price_source"]
             assert len(unconfirmed) == 1, line["id"]
@@ -105,9 +118,11 @@ def test_text_output_flags_each_unconfirmed_price() -> None:
     )
     assert res.exit_code == 0, res.output
     flat = " ".join(res.stdout.split())
-    assert flat.count("Unconfirmed price: ◐") == 8  # MRI, surgeon, six therapy visits
-    assert flat.count("price not known") == 2  # facility fee, anesthesia
+    # MRI, surgeon, facility, anesthesia; the six therapy visits are one group with one note
+    assert flat.count("Unconfirmed price: ◐") == 5
+    assert flat.count("price not known") == 0
     assert "allowed $898.15" in flat
+    assert "physical therapy after surgery × 6" in flat
 
 
 def test_a_price_you_give_is_not_flagged_unconfirmed() -> None:
@@ -123,8 +138,9 @@ def test_a_price_you_give_is_not_flagged_unconfirmed() -> None:
 def test_commercial_multiple_keeps_the_unconfirmed_note() -> None:
     out = _cli_json("--plan", "ppo", "--procedure", "63030", "--setting", "asc")
     surgeon = next(line for line in out["lines"] if line["id"] == "surgeon")
-    assert surgeon["allowed"] == "2218.43"  # 898.15 x 2.47
-    assert "x 2.47" in surgeon["price_source"]
+    assert surgeon["allowed"] == "1095.74"  # 898.15 x 1.22 (HCCI professional fees)
+    assert surgeon["range"]["low"] == "880.19" and surgeon["range"]["high"] == "1688.52"  # x 0.98 / x 1.88
+    assert "x 1.22" in surgeon["price_source"] and "HCCI" in surgeon["price_source"]
     assert any(n.startswith("Unconfirmed price: ◐") for n in surgeon["notes"])
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
 from backcover.errors import BadInput
@@ -109,13 +110,42 @@ def resolve(
 
 
 def search(words: str, knowledge: Knowledge | None = None) -> list[Procedure]:
-    """Families whose plain-language words or name match what a person typed."""
-    q = words.lower().strip()
+    """Families whose plain-language words or name match what a person typed, best first.
+
+    Whole words count, not letters inside words ("injection" does not find CT), and the synonyms of
+    ``search_words.yaml`` widen a query ("nerve burning" finds ablation). A family the typed words
+    name directly ranks above one found only through a synonym.
+    """
+    q = " ".join(_tokens(words))
     if not q:
         return list(families(knowledge).values())
-    hits = [
-        p
-        for p in families(knowledge).values()
-        if q in p.name.lower() or any(q in w or w in q for w in p.words)
-    ]
-    return hits
+    kb = knowledge if knowledge is not None else Knowledge.packaged()
+    extra = [w for phrase, ws in kb.cached("search_words", _build_synonyms) if _has(q, phrase) for w in ws]
+    scored = []
+    for i, p in enumerate(families(kb).values()):
+        own = [p.name.lower(), *p.words]
+        score = 3 * sum(_has(t, q) for t in own) + sum(_has(q, w) for w in p.words)
+        score += sum(_has(t, w) for w in extra for t in own)
+        if not score and len(q) >= 3:  # a word still being typed ("epidu")
+            score = int(any(tok.startswith(q) for t in own for tok in _tokens(t)))
+        if score:
+            scored.append((-score, i, p))
+    return [p for _s, _i, p in sorted(scored, key=lambda x: (x[0], x[1]))]
+
+
+def _tokens(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+(?:-[a-z0-9]+)*", text.lower())
+
+
+def _has(text: str, phrase: str) -> bool:
+    """Whether ``phrase`` occurs in ``text`` as whole words (a word may take a plural s)."""
+    t = " ".join(_tokens(text))
+    ph = " ".join(_tokens(phrase))
+    return bool(ph) and re.search(rf"(?<![a-z0-9]){re.escape(ph)}s?(?![a-z0-9])", t) is not None
+
+
+def _build_synonyms(kb: Knowledge) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    from backcover.yamlio import load_yaml
+
+    data = load_yaml(kb.file("search_words.yaml"))
+    return tuple((str(k), tuple(str(w) for w in v)) for k, v in (data.get("synonyms") or {}).items())

@@ -12,12 +12,12 @@ else.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from enum import StrEnum
 from typing import TypeVar
 
 from backcover.errors import BadInput, suggest
+from backcover.states import STATES, parse_state, state_name
 
 __all__ = [
     "STATES",
@@ -313,8 +313,30 @@ _LABELS: dict[str, dict[str, str]] = {
         "provider": "the treating provider",
         "representative": "an authorized representative",
     },
-    "ItemKind": {},
-    "Region": {},
+    "ItemKind": {
+        "diagnosis": "Diagnosis",
+        "symptom": "Symptom",
+        "score": "Pain or function score",
+        "procedure": "Treatment or procedure",
+        "medication": "Medicine",
+        "imaging": "Imaging",
+        "observation": "Exam or measurement",
+        "lab": "Lab result",
+        "encounter": "Visit",
+        "referral": "Referral or order",
+        "document": "Document",
+        "coverage": "Insurance",
+        "claim": "Insurance claim",
+    },
+    "Region": {
+        "cervical": "neck",
+        "thoracic": "mid back",
+        "thoracolumbar": "mid and lower back",
+        "lumbar": "lower back",
+        "lumbosacral": "lower back and pelvis",
+        "sacral": "tailbone area",
+        "sacroiliac": "sacroiliac (SI) joint",
+    },
 }
 
 _PLAN_KIND_PAYER: dict[PlanKind, Payer | None] = {
@@ -376,95 +398,6 @@ def parse_payer(value: str, where: str | None = "--payer") -> Payer:
 def parse_plan_kind(value: str, where: str | None = None) -> PlanKind:
     key = _key(value)
     return parse_choice(PlanKind, _PLAN_KIND_ALIASES.get(key, key), where, "plan kind")
-
-
-# The 50 states, the District of Columbia and the territories (USPS codes).
-STATES: dict[str, str] = {
-    "AL": "Alabama",
-    "AK": "Alaska",
-    "AZ": "Arizona",
-    "AR": "Arkansas",
-    "CA": "California",
-    "CO": "Colorado",
-    "CT": "Connecticut",
-    "DE": "Delaware",
-    "DC": "District of Columbia",
-    "FL": "Florida",
-    "GA": "Georgia",
-    "HI": "Hawaii",
-    "ID": "Idaho",
-    "IL": "Illinois",
-    "IN": "Indiana",
-    "IA": "Iowa",
-    "KS": "Kansas",
-    "KY": "Kentucky",
-    "LA": "Louisiana",
-    "ME": "Maine",
-    "MD": "Maryland",
-    "MA": "Massachusetts",
-    "MI": "Michigan",
-    "MN": "Minnesota",
-    "MS": "Mississippi",
-    "MO": "Missouri",
-    "MT": "Montana",
-    "NE": "Nebraska",
-    "NV": "Nevada",
-    "NH": "New Hampshire",
-    "NJ": "New Jersey",
-    "NM": "New Mexico",
-    "NY": "New York",
-    "NC": "North Carolina",
-    "ND": "North Dakota",
-    "OH": "Ohio",
-    "OK": "Oklahoma",
-    "OR": "Oregon",
-    "PA": "Pennsylvania",
-    "RI": "Rhode Island",
-    "SC": "South Carolina",
-    "SD": "South Dakota",
-    "TN": "Tennessee",
-    "TX": "Texas",
-    "UT": "Utah",
-    "VT": "Vermont",
-    "VA": "Virginia",
-    "WA": "Washington",
-    "WV": "West Virginia",
-    "WI": "Wisconsin",
-    "WY": "Wyoming",
-    "AS": "American Samoa",
-    "GU": "Guam",
-    "MP": "Northern Mariana Islands",
-    "PR": "Puerto Rico",
-    "VI": "U.S. Virgin Islands",
-}
-_STATE_BY_NAME = {name.lower(): code for code, name in STATES.items()} | {
-    "washington dc": "DC",
-    "washington, d.c.": "DC",
-    "d.c.": "DC",
-    "virgin islands": "VI",
-    "us virgin islands": "VI",
-}
-
-
-def parse_state(value: str, where: str | None = "--state") -> str:
-    """A USPS state code from a code (``ny``) or a name (``New York``); anything else is BadInput."""
-    text = " ".join(value.split())
-    if text.upper() in STATES:
-        return text.upper()
-    code = _STATE_BY_NAME.get(text.lower())
-    if code is not None:
-        return code
-    close = difflib.get_close_matches(text.lower(), list(_STATE_BY_NAME), n=1, cutoff=0.75)
-    hint = f"did you mean {STATES[_STATE_BY_NAME[close[0]]]!r}? " if close else ""
-    raise BadInput(
-        f"unknown state {value!r}",
-        hint + "give a two-letter code or the full name of a state, DC or a territory, e.g. NY or New York",
-        where=where,
-    )
-
-
-def state_name(code: str) -> str:
-    return STATES.get(code.upper(), code)
 
 
 def values(enum: Iterable[StrEnum]) -> tuple[str, ...]:

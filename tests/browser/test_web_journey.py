@@ -46,7 +46,7 @@ def test_1_create_plan(page: Any, server: Any) -> None:
     page.click("text=Create plan")
     page.wait_for_url("**/?done=plan*")
     assert "Plan saved" in page.inner_text("[data-testid=flash]")
-    assert page.inner_text("[data-testid=current-plan]") == "My-plan"
+    assert page.inner_text("[data-testid=current-plan]") == "My plan"
     page.fill("#acc-deductible_met", "250")
     page.click("text=Save amounts")
     page.wait_for_url("**/?done=accumulators*")

@@ -39,6 +39,25 @@ app = typer.Typer(
     add_completion=False,
 )
 
+
+def _version(value: bool) -> None:
+    if value:
+        from backcover import __version__
+
+        sys.stdout.write(f"backcover {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False, "--version", help="Print the version and exit.", callback=_version, is_eager=True
+    ),
+) -> None:
+    # The application's help (with the disclaimer) stays the Typer's own: no docstring here.
+    return None
+
+
 # Piped output keeps a readable width instead of Rich's 80-column fallback.
 out_console = Console(width=None if sys.stdout.isatty() else 130)
 err_console = Console(stderr=True)

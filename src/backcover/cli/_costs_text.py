@@ -9,13 +9,37 @@ from rich.table import Table
 from backcover import DISCLAIMER
 from backcover.cli._app import out_console
 from backcover.costs import Comparison, Estimate
+from backcover.costs._view import grouped_lines, summary
 from backcover.vocab import PlanKind
 
 __all__ = ["print_comparison", "print_estimate"]
 
 
+_ACC_NAMES = {
+    "deductible_met": "deductible met",
+    "oop_met": "out-of-pocket met",
+    "family_deductible_met": "family deductible met",
+    "family_oop_met": "family out-of-pocket met",
+    "oon_deductible_met": "out-of-network deductible met",
+    "oon_oop_met": "out-of-network out-of-pocket met",
+    "part_b_deductible_met": "Part B deductible met",
+    "part_a_deductible_met": "Part A deductible met",
+}
+
+
+def _row_head(row: dict[str, Any], kind: PlanKind, participating: bool) -> str:
+    net = "" if kind in (PlanKind.MEDICARE, PlanKind.UNINSURED) else f"{row['network']}-of-network"
+    net = net.replace("in-of-network", "in-network")
+    if kind is PlanKind.MEDICARE and not participating:
+        net = "does not accept assignment"
+    what = ", ".join(x for x in (row["code"], str(row["benefit"]).replace("_", " "), net) if x)
+    label = f"{row['label']} × {row['count']}" if row["count"] > 1 else row["label"]
+    return f"\n[bold]{label}[/] [dim]({what}{'; ' + row['assumption'] if row['assumption'] else ''})[/]"
+
+
 def print_estimate(est: Estimate, header: dict[str, Any]) -> None:
     c = out_console
+    data = est.to_json()
     if header:
         proc = header["procedure"]
         c.print(
@@ -24,24 +48,27 @@ def print_estimate(est: Estimate, header: dict[str, Any]) -> None:
         )
     else:
         c.print(f"[bold]{est.plan.name}[/]", highlight=False)
-    for r in est.lines:
-        j = r.to_json()
-        net = (
-            "" if est.plan.kind in (PlanKind.MEDICARE, PlanKind.UNINSURED) else f"{r.line.network}-of-network"
-        )
-        net = net.replace("in-of-network", "in-network")
-        if est.plan.kind is PlanKind.MEDICARE and not r.line.participating:
-            net = "does not accept assignment"
-        what = ", ".join(x for x in (r.line.code, r.line.benefit.replace("_", " "), net) if x)
-        c.print(f"\n[bold]{r.line.id}[/] {r.line.description} [dim]({what})[/]", highlight=False)
-        if r.price_known:
+    by_id = {r.line.id: r for r in est.lines}
+    for row in grouped_lines(data["lines"]):
+        r = by_id[row["id"]]
+        c.print(_row_head(row, est.plan.kind, r.line.participating), highlight=False)
+        if row["price_known"]:
+            each = f" (${row['each']} each)" if row["count"] > 1 and row["each"] else ""
             c.print(
-                f"  allowed ${j['allowed']}  you pay ${j['patient']}  plan pays ${j['plan']}  balance bill "
-                f"${j['balance_bill']}"
+                f"  allowed ${row['allowed']}{each}  you pay ${row['patient']}  plan pays ${row['plan']}  "
+                f"balance bill ${row['balance_bill']}"
                 + ("  [green]No Surprises Act protected[/]" if r.nsa_protected else "")
                 + ("" if r.covered or est.plan.kind is PlanKind.UNINSURED else "  [red]not covered[/]"),
                 highlight=False,
             )
+            if row.get("range"):
+                rg = row["range"]
+                c.print(
+                    f"  estimate: allowed ${rg['low']} to ${rg['high']}, you pay ${rg['patient']['low']} "
+                    f"to ${rg['patient']['high']}",
+                    highlight=False,
+                    markup=False,
+                )
             if r.line.price_source:
                 c.print(f"  price: {r.line.price_source}", highlight=False, markup=False, style="dim")
         else:
@@ -56,10 +83,22 @@ def print_estimate(est: Estimate, header: dict[str, Any]) -> None:
         for n in r.notes:
             c.print(f"  {n}", highlight=False, markup=False)
     c.print()
-    tot = est.to_json()["totals"]
+    _print_totals(est, data)
+    if header.get("included"):
+        c.print(header["included"], highlight=False)
+    _print_guidance(est)
+
+
+def _print_totals(est: Estimate, data: dict[str, Any]) -> None:
+    c = out_console
+    tot = data["totals"]
+    view = summary(data)
+    rng = tot.get("range")
     c.print(
-        f"[bold]Total you pay: ${tot['patient_total']}[/] (cost sharing ${tot['patient']}, balance bills "
-        f"${tot['balance_bill']}); the plan pays ${tot['plan']}."
+        f"[bold]Total you pay: ${tot['patient_total']}[/]"
+        + (f" (likely; between ${rng['low']} and ${rng['high']}: some prices are estimates)" if rng else "")
+        + f". Cost sharing ${tot['patient']}, balance bills ${tot['balance_bill']}; "
+        + f"the plan pays ${tot['plan']}."
         + (
             ""
             if tot["complete"]
@@ -67,12 +106,21 @@ def print_estimate(est: Estimate, header: dict[str, Any]) -> None:
         ),
         highlight=False,
     )
+    c.print(f"Included: {', '.join(view['included']) or 'nothing yet'}.", highlight=False, markup=False)
+    if view["estimated"]:
+        c.print(f"Estimated (a range): {', '.join(view['estimated'])}.", highlight=False, markup=False)
+    if view["unpriced"]:
+        c.print(f"Still unpriced: {', '.join(view['unpriced'])}.", highlight=False, markup=False)
+    if view["cap"]:
+        c.print(view["cap"], highlight=False, markup=False)
     acc = est.accumulators_after()
     if est.plan.kind is not PlanKind.UNINSURED:
-        met = ", ".join(f"{k} {v}" for k, v in acc.items() if k != "visits_used")
+        met = ", ".join(f"{_ACC_NAMES.get(k, k)} ${v}" for k, v in acc.items() if k != "visits_used")
         c.print(f"After this: {met}", highlight=False)
-    if header.get("included"):
-        c.print(header["included"], highlight=False)
+
+
+def _print_guidance(est: Estimate) -> None:
+    c = out_console
     for n in est.notes:
         c.print(f"• {n}", highlight=False, markup=False)
     g = est.guidance
@@ -121,6 +169,16 @@ def print_comparison(cmp: Comparison) -> None:
         "expected total", *[cell(r["expected_total"], "$" if r["complete"] else "at least $") for r in rows]
     )
     t.add_row(
+        "likely range of out-of-pocket",
+        *[
+            f"${r['expected_out_of_pocket_range']['low']} to ${r['expected_out_of_pocket_range']['high']}"
+            if r.get("expected_out_of_pocket_range")
+            else "-"
+            for r in rows
+        ],
+    )
+    t.add_row("not priced (left out)", *["\n".join(r["missing"]) or "nothing" for r in rows])
+    t.add_row(
         "worst case out-of-pocket",
         *[cell(r["worst_case_out_of_pocket"]) if r["worst_case_out_of_pocket"] else "no limit" for r in rows],
     )
@@ -131,6 +189,18 @@ def print_comparison(cmp: Comparison) -> None:
     t.add_row("about the worst case", *[r["worst_case_note"] for r in rows])
     t.add_row("notes", *["\n".join(r["notes"]) for r in rows])
     out_console.print(t)
+    data = cmp.to_json()
+    if data["not_ranked_because"]:
+        out_console.print(f"[bold yellow]{data['not_ranked_because']}[/]", highlight=False)
+        for r in rows:
+            out_console.print(
+                f"  {r['plan']} leaves out: {', '.join(r['missing']) or 'nothing'}",
+                highlight=False,
+                markup=False,
+            )
+    elif data["ranked"]:
+        order = " < ".join(data["ranked"])
+        out_console.print(f"From the lowest expected total: {order}", highlight=False, markup=False)
     for n in cmp.notes:
         out_console.print(f"• {n}", highlight=False, markup=False)
     out_console.print(DISCLAIMER, style="dim", highlight=False)

@@ -7,10 +7,10 @@ from typing import Any
 import typer
 
 from backcover import DISCLAIMER, catalog
-from backcover.cli._app import app, as_of_option, emit_json, guarded, out_console
+from backcover.cli._app import app, as_of_option, emit_json, err_console, guarded, out_console
 from backcover.cli.record import Format, FormatOpt, PatientOpt, RecordOpt
 from backcover.engine import Determination, check, normalise_payer, normalise_state
-from backcover.record.load import load_record
+from backcover.services import read_files
 from backcover.vocab import CriterionStatus, Decision, PriorAuth
 
 __all__ = ["check_cmd", "render_determination"]
@@ -106,7 +106,9 @@ def check_cmd(
     setting: str | None = typer.Option(
         None, "--setting", help="office, asc, hospital-outpatient or inpatient."
     ),
-    state: str | None = typer.Option(None, "--state", help="Two-letter state of the patient and service."),
+    state: str | None = typer.Option(
+        None, "--state", help="State of the patient and service (NY or New York)."
+    ),
     patient: PatientOpt = None,
     as_of: str | None = typer.Option(
         None, "--as-of", help="Date of the question (YYYY-MM-DD); default today."
@@ -119,7 +121,10 @@ def check_cmd(
     normalise_state(state)
     catalog.resolve(procedure, setting)
     day = as_of_option(as_of)
-    rec = load_record(record, patient)
+    rec = read_files(record, patient)  # a folder's non-FHIR files are skipped, each with a warning
+    for w in rec.warnings:
+        if w.startswith("skipped "):
+            err_console.print(f"warning: {w}", highlight=False, markup=False, soft_wrap=True)
     result = check(rec, procedure, payer, setting=setting, state=state, as_of=day)
     if format is Format.json:
         emit_json(result.to_json())

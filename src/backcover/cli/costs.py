@@ -11,13 +11,14 @@ import typer
 
 from backcover.cli._app import app, emit_json, err_console, guarded, out_console
 from backcover.cli._costs_text import print_comparison, print_estimate
+from backcover.cli._costs_whopays import directory_lines, load_injury, print_who_pays
 from backcover.costs import (
     Line,
     Plan,
     compare_plans,
+    coordinate,
     episode_info,
     episode_lines,
-    estimate,
     load_plan,
     load_price_table,
     parse_care,
@@ -72,6 +73,16 @@ def _decimal_opt(value: str | None, what: str) -> Decimal | None:
     return d
 
 
+def _minutes(value: int | None) -> int | None:
+    if value is not None and not 1 <= value <= 1440:
+        raise BadInput(
+            f"--anesthesia-minutes {value} is not a time in minutes",
+            "give the minutes of anesthesia, for example 120",
+            where="--anesthesia-minutes",
+        )
+    return value
+
+
 def _apply_prices(lines: list[Line], prices: list[str]) -> list[Line]:
     """``--price ID=AMOUNT`` sets one line's allowed amount; ``--price CODE=AMOUNT`` every line of a code."""
     out = list(lines)
@@ -121,7 +132,31 @@ def estimate_cmd(
     service_date: Annotated[
         str | None, typer.Option("--service-date", help="YYYY-MM-DD, for supplemental waiting periods.")
     ] = None,
+    anesthesia_minutes: Annotated[
+        int | None,
+        typer.Option(
+            "--anesthesia-minutes",
+            help="Anesthesia time in minutes (replaces the episode's stated assumption).",
+        ),
+    ] = None,
     fmt: Annotated[str, typer.Option("--format", help="json or text.")] = "text",
+    directory: Annotated[
+        str | None,
+        typer.Option(
+            "--directory", help="Plan-Net provider directory (Bundle/NDJSON file or FHIR base URL)."
+        ),
+    ] = None,
+    network: Annotated[
+        str | None, typer.Option("--network", help="Your plan's network in the directory (name or id).")
+    ] = None,
+    secondary: Annotated[
+        str | None,
+        typer.Option("--secondary", help="A second plan (file or template) that pays after --plan."),
+    ] = None,
+    injury_coverage: Annotated[
+        Path | None,
+        typer.Option("--injury-coverage", help="Workers' comp or auto insurance (YAML) for `injury:` lines."),
+    ] = None,
 ) -> None:
     """What a procedure or a set of claim lines will cost you under a plan (CONTRACTS.md section 2)."""
     fmt = _format(fmt)
@@ -146,9 +181,16 @@ def estimate_cmd(
             the_plan,
             price_multiple=_decimal_opt(price_multiple, "--price-multiple"),
             tables=tables,
+            anesthesia_minutes=_minutes(anesthesia_minutes),
         )
         header = {"procedure": proc.to_json(), "setting": the_setting, "included": tmpl.included}
     elif lines:
+        if anesthesia_minutes is not None:
+            raise BadInput(
+                "--anesthesia-minutes goes with --procedure",
+                "give the anesthesia line's allowed amount in the lines file",
+                where="--anesthesia-minutes",
+            )
         if setting:
             raise BadInput(
                 "--setting goes with --procedure",
@@ -165,12 +207,19 @@ def estimate_cmd(
                 where="--procedure",
             )
         the_lines = parse_lines_data(data, plan)
-    the_lines = _apply_prices(the_lines, price or [])
-    est = estimate(the_plan, the_lines, service_date=when)
+    the_lines = directory_lines(_apply_prices(the_lines, price or []), directory, network)
+    est = coordinate(
+        the_plan,
+        the_lines,
+        secondary=_plan(secondary) if secondary else None,
+        injury=load_injury(injury_coverage),
+        service_date=when,
+    )
     if fmt == "json":
         emit_json({**header, **est.to_json()} if header else est.to_json())
         return
     print_estimate(est, header)
+    print_who_pays(est)
 
 
 @plan_app.command("templates")

@@ -1,4 +1,7 @@
-"""`backcover log add ...`: append to the patient's own treatment log, safely."""
+"""`backcover log add|show|edit|delete`: the patient's own treatment log, kept safely.
+
+The web app and the CLI keep the same log by default (:func:`backcover.paths.default_log_path`).
+"""
 
 from __future__ import annotations
 
@@ -183,3 +186,91 @@ def add_injection(
             "relief_weeks": relief_weeks,
         },
     )
+
+
+SectionArg = Annotated[str, typer.Argument(help="pain, medicines, visits, therapy, imaging, injections, ...")]
+NumberArg = Annotated[
+    int, typer.Argument(help="The entry's number in its section (see: backcover log show).")
+]
+
+
+def _log_path(log: Path | None) -> Path:
+    return log or default_log_path()
+
+
+def _entry_line(e: Any) -> str:
+    bits = ", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in e.fields.items())
+    return f"{e.section} {e.number}: {bits}"
+
+
+@log_app.command("show")
+@guarded
+def show(
+    log: LogOpt = None,
+    format: Annotated[str, typer.Option("--format", help="text (default) or json.")] = "text",
+) -> None:
+    """List every entry of the log, numbered within its section (the numbers edit and delete take)."""
+    from backcover.cli._app import emit_json, out_console
+    from backcover.services import log_entries
+
+    path = _log_path(log)
+    entries = log_entries(path)
+    if format == "json":
+        emit_json({"log": str(path), "entries": [e.to_json() for e in entries]})
+        return
+    if format != "text":
+        from backcover.errors import BadInput
+
+        raise BadInput(f"unknown format {format!r}", "use text or json", where="--format")
+    if not entries:
+        err_console.print(f"the log at {path} has no entries yet; add one with: backcover log add pain ...")
+        return
+    for e in entries:
+        out_console.print(_entry_line(e), highlight=False, markup=False)
+
+
+@log_app.command("edit")
+@guarded
+def edit(
+    section: SectionArg,
+    number: NumberArg,
+    set_: Annotated[
+        list[str],
+        typer.Option(
+            "--set", help="FIELD=VALUE to change (FIELD= with nothing removes it). Repeat for more."
+        ),
+    ],
+    log: LogOpt = None,
+) -> None:
+    """Change fields of one log entry. Nothing is written if the result would not be a valid log."""
+    from backcover.errors import BadInput
+    from backcover.services import edit_entry
+
+    changes: dict[str, Any] = {}
+    for pair in set_:
+        key, eq, value = pair.partition("=")
+        if not eq or not key.strip():
+            raise BadInput(f"{pair!r} is not FIELD=VALUE", "write for example --set score=6", where="--set")
+        v: Any = value.strip()
+        changes[key.strip()] = int(v) if v.isdigit() else v
+    entry = edit_entry(_log_path(log), section, number, changes)
+    err_console.print(f"changed {_entry_line(entry)}", highlight=False, markup=False)
+
+
+@log_app.command("delete")
+@guarded
+def delete(
+    section: SectionArg,
+    number: NumberArg,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask for confirmation.")] = False,
+    log: LogOpt = None,
+) -> None:
+    """Delete one log entry (the later ones in its section move up by one)."""
+    from backcover.services import delete_entry, log_entries
+
+    path = _log_path(log)
+    target = next((e for e in log_entries(path) if e.section == section and e.number == number), None)
+    if target is not None and not yes and not typer.confirm(f"delete {_entry_line(target)}?"):
+        raise typer.Exit(code=1)
+    gone = delete_entry(path, section, number)
+    err_console.print(f"deleted {_entry_line(gone)}", highlight=False, markup=False)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from backcover.cli._app import app, emit_json, guarded, out_console
-from backcover.record.load import load_record
+from backcover.cli._app import app, emit_json, err_console, guarded, out_console
+from backcover.names import plain_name
 from backcover.record.render import render_record
+from backcover.services import read_files
 
 __all__ = ["Format", "FormatOpt", "PatientOpt", "RecordOpt"]
 
@@ -48,8 +50,13 @@ def show(
     ] = False,
 ) -> None:
     """Print the merged timeline: concepts, regions and provenance of every item."""
-    rec = load_record(record, patient)
+    rec = read_files(record, patient)
+    for w in rec.warnings:
+        if w.startswith("skipped "):
+            err_console.print(f"warning: {w}", highlight=False, markup=False, soft_wrap=True)
     if format is Format.json:
         emit_json(rec.to_json())
         return
-    out_console.print(render_record(rec, only_recognized=not all_items))
+    # The text shows names as people write them; the JSON above keeps the source's value.
+    shown = replace(rec, patient=replace(rec.patient, name=plain_name(rec.patient.name)))
+    out_console.print(render_record(shown, only_recognized=not all_items))

@@ -76,6 +76,7 @@ def serve(
     import uvicorn
 
     from backcover.ehr import CdsSettings
+    from backcover.paths import default_log_path
     from backcover.web import create_app
 
     folder = data_dir or default_data_dir()
@@ -89,6 +90,8 @@ def serve(
         max_upload_mb=max_upload_mb,
         access_key=key,
         cds=cds,
+        # One treatment log for the web and `backcover log` (unless a separate folder is asked for).
+        log_path=None if data_dir else default_log_path(),
     )
     err_console.print(f"backcover is running at [bold]{url}[/]  (Ctrl-C stops it)", highlight=False)
     err_console.print(

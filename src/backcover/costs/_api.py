@@ -2,7 +2,10 @@
 
 Body: ``{"plan": {...plan fields...} | "TEMPLATE-NAME", "lines": [...]}`` or
 ``{"plan": ..., "procedure": "63030", "setting": "asc"}``, optionally ``"price_multiple"``,
-``"prices": {"LINE-ID-or-CODE": AMOUNT}`` and ``"service_date": "YYYY-MM-DD"``.
+``"prices": {"LINE-ID-or-CODE": AMOUNT}`` and ``"service_date": "YYYY-MM-DD"``; and, for who pays
+(issue 19), ``"secondary"`` (a plan object or template name), ``"injury_coverage"`` (workers'
+compensation or auto insurance), ``"directory"`` (a Plan-Net Bundle or a list of its resources, sent
+inline: the server fetches no URL) with ``"network"``.
 Bad input raises :class:`BadInput` whose ``file`` is the JSON path of the part at fault.
 """
 
@@ -12,11 +15,13 @@ import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
-from backcover.costs._calc import estimate
+from backcover.costs._cob import coordinate, parse_injury_coverage
+from backcover.costs._directory import Directory, parse_resources
 from backcover.costs._episodes import episode_info, episode_lines
 from backcover.costs._lines import Line, parse_lines_data
 from backcover.costs._model import Plan
 from backcover.costs._money import to_decimal
+from backcover.costs._network import check_lines
 from backcover.costs._plan import load_plan, parse_plan_data
 from backcover.costs._templates import template_path, templates
 from backcover.errors import BadInput
@@ -25,7 +30,19 @@ from backcover.yamlio import check_keys, suggest
 
 __all__ = ["estimate_request"]
 
-_KEYS = ("plan", "lines", "procedure", "setting", "price_multiple", "prices", "service_date")
+_KEYS = (
+    "plan",
+    "lines",
+    "procedure",
+    "setting",
+    "price_multiple",
+    "prices",
+    "service_date",
+    "secondary",
+    "injury_coverage",
+    "directory",
+    "network",
+)
 
 
 def _plan(value: Any, kb: Knowledge | None) -> Plan:
@@ -84,5 +101,39 @@ def estimate_request(body: Any, *, knowledge: Knowledge | None = None) -> dict[s
             when = dt.date.fromisoformat(str(body["service_date"]))
         except ValueError:
             raise BadInput("service_date is not a date", "write YYYY-MM-DD", "$.service_date") from None
-    result = estimate(plan, out, service_date=when, knowledge=knowledge).to_json()
+    if body.get("directory") is not None:
+        out = check_lines(out, _directory(body["directory"]), _text(body.get("network"), "$.network"))
+    elif body.get("network") is not None:
+        raise BadInput("network names a network of a directory", 'send "directory" too', "$.network")
+    secondary = _plan(body["secondary"], knowledge) if body.get("secondary") is not None else None
+    injury = (
+        parse_injury_coverage(body["injury_coverage"], "$.injury_coverage")
+        if body.get("injury_coverage") is not None
+        else None
+    )
+    est = coordinate(plan, out, secondary=secondary, injury=injury, service_date=when, knowledge=knowledge)
+    result = est.to_json()
     return {**header, **result} if header else result
+
+
+def _text(value: Any, where: str) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise BadInput("must be a string", "send the network's name or id", where)
+    return value
+
+
+def _directory(value: Any) -> Directory:
+    if isinstance(value, Mapping) and value.get("resourceType") == "Bundle":
+        entries = value.get("entry") or []
+        resources = [e.get("resource") for e in entries if isinstance(e, Mapping)]
+    elif isinstance(value, list):
+        resources = value
+    else:
+        raise BadInput(
+            "directory must be a FHIR Bundle or a list of Plan-Net resources",
+            '{"resourceType": "Bundle", "entry": [{"resource": {...}}]}',
+            "$.directory",
+        )
+    return parse_resources(resources, "$.directory")

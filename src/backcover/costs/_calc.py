@@ -6,15 +6,18 @@ cents, half up, once, at the end of the line, and the running accumulators take 
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from backcover.costs._guidance import add_guidance
-from backcover.costs._lines import FACILITY_SETTINGS, Line
+from backcover.costs._lines import Line
 from backcover.costs._model import Benefit, Deductible, OopMax, Plan
 from backcover.costs._money import ZERO, cents, money, percent
+from backcover.costs._nsa import nsa_protected
+from backcover.costs._plan_year import PlanYears
 from backcover.costs._program import never_waivable, program_amounts
 from backcover.costs._result import Estimate, LineResult, State
 from backcover.errors import BadInput
@@ -108,24 +111,6 @@ def _in_network(r: LineResult, plan: Plan, b: Benefit, s: State, amount: Decimal
     s.fam_oop += r.patient
 
 
-def _nsa_protected(line: Line, never_waivable: frozenset[str]) -> tuple[bool, str]:
-    if line.emergency:
-        return True, "Emergency care: the No Surprises Act protects it wherever it was given."
-    if line.facility_network != "in" or line.setting not in FACILITY_SETTINGS:
-        return False, ""
-    if line.role in never_waivable:
-        return True, (
-            f"Out-of-network {line.role.replace('_', ' ')} at an in-network facility: the No Surprises Act "
-            "protects it, and this protection cannot be waived by any consent form."
-        )
-    if not line.consent_signed:
-        return True, (
-            "Out-of-network clinician at an in-network facility, with no signed notice-and-consent: the No "
-            "Surprises Act protects it. Signing the consent form (CMS-10780) would give that protection up."
-        )
-    return False, ""
-
-
 def _medicare(r: LineResult, plan: Plan, s: State, pa: Mapping[str, Any]) -> None:
     m = plan.medicare
     assert m is not None and r.allowed is not None
@@ -149,6 +134,13 @@ def _medicare(r: LineResult, plan: Plan, s: State, pa: Mapping[str, Any]) -> Non
         d = min(allowed, max(m.part_b_deductible - s.part_b, ZERO))
         s.part_b += cents(d)
         coins = m.part_b_coinsurance * (allowed - d)
+        if line.opps_copay_cap and coins > m.part_a_deductible:
+            coins = m.part_a_deductible
+            r.notes.append(
+                "Medicare caps the copayment for one hospital outpatient procedure at the inpatient "
+                f"deductible (${m.part_a_deductible}, {m.year}; 42 CFR 419.41(c)(4)(i)): the cap is "
+                "reached here."
+            )
         if not line.participating:
             cap = m.limiting_charge_factor * allowed
             excess = max((cap if line.billed is None else min(line.billed, cap)) - allowed, ZERO)
@@ -207,23 +199,78 @@ def estimate(
     pa = program_amounts(knowledge)
     waivable = never_waivable(knowledge)
     s = State.start(plan)
+    years = PlanYears.start(plan, lines, knowledge)
     results: list[LineResult] = []
     for idx, line in enumerate(lines):
         r = LineResult(line=line, allowed=line.allowed)
         results.append(r)
+        year_plan = years.enter(r, idx, s)
         if line.allowed is None and line.billed is None:
             r.notes.append(
                 "No price is known for this line, so it is left out of the totals. Give one (from a Good "
                 "Faith "
-                "Estimate, your insurer's cost estimator or the fee schedule named in price_source)."
+                "Estimate, your insurer's cost estimator or the fee schedule named for this line)."
             )
             continue
         if line.price_confidence:
             r.notes.append(f"Unconfirmed price: {line.price_confidence}.")
-        _apply(plan, s, r, idx, pa, waivable)
+        if line.network == "unknown" and plan.kind not in (PlanKind.MEDICARE, PlanKind.UNINSURED):
+            _both_ways(year_plan, s, r, idx, pa, waivable)
+        else:
+            _apply(year_plan, s, r, idx, pa, waivable)
     est = Estimate(plan=plan, lines=results, state=s)
     add_guidance(est, service_date, pa, waivable)
+    if years.active:
+        est.extras["plan_years"] = years.to_json(results, s)
+    if any(line.is_range for line in lines):  # estimated prices: the same estimate at both ends
+        est.low, est.high = (
+            estimate(plan, [ln.bound(end) for ln in lines], service_date=service_date, knowledge=knowledge)
+            for end in ("low", "high")
+        )
     return est
+
+
+def _owed(r: LineResult) -> Decimal:
+    return (r.patient or ZERO) + (r.balance_bill or ZERO)
+
+
+def _both_ways(
+    plan: Plan, s: State, r: LineResult, idx: int, pa: Mapping[str, Any], never_waivable: frozenset[str]
+) -> None:
+    """``network: unknown``: price the line in and out of network; keep the worse (ties: out)."""
+    ways: dict[str, tuple[LineResult, State]] = {}
+    for net in ("in", "out"):
+        st = s.copy()
+        rr = LineResult(line=dataclasses.replace(r.line, network=net), allowed=r.allowed)
+        _apply(plan, st, rr, idx, pa, never_waivable)
+        ways[net] = (rr, st)
+    worse = "in" if _owed(ways["in"][0]) > _owed(ways["out"][0]) else "out"
+    kept, state = ways[worse]
+    before = list(r.notes)
+    for f in r.__dataclass_fields__:
+        if f not in ("line", "notes", "plan_year"):
+            setattr(r, f, getattr(kept, f))
+    s.take(state)
+
+    def summary(x: LineResult) -> dict[str, Any]:
+        return {
+            "patient": money(x.patient or ZERO),
+            "plan": money(x.plan or ZERO),
+            "balance_bill": money(x.balance_bill or ZERO),
+            "patient_total": money(_owed(x)),
+            "nsa_protected": x.nsa_protected,
+            "covered": x.covered,
+        }
+
+    r.both_ways = {"in": summary(ways["in"][0]), "out": summary(ways["out"][0]), "worse": worse}
+    r.notes = [
+        *before,
+        "Network status unknown: priced both ways. In network you would owe "
+        f"{money(_owed(ways['in'][0]))}; out of network {money(_owed(ways['out'][0]))}. The totals take the "
+        f"worse ({'in' if worse == 'in' else 'out of'} network). Ask the clinician and the plan before the "
+        "care; do not assume in network.",
+        *kept.notes,
+    ]
 
 
 def _apply(
@@ -272,7 +319,9 @@ def _apply(
         return
     # Rule 4: the No Surprises Act, before rule 3.
     if plan.nsa_applies:
-        protected, why = _nsa_protected(line, never_waivable)
+        protected, why = nsa_protected(line, never_waivable)
+        if not protected:
+            r.notes.append(why)
         if protected:
             base = line.recognized_amount if line.recognized_amount is not None else r.allowed
             _in_network(r, plan, b, s, base)

@@ -137,6 +137,8 @@ def care_lines(
                         description=f"office visit ({item.visit.replace('_', ' ')})",
                         price_source=price.source,
                         price_confidence=price.confidence,
+                        allowed_low=price.low,
+                        allowed_high=price.high,
                     )
                 )
     return out
@@ -157,9 +159,25 @@ class PlanResult:
     worst_note: str
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def missing(self) -> list[str]:
+        """What this plan's total leaves out: each unpriced line once, e.g. "hospital fee (22612)"."""
+        out: list[str] = []
+        for r in self.estimate.lines:
+            if not r.price_known:
+                what = r.line.description.split(" — ")[0] or r.line.id
+                label = f"{what} ({r.line.code})" if r.line.code else what
+                if label not in out:
+                    out.append(label)
+        return out
+
     def to_json(self) -> dict[str, Any]:
         oop = self.estimate.patient_total
         prem = self.premium_annual
+        extra: dict[str, Any] = {"missing": self.missing}
+        rng = self.estimate.to_json()["totals"].get("range")
+        if rng:
+            extra["expected_out_of_pocket_range"] = {"low": rng["low"], "high": rng["high"]}
         return {
             "plan": self.plan.name,
             "kind": str(self.plan.kind),
@@ -176,6 +194,7 @@ class PlanResult:
             else money(prem + self.worst_oop),
             "worst_case_note": self.worst_note,
             "notes": self.notes,
+            **extra,
         }
 
 
@@ -185,8 +204,38 @@ class Comparison:
     results: list[PlanResult]
     notes: list[str]
 
+    @property
+    def refusal(self) -> str | None:
+        """Why the plans are not ranked: their totals leave out different things (None: comparable)."""
+        gaps = {tuple(r.missing) for r in self.results}
+        if len(gaps) <= 1:
+            return None
+        return (
+            "Not ranked: the plans' totals are incomplete in different ways (each leaves out different "
+            "unpriced lines), so comparing them would mislead. Give the missing prices, then compare again."
+        )
+
+    def ranking(self) -> list[str] | None:
+        """Plan names from the cheapest expected total (or out-of-pocket without premiums) up."""
+        if self.refusal is not None:
+            return None
+
+        def key(r: PlanResult) -> Decimal:
+            oop = r.estimate.patient_total
+            return oop if r.premium_annual is None else r.premium_annual + oop
+
+        if len({r.premium_annual is None for r in self.results}) > 1:
+            return None  # some plans have premiums and some do not: not the same measure
+        return [r.plan.name for r in sorted(self.results, key=key)]
+
     def to_json(self) -> dict[str, Any]:
-        return {"care": self.title, "plans": [r.to_json() for r in self.results], "notes": self.notes}
+        return {
+            "care": self.title,
+            "plans": [r.to_json() for r in self.results],
+            "notes": self.notes,
+            "ranked": self.ranking(),
+            "not_ranked_because": self.refusal,
+        }
 
 
 def _worst(plan: Plan, pa: Mapping[str, Any]) -> tuple[Decimal | None, str]:
@@ -265,8 +314,15 @@ def compare_plans(
         "premiums + the "
         "most the plan lets you pay for covered in-network care.",
         "Visit and session counts in a named pathway are assumptions for a typical year.",
-        f"Commercial prices are Medicare amounts times a multiple ({src}; {conf}).",
+        "Commercial prices without your own price table are Medicare amounts times a published multiple "
+        f"for each kind of service, as a range (professional fees, facility, anesthesia; otherwise {src}; "
+        f"{conf}).",
     ]
     if any(r.estimate.missing_prices for r in results):
         notes.append("Some prices are unknown: the expected columns count only lines with a price.")
+    if any(r.estimate.low is not None for r in results):
+        notes.append(
+            "Some prices are estimates (ranges): each plan's share is shown with its low and high; "
+            "plans whose ranges overlap may cost about the same."
+        )
     return Comparison(title, results, notes)

@@ -144,7 +144,9 @@ def _nsa(est: Estimate, pa: Mapping[str, Any], never_waivable: frozenset[str]) -
     not_protected: list[dict[str, str]] = []
     for r in est.lines:
         line = r.line
-        unprotected_oon = line.network == "out" and not r.nsa_protected
+        # a line of unknown network counts as out of network when that is the worse case it was priced at
+        worse_out = r.both_ways is not None and r.both_ways["worse"] == "out"
+        unprotected_oon = (line.network == "out" or worse_out) and not r.nsa_protected
         if line.setting not in FACILITY_SETTINGS or line.role == "facility":
             if unprotected_oon:
                 why = (

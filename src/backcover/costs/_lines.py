@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
@@ -15,7 +16,15 @@ from backcover.errors import BadInput
 from backcover.vocab import Setting, values
 from backcover.yamlio import check_keys, line_of, suggest
 
-__all__ = ["FACILITY_SETTINGS", "ROLES", "Line", "parse_lines", "parse_lines_data"]
+__all__ = [
+    "FACILITY_SETTINGS",
+    "INJURIES",
+    "ROLES",
+    "Line",
+    "NetworkSource",
+    "parse_lines",
+    "parse_lines_data",
+]
 
 # Where the No Surprises Act's facility protections apply (CONTRACTS.md rule 4): not an office.
 FACILITY_SETTINGS: frozenset[str] = frozenset({Setting.HOSPITAL_OUTPATIENT, Setting.ASC, Setting.INPATIENT})
@@ -72,7 +81,46 @@ _LINE_KEYS = (
     "days",
     "good_faith_estimate",
     "accident",
+    "npi",
+    "facility_npi",
+    "date",
+    "injury",
 )
+
+# What caused an injury, when a line says so: a work injury is billed to workers' compensation and a
+# crash to auto insurance before any health plan (see ``_cob``).
+INJURIES: tuple[str, ...] = ("work", "auto")
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkSource:
+    """Where a line's network status came from: which directory was checked, for which NPI, and when."""
+
+    status: str  # in | out | unknown
+    npi: str | None
+    directory: str
+    network: str | None
+    checked_at: str | None = None
+    reason: str = ""
+    facility_status: str | None = None
+    facility_npi: str | None = None
+    stated_on_line: bool = False
+    details: tuple[str, ...] = field(default_factory=tuple)
+
+    def to_json(self) -> dict[str, object]:
+        out: dict[str, object] = {
+            "status": self.status,
+            "npi": self.npi,
+            "directory": self.directory,
+            "network": self.network,
+            "checked_at": self.checked_at,
+            "reason": self.reason,
+        }
+        if self.facility_npi is not None:
+            out["facility"] = {"status": self.facility_status or "unknown", "npi": self.facility_npi}
+        if self.stated_on_line:
+            out["stated_on_line"] = True
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,10 +148,40 @@ class Line:
     accident: bool | None = None
     # the price table's note when ``allowed`` is not confirmed from the primary source (episodes only)
     price_confidence: str | None = None
+    npi: str | None = None
+    facility_npi: str | None = None
+    date: dt.date | None = None
+    injury: str | None = None
+    # whether the line itself said `network:` / `facility_network:` (a directory decides the others)
+    network_stated: bool = True
+    facility_network_stated: bool = True
+    network_source: NetworkSource | None = None
+    # an estimated price's range (episodes only): ``allowed`` is the likely figure between them
+    allowed_low: Decimal | None = None
+    allowed_high: Decimal | None = None
+    # lines that repeat one episode line (therapy visits) share its id here (episodes only)
+    group: str | None = None
+    # a Medicare hospital outpatient (OPPS) procedure: its copayment is capped at the year's inpatient
+    # deductible (42 CFR 419.41(c)(4)(i)) (episodes only)
+    opps_copay_cap: bool = False
+
+    @property
+    def is_range(self) -> bool:
+        return self.allowed_low is not None and self.allowed_high is not None
+
+    def bound(self, which: str) -> Line:
+        """This line at the low or the high end of its range (itself when it has none)."""
+        if not self.is_range:
+            return self
+        fields = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        fields.update(allowed=self.allowed_low if which == "low" else self.allowed_high)
+        fields.update(allowed_low=None, allowed_high=None)
+        return Line(**fields)
 
     def with_price(self, allowed: Decimal, source: str, billed: Decimal | None = None) -> Line:
         fields = {f: getattr(self, f) for f in self.__dataclass_fields__}
         fields.update(allowed=allowed, price_source=source, price_confidence=None)
+        fields.update(allowed_low=None, allowed_high=None)
         if billed is not None:
             fields["billed"] = billed
         return Line(**fields)
@@ -178,7 +256,7 @@ def _line(r: Reader, node: Mapping[str, Any], i: int, seen: set[str]) -> Line:
         role = _ALIASES.get(str(role).lower(), str(role))
         if role not in ROLES:
             raise r.bad(node, "role", f"unknown role {node['role']!r} in {what}", suggest(str(role), ROLES))
-    network = r.choice(node, "network", f"{what} network", ("in", "out"), "in")
+    network = r.choice(node, "network", f"{what} network", ("in", "out", "unknown"), "in")
     fnet = node.get("facility_network")
     if fnet is not None:
         fnet = r.choice(node, "facility_network", f"{what} facility_network", ("in", "out", "unknown"))
@@ -188,6 +266,7 @@ def _line(r: Reader, node: Mapping[str, Any], i: int, seen: set[str]) -> Line:
         setting = r.choice(node, "setting", f"{what} setting", Setting)
     days = r.count(node, "days", f"{what} days")
     accident = node.get("accident")
+    injury = r.choice(node, "injury", f"{what} injury", INJURIES) if node.get("injury") is not None else None
     return Line(
         id=lid,
         benefit=str(benefit),
@@ -210,4 +289,36 @@ def _line(r: Reader, node: Mapping[str, Any], i: int, seen: set[str]) -> Line:
             node, "good_faith_estimate", f"{what} good_faith_estimate", nullable=True
         ),
         accident=accident if isinstance(accident, bool) else None,
+        npi=_npi(r, node, "npi", what),
+        facility_npi=_npi(r, node, "facility_npi", what),
+        date=_date(r, node, what),
+        injury=injury,
+        network_stated="network" in node,
+        facility_network_stated="facility_network" in node,
     )
+
+
+def _npi(r: Reader, node: Mapping[str, Any], key: str, what: str) -> str | None:
+    value = node.get(key)
+    if value is None:
+        return None
+    text = str(value).strip()
+    if not (len(text) == 10 and text.isdigit()):
+        raise r.bad(
+            node, key, f"{what} {key} must be a 10-digit NPI", 'write it in quotes, e.g. "1234567893"'
+        )
+    return text
+
+
+def _date(r: Reader, node: Mapping[str, Any], what: str) -> dt.date | None:
+    value = node.get("date")
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        raise r.bad(node, "date", f"{what} date {value!r} is not a date", "write YYYY-MM-DD") from None

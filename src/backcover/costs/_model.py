@@ -12,6 +12,7 @@ from backcover.vocab import BenefitCategory, Payer, PlanKind, payer_for_plan_kin
 
 __all__ = [
     "BENEFITS",
+    "COB_METHODS",
     "KINDS",
     "MEDIGAP",
     "NETWORK_TYPES",
@@ -31,6 +32,7 @@ __all__ = [
 KINDS: tuple[PlanKind, ...] = tuple(k for k in PlanKind if k is not PlanKind.MEDICAID_FFS)
 NETWORK_TYPES: tuple[str, ...] = ("ppo", "hmo", "epo", "pos", "none")
 MEDIGAP: tuple[str, ...] = ("G", "N", "none")
+COB_METHODS: tuple[str, ...] = ("standard", "non_duplication")
 
 # The fixed vocabulary of benefit categories (CONTRACTS.md section 2, plus the procedure catalog's).
 BENEFITS: tuple[BenefitCategory, ...] = tuple(BenefitCategory)
@@ -143,6 +145,13 @@ class Plan:
     file: str = "<plan>"
     warnings: tuple[str, ...] = ()
     accumulator_fields: tuple[str, ...] = ()
+    # the first day of the plan year the accumulators belong to (renews on the same day each year);
+    # None: the calendar year of the first dated line
+    plan_year_start: dt.date | None = None
+    # Medicaid only: the person is a Qualified Medicare Beneficiary (owes no Medicare cost sharing)
+    qmb: bool = False
+    # how this plan pays when it is the secondary plan: standard | non_duplication (see ``_cob``)
+    cob_method: str = "standard"
 
     @property
     def nsa_applies(self) -> bool:

@@ -54,6 +54,9 @@ TOP_KEYS = (
     "sources",
     "notes",
     "lines",
+    "plan_year_start",
+    "qmb",
+    "cob_method",
 )
 
 
@@ -264,6 +267,7 @@ def parse_plan_data(data: Any, file: str, *, knowledge: Knowledge | None = None)
         example=r.boolean(data, "example", "example", False),
         file=file,
         accumulator_fields=acc_fields,
+        **parts.coordination(r, data, kind),
     )
     warnings.extend(_sanity(plan, program_amounts(knowledge)))
     return Plan(**{**{f: getattr(plan, f) for f in plan.__dataclass_fields__}, "warnings": tuple(warnings)})

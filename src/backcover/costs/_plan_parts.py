@@ -9,6 +9,7 @@ from typing import Any
 
 from backcover.costs._model import (
     BENEFITS,
+    COB_METHODS,
     Accumulators,
     Benefit,
     Deductible,
@@ -17,10 +18,10 @@ from backcover.costs._model import (
 )
 from backcover.costs._money import ZERO
 from backcover.costs._reader import Reader
-from backcover.vocab import values
+from backcover.vocab import PlanKind, values
 from backcover.yamlio import check_keys, suggest
 
-__all__ = ["accumulators", "benefit", "deductible", "oop", "supplemental"]
+__all__ = ["accumulators", "benefit", "coordination", "deductible", "oop", "supplemental"]
 
 _ACC_KEYS = (
     "deductible_met",
@@ -180,3 +181,44 @@ def supplemental(r: Reader, top: Mapping[str, Any]) -> tuple[Supplemental, ...]:
             )
         )
     return tuple(out)
+
+
+def coordination(r: Reader, top: Mapping[str, Any], kind: PlanKind) -> dict[str, Any]:
+    """The plan-year start and the coordination-of-benefits fields (``plan_year_start``, ``qmb``,
+    ``cob_method``)."""
+    out: dict[str, Any] = {}
+    start = top.get("plan_year_start")
+    if start is not None:
+        if isinstance(start, dt.datetime):
+            start = start.date()
+        if not isinstance(start, dt.date):
+            try:
+                start = dt.date.fromisoformat(str(start))
+            except ValueError:
+                raise r.bad(
+                    top,
+                    "plan_year_start",
+                    f"plan_year_start {start!r} is not a date",
+                    "write the first day of the current plan year, YYYY-MM-DD (the renewal date)",
+                ) from None
+        if kind is PlanKind.MEDICARE and (start.month, start.day) != (1, 1):
+            raise r.bad(
+                top,
+                "plan_year_start",
+                "Original Medicare's year is the calendar year",
+                "remove `plan_year_start:` (or write January 1)",
+            )
+        out["plan_year_start"] = start
+    if "qmb" in top:
+        qmb = r.boolean(top, "qmb", "qmb", False)
+        if qmb and kind is not PlanKind.MEDICAID:
+            raise r.bad(
+                top,
+                "qmb",
+                "qmb (Qualified Medicare Beneficiary) belongs on a Medicaid plan file",
+                "put `qmb: true` in the Medicaid plan you give as --secondary",
+            )
+        out["qmb"] = qmb
+    if "cob_method" in top:
+        out["cob_method"] = r.choice(top, "cob_method", "cob_method", COB_METHODS)
+    return out

@@ -38,6 +38,9 @@ class Price:
     amount: Decimal | None
     source: str
     confidence: str | None = None
+    # an estimate's range (``amount`` is the likely figure between them); None for a stated figure
+    low: Decimal | None = None
+    high: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

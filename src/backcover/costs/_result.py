@@ -32,6 +32,11 @@ class LineResult:
     medigap_pays: Decimal | None = None
     surprise_bill_risk: bool = False
     notes: list[str] = field(default_factory=list)
+    # additive (issue 19): the line priced both ways when its network is unknown, each payer in
+    # order with what is left to the person after it, and the plan year the line falls in
+    both_ways: dict[str, Any] | None = None
+    payers: list[dict[str, Any]] | None = None
+    plan_year: str | None = None
 
     @property
     def price_known(self) -> bool:
@@ -65,6 +70,16 @@ class LineResult:
         }
         if self.medigap_pays is not None:
             out["medigap_pays"] = money(self.medigap_pays)
+        if self.line.network_source is not None:
+            out["network_source"] = self.line.network_source.to_json()
+        if self.both_ways is not None:
+            out["both_ways"] = self.both_ways
+        if self.payers is not None:
+            out["payers"] = self.payers
+        if self.line.date is not None:
+            out["date"] = self.line.date.isoformat()
+        if self.plan_year is not None:
+            out["plan_year"] = self.plan_year
         return out
 
 
@@ -95,6 +110,16 @@ class State:
             visits=dict(a.visits_used),
         )
 
+    def copy(self) -> State:
+        fields = {f: getattr(self, f) for f in self.__dataclass_fields__}
+        return State(**{**fields, "visits": dict(self.visits)})
+
+    def take(self, other: State) -> None:
+        """Become ``other`` (the state of the branch an estimate keeps)."""
+        for f in self.__dataclass_fields__:
+            setattr(self, f, getattr(other, f))
+        self.visits = dict(other.visits)
+
 
 @dataclass(slots=True)
 class Estimate:
@@ -105,6 +130,11 @@ class Estimate:
     state: State
     notes: list[str] = field(default_factory=list)
     guidance: dict[str, Any] = field(default_factory=dict)
+    # additive top-level JSON (plan years, payer order, the secondary plan's accumulators)
+    extras: dict[str, Any] = field(default_factory=dict)
+    # the same estimate with every estimated price at the low / high end of its range
+    low: Estimate | None = None
+    high: Estimate | None = None
 
     def total(self, attr: str) -> Decimal:
         return sum((getattr(r, attr) or ZERO for r in self.lines), ZERO)
@@ -139,7 +169,41 @@ class Estimate:
             "oon_oop_met": money(s.oon_oop),
         }
 
+    def oop_cap(self) -> dict[str, Any] | None:
+        """The in-network out-of-pocket maximum and whether this estimate reaches it."""
+        limit = self.plan.oop_max.individual
+        if limit is None or self.plan.kind in (PlanKind.MEDICARE, PlanKind.UNINSURED):
+            return None
+        out: dict[str, Any] = {"limit": money(limit), "reached": self.state.oop >= limit}
+        if self.high is not None:
+            out["reached_at_high"] = self.high.state.oop >= limit
+        return out
+
     def to_json(self) -> dict[str, Any]:
+        out = self._json()
+        if self.low is not None and self.high is not None:
+            lo, hi = self.low._json(), self.high._json()
+            for i, r in enumerate(self.lines):
+                if r.line.is_range:
+                    out["lines"][i]["range"] = {
+                        "low": money(r.line.allowed_low or ZERO),
+                        "high": money(r.line.allowed_high or ZERO),
+                        "patient": {"low": lo["lines"][i]["patient"], "high": hi["lines"][i]["patient"]},
+                    }
+            out["totals"]["range"] = {
+                "low": lo["totals"]["patient_total"],
+                "high": hi["totals"]["patient_total"],
+                "plan": {"low": lo["totals"]["plan"], "high": hi["totals"]["plan"]},
+            }
+        cap = self.oop_cap()
+        if cap is not None:
+            out["totals"]["out_of_pocket_max"] = cap
+        for i, r in enumerate(self.lines):
+            if r.line.group:
+                out["lines"][i]["group"] = r.line.group
+        return out
+
+    def _json(self) -> dict[str, Any]:
         return {
             "plan": {
                 "name": self.plan.name,
@@ -159,4 +223,5 @@ class Estimate:
             "accumulators_after": self.accumulators_after(),
             "notes": list(self.notes),
             "guidance": self.guidance,
+            **self.extras,
         }

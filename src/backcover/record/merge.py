@@ -135,7 +135,9 @@ def _choose(
                     return root
         raise BadInput(
             f"no patient with id {wanted!r} in these inputs",
-            f"use one of: {', '.join(_describe(groups))}" if groups else "check the --patient value",
+            f"use one of: {'; '.join(_describe(groups, patients))}"
+            if groups
+            else "check the --patient value",
             where="--patient",
         )
     if len(groups) > 1:
@@ -147,14 +149,30 @@ def _choose(
                     return root
         raise BadInput(
             f"the inputs describe {len(groups)} different people",
-            f"choose one with --patient ID; the ids are: {', '.join(_describe(groups))}",
+            f"choose one with --patient ID: {'; '.join(_describe(groups, patients))}",
             where="--patient",
         )
     return next(iter(groups), None)
 
 
-def _describe(groups: dict[str, set[str]]) -> list[str]:
-    return sorted(sorted(refs)[0].split("/", 1)[-1] for refs in groups.values())
+def _describe(groups: dict[str, set[str]], patients: dict[str, Patient] | None = None) -> list[str]:
+    """Each person as "ID (Name, born DATE)", so the choice is made by name, not by a bare id."""
+    from backcover.names import plain_name
+
+    out = []
+    for refs in groups.values():
+        first = sorted(refs)[0]
+        p = next((patients[r] for r in sorted(refs) if patients and r in patients and patients[r].name), None)
+        who = ", ".join(
+            x
+            for x in (
+                plain_name(p.name) if p else None,
+                f"born {p.birth_date}" if p and p.birth_date else None,
+            )
+            if x
+        )
+        out.append(first.split("/", 1)[-1] + (f" ({who})" if who else ""))
+    return sorted(out)
 
 
 def _combine(a: Patient | None, b: Patient) -> Patient:

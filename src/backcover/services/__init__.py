@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     )
     from backcover.services._estimate import estimate, parse_prices
     from backcover.services._letters import NEEDS_DENIAL, denial_view, draft_letter, letter_facts
+    from backcover.services._log import LogEntry, delete_entry, edit_entry, log_entries
     from backcover.services._records import read_files, read_uploads, upload_sources
     from backcover.services._views import case_json, code_json
 
@@ -51,6 +52,10 @@ _WHERE = {
     "DenialInput": "backcover.services._cases",
     "DueItem": "backcover.services._deadlines",
     "LetterDeadline": "backcover.services._deadlines",
+    "LogEntry": "backcover.services._log",
+    "delete_entry": "backcover.services._log",
+    "edit_entry": "backcover.services._log",
+    "log_entries": "backcover.services._log",
     "NEEDS_DENIAL": "backcover.services._letters",
     "PatientInput": "backcover.services._cases",
     "PlanInput": "backcover.services._cases",
@@ -90,6 +95,7 @@ __all__ = [
     "DenialInput",
     "DueItem",
     "LetterDeadline",
+    "LogEntry",
     "PatientInput",
     "PlanInput",
     "ProviderInput",
@@ -102,13 +108,16 @@ __all__ = [
     "check_case",
     "check_level",
     "code_json",
+    "delete_entry",
     "denial_codes",
     "denial_view",
     "draft_letter",
+    "edit_entry",
     "estimate",
     "first_level",
     "letter_deadline",
     "letter_facts",
+    "log_entries",
     "next_deadline",
     "notice_deadlines",
     "open_case",

@@ -47,6 +47,13 @@ class Store(PeopleStore, CaseStore, AppealStore):
             self._audit(s, "import", None, "archive")
         return counts
 
+    def delete_everything(self) -> None:
+        """Delete every row (a person's "delete my data"); one audit entry says it was done."""
+        with self.transaction() as s:
+            for table in reversed(Base.metadata.sorted_tables):
+                s.execute(table.delete())
+            self._audit(s, "delete", None, "everything")
+
     def table_counts(self) -> dict[str, int]:
         with self.transaction() as s:
             return {

@@ -47,6 +47,7 @@ def create_app(
     today: Callable[[], date] = date.today,
     access_key: str | None = None,
     cds: CdsSettings | None = None,
+    log_path: Path | None = None,
 ) -> FastAPI:
     """Build the web app.
 
@@ -56,13 +57,14 @@ def create_app(
     header to the loopback names with that port; ``allowed_hosts`` adds more ``host[:port]`` values.
     ``today`` is the clock the pages use for "as of" (tests pass a fixed date). ``cds`` configures
     the CDS Hooks / DTR endpoints (their JWT trust and public URL); without a trust file they answer
-    401.
+    401. ``log_path`` is the treatment log (default: in the workspace; ``backcover serve`` shares the
+    CLI's).
     ``access_key`` is the key every request must carry (``backcover serve`` passes the install's
     ``server-key``); ``None`` makes a random one, kept in ``app.state.web.access_key``.
     """
     if data_dir is None:
         data_dir = Path(tempfile.mkdtemp(prefix="backcover-web-"))
-    workspace = Workspace(data_dir)
+    workspace = Workspace(data_dir, log_path)
     web = WebContext(
         store_url=store_url,
         workspace=workspace,

@@ -50,6 +50,30 @@ def _x(day: date, first: date, span: int, left: float, width: float) -> float:
     return left + (day - first).days / span * width if span else left + width / 2
 
 
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _ticks(first: date, last: date, most: int = 6) -> list[tuple[date, str]]:
+    """Dates for the time axis: one label for one day, else years or months, at most ``most``."""
+    if first == last:
+        return [(first, first.isoformat())]
+    if (last - first).days > 400:
+        years = list(range(first.year + (first.month > 1 or first.day > 1), last.year + 1))
+        step = max(1, -(-len(years) // most))
+        return [(date(y, 1, 1), str(y)) for y in years[::step]]
+    months: list[tuple[date, str]] = []
+    y, m = first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        d = date(y, m, 1)
+        if d >= first:
+            months.append((d, f"{_MONTHS[m - 1]} {y}" if m == 1 or not months else _MONTHS[m - 1]))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    if not months:
+        return [(first, first.isoformat()), (last, last.isoformat())]
+    step = max(1, -(-len(months) // most))
+    return months[::step]
+
+
 def pain_chart(points: list[PainPoint], markers: list[Marker], title: str = "Pain over time") -> Markup:
     """A line of 0–10 pain scores over time with vertical marks for treatments and procedures."""
     w, h = 540.0, 290.0
@@ -103,11 +127,12 @@ def pain_chart(points: list[PainPoint], markers: list[Marker], title: str = "Pai
             f"<title>{escape(p.day.isoformat())}: pain {p.value}{(' ' + escape(p.label)) if p.label else ''}"
             "</title></circle>"
         )
-    parts.append(f'<text class="axis" x="{left}" y="{h - bottom + 18}">{first.isoformat()}</text>')
-    parts.append(
-        f'<text class="axis" x="{w - right}" y="{h - bottom + 18}" text-anchor="end">'
-        f"{last.isoformat()}</text>"
-    )
+    for day, text in _ticks(first, last):
+        x = _x(day, first, span, left, pw)
+        parts.append(f'<line class="grid" x1="{x:.1f}" y1="{top + ph}" x2="{x:.1f}" y2="{top + ph + 4}"/>')
+        parts.append(
+            f'<text class="axis" x="{x:.1f}" y="{h - bottom + 18}" text-anchor="middle">{text}</text>'
+        )
     # legend
     lx = left
     for kind, label in (

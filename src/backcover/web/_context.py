@@ -15,7 +15,8 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from backcover import DISCLAIMER, __version__
+from backcover import DISCLAIMER, __version__, i18n
+from backcover.web import _plans
 from backcover.web._glossary import GLOSSARY
 from backcover.web._security import CSRF_COOKIE, CSRF_FIELD, csrf_token_for, new_session_id
 from backcover.web._workspace import Workspace
@@ -67,8 +68,10 @@ class WebContext:
             NAV=NAV,
             term=_term,
             GLOSSARY=GLOSSARY,
+            plan_title=_plans.display_name,
         )
         env.filters["money"] = _money
+        i18n.install(env)
 
     def store(self) -> Store:
         """The case store, opened (and migrated) on first use."""
@@ -98,6 +101,14 @@ def _term(key: str, text: str | None = None) -> Markup:
     return Markup('<a class="term" href="/help#{k}">{w}</a>').format(k=key, w=text or t.word.lower())
 
 
+def _relative(url: str) -> str:
+    """The path and query of an absolute URL (links stay on this app, whatever the host)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
 def ctx(request: Request) -> WebContext:
     web: WebContext = request.app.state.web
     return web
@@ -120,7 +131,15 @@ def render(
     """Render a page with the layout's globals, and give the browser its session cookie if needed."""
     web = ctx(request)
     sid = session_id(request)
+    asked = i18n.parse_language(request.query_params.get("lang"))
+    lang = i18n.set_language(asked or request.cookies.get("lang"))
     c: dict[str, Any] = {
+        "lang": lang,
+        "lang_links": [
+            (code, name, _relative(str(request.url.include_query_params(lang=code))))
+            for code, name in i18n.LANGUAGES.items()
+            if code != lang
+        ],
         "csrf_field": CSRF_FIELD,
         "csrf_token": csrf_token_for(web.secret, sid),
         "path": request.url.path,
@@ -128,6 +147,8 @@ def render(
         **(context or {}),
     }
     resp = web.templates.TemplateResponse(request, name, c, status_code=status_code)
+    if asked and request.cookies.get("lang") != asked:
+        resp.set_cookie("lang", asked, httponly=True, samesite="strict", path="/")
     if request.cookies.get(CSRF_COOKIE) != sid:
         resp.set_cookie(CSRF_COOKIE, sid, httponly=True, samesite="strict", path="/")
     return resp

@@ -16,6 +16,13 @@ class Term:
 
 _TERMS: tuple[Term, ...] = (
     Term(
+        "sbc",
+        "Summary of Benefits and Coverage (SBC)",
+        "A short form every health plan must give you, laid out the same way by law: page 1 answers "
+        "questions such as the deductible and the out-of-pocket limit; a chart from page 2 lists what you "
+        "pay for each kind of care. Ask your insurer or employer for it, or find it on the plan's website.",
+    ),
+    Term(
         "prior-authorization",
         "Prior authorization",
         "Permission your plan must give before some care, or it may refuse to pay. Your clinic usually "

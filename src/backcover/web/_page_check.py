@@ -7,8 +7,10 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from backcover import i18n
 from backcover.catalog import resolve
 from backcover.errors import BadInput
+from backcover.vocab import STATES, parse_state
 from backcover.web import _checkview, _services
 from backcover.web._context import ctx, render
 from backcover.web._forms import (
@@ -39,11 +41,12 @@ def check_procedures(request: Request) -> Response:
 def check_page(request: Request) -> Response:
     web = ctx(request)
     qp = request.query_params
+    i18n.set_language(qp.get("lang") or request.cookies.get("lang"))  # the answer's words, too
     form = {
         "procedure": (qp.get("code") or qp.get("procedure") or "").strip()[:12],
         "payer": qp.get("payer") or plan_payer(request) or "commercial",
         "setting": qp.get("setting") or "",
-        "state": (qp.get("state") or "").strip()[:2].upper(),
+        "state": (qp.get("state") or "").strip()[:40],
         "as_of": qp.get("as_of") or web.today().isoformat(),
         "q": qp.get("q", "")[:100],
     }
@@ -61,6 +64,9 @@ def check_page(request: Request) -> Response:
             if form["payer"] not in dict(PAYERS):
                 raise BadInput(f"unknown payer {form['payer']!r}", "choose one from the list", where="Payer")
 
+            state = parse_state(form["state"], where="State") if form["state"] else None
+            if state:
+                form["state"] = state
             resolve(form["procedure"], form["setting"] or None)
             record = _services.workspace_record(web.workspace)
             det = _services.check(
@@ -68,7 +74,7 @@ def check_page(request: Request) -> Response:
                 form["procedure"],
                 form["payer"],
                 setting=form["setting"] or None,
-                state=form["state"] or None,
+                state=state,
                 as_of=as_of,
             )
 
@@ -82,6 +88,7 @@ def check_page(request: Request) -> Response:
             "title": "Check a procedure",
             "form": form,
             "payers": PAYERS,
+            "states": STATES,
             "settings": SETTING_NAMES,
             "procedures": procedure_choices(),
             "result": result,

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from backcover.costs._view import short_source, summary
 from backcover.errors import BadInput
 from backcover.web import _plans, _services
 from backcover.web._charts import CostBar, cost_chart
@@ -29,21 +30,26 @@ def _cost_view(est: dict[str, Any]) -> dict[str, Any]:
         return Decimal(str(v)) if v not in (None, "") else Decimal(0)
 
     lines = est.get("lines") or []
+    view = summary(est)
+    rows = view["rows"]
+    for row in rows:
+        row["short_source"] = short_source(row.get("price_source"))
+        notes = list(dict.fromkeys(row.get("notes") or []))
+        row["citations"] = [n for n in notes if n.startswith("Unconfirmed price")]
+        row["plain_notes"] = [n for n in notes if not n.startswith("Unconfirmed price")]
+        row["shown"] = f"{row['label']} × {row['count']}" if row["count"] > 1 else row["label"]
     bars = [
-        CostBar(
-            str(ln.get("description") or ln.get("id")),
-            dec(ln.get("patient")),
-            dec(ln.get("plan")),
-            dec(ln.get("balance_bill")),
-        )
-        for ln in lines
-        if ln.get("patient") is not None
+        CostBar(str(r["shown"]), dec(r.get("patient")), dec(r.get("plan")), dec(r.get("balance_bill")))
+        for r in rows
+        if r.get("patient") is not None
     ]
     ids = {ln.get("id"): (ln.get("description") or ln.get("id")) for ln in lines}
     g = est.get("guidance") or {}
     return {
         "raw": est,
         "lines": lines,
+        "rows": rows,
+        "summary": view,
         "ids": ids,
         "totals": est.get("totals") or {},
         "chart": cost_chart(bars),
@@ -56,6 +62,17 @@ def _cost_view(est: dict[str, Any]) -> dict[str, Any]:
         "notes": est.get("notes") or [],
         "accumulators_after": est.get("accumulators_after") or {},
     }
+
+
+def _expand_groups(prices: dict[str, str], est: dict[str, Any]) -> dict[str, str]:
+    """A price typed for a group of lines (``group:pt``) applies to each of its lines."""
+    out = {k: v for k, v in prices.items() if not k.startswith("group:")}
+    for key, value in prices.items():
+        if key.startswith("group:"):
+            for ln in est.get("lines") or []:
+                if ln.get("group") == key[6:]:
+                    out.setdefault(str(ln["id"]), value)
+    return out
 
 
 def _cost_page(
@@ -78,13 +95,15 @@ def _cost_page(
                 raise BadInput(
                     "there is no plan yet", "create your plan on the Start page first", where="plan"
                 )
-            est = _services.estimate(
-                cur[2],
-                procedure=procedure or None if not lines_text else None,
-                setting=setting or None,
-                lines=lines_text,
-                prices=_services.parse_prices(prices or {}),
-            )
+            args: dict[str, Any] = {
+                "procedure": procedure or None if not lines_text else None,
+                "setting": setting or None,
+                "lines": lines_text,
+            }
+            typed = prices or {}
+            if any(k.startswith("group:") for k in typed):
+                typed = _expand_groups(typed, _services.estimate(cur[2], **args))
+            est = _services.estimate(cur[2], **args, prices=_services.parse_prices(typed))
             result = _cost_view(est)
         except BadInput as exc:
             error, status = exc, 400

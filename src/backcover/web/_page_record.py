@@ -10,6 +10,7 @@ from starlette.datastructures import FormData
 
 from backcover.errors import BadInput
 from backcover.record.log import append_entry
+from backcover.services._log import delete_entry, edit_entry, log_entries
 from backcover.web import _recordview, _services
 from backcover.web._context import ctx, render
 from backcover.web._forms import (
@@ -130,10 +131,19 @@ def _log_entry(section: str, form: FormData) -> dict[str, Any]:
 
 
 def _record_context(
-    request: Request, error: BadInput | None = None, show_all: bool = False, year: int | None = None
+    request: Request,
+    error: BadInput | None = None,
+    show_all: bool = False,
+    year: int | None = None,
+    typed: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """``typed``: what was sent with a form that failed (its section, number and fields), kept."""
     web = ctx(request)
     ws = web.workspace
+    try:
+        entries = log_entries(ws.log_path) if ws.log_path.exists() else []
+    except BadInput:
+        entries = []
     record = None
     load_error = None
     if ws.record_paths():
@@ -158,6 +168,8 @@ def _record_context(
         "has_log": ws.log_path.exists(),
         "show_all": show_all,
         "today": web.today().isoformat(),
+        "entries": entries,
+        "typed": typed or {},
     }
 
 
@@ -192,5 +204,39 @@ async def record_add(request: Request, section: str) -> Response:
         append_entry(ws.log_path, section, entry)
     except BadInput as exc:
         exc = BadInput(exc.problem, exc.fix, "your new entry", None)
-        return render(request, "record.html", _record_context(request, exc), 400)
+        typed = {"section": section, "number": 0, "fields": _typed(section, form)}
+        return render(request, "record.html", _record_context(request, exc, typed=typed), 400)
     return see_other(f"/record?done=log#add-{section}")
+
+
+def _typed(section: str, form: FormData) -> dict[str, str]:
+    return {name: field(form, name) for name, _l, _k, _h in LOG_FORMS[section]["fields"]}
+
+
+@router.post("/record/log/{section}/{number}/edit")
+async def record_edit(request: Request, section: str, number: int) -> Response:
+    form = await checked_form(request)
+    if section not in LOG_FORMS:
+        raise HTTPException(404, "There is no such kind of log entry.")
+    ws = ctx(request).workspace
+    entry = _log_entry(section, form)
+    changes: dict[str, Any] = {name: entry.get(name) for name, _l, _k, _h in LOG_FORMS[section]["fields"]}
+    try:
+        edit_entry(ws.log_path, section, number, changes)
+    except BadInput as exc:
+        exc = BadInput(exc.problem, exc.fix, f"{LOG_FORMS[section]['title'].lower()} {number}", None)
+        typed = {"section": section, "number": number, "fields": _typed(section, form)}
+        return render(request, "record.html", _record_context(request, exc, typed=typed), 400)
+    return see_other(f"/record?done=logedit#log-{section}-{number}")
+
+
+@router.post("/record/log/{section}/{number}/delete")
+async def record_delete(request: Request, section: str, number: int) -> Response:
+    await checked_form(request)
+    ws = ctx(request).workspace
+    try:
+        delete_entry(ws.log_path, section, number)
+    except BadInput as exc:
+        exc = BadInput(exc.problem, exc.fix, "your treatment log", None)
+        return render(request, "record.html", _record_context(request, exc), 400)
+    return see_other("/record?done=logdelete#log-h")

@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from backcover.errors import BadInput
-from backcover.web import _plans, _services
+from backcover.web import _plans, _sbc, _services
 from backcover.web._context import ctx, render
 from backcover.web._forms import (
     checked_form,
@@ -18,15 +18,35 @@ from backcover.web._forms import (
     see_other,
 )
 
-__all__ = ["router"]
+__all__ = ["router", "start_context"]
 
 router = APIRouter(include_in_schema=False)
 
 
-def _start_context(request: Request, error: BadInput | None = None) -> dict[str, Any]:
+def start_context(
+    request: Request,
+    error: BadInput | None = None,
+    *,
+    typed: dict[str, Any] | None = None,
+    field_errors: dict[str, BadInput] | None = None,
+) -> dict[str, Any]:
+    """``typed`` is what the person sent (kept on error, next to its message)."""
     ws = ctx(request).workspace
     templates, plan = _plans.template_choices(), _plans.current_plan_summary(ws)
+    typed = typed or {}
+    if plan and not plan.get("error"):
+        if "text" in typed:
+            plan["text"] = typed["text"]
+        if "sbc" in typed and plan.get("sbc") is not None:
+            plan["sbc"] = typed["sbc"]
+        if "accumulators" in typed:
+            for a in plan["accumulators"]:
+                a["value"] = typed["accumulators"].get(a["key"], a["value"])
     return {
+        "typed": typed,
+        "field_errors": field_errors or {},
+        "sbc_fields": _sbc.FIELDS,
+        "sbc_rows": _sbc.BENEFIT_ROWS,
         "title": "Start",
         "flash": flash(request),
         "error": error,
@@ -41,7 +61,7 @@ def _start_context(request: Request, error: BadInput | None = None) -> dict[str,
 
 @router.get("/")
 def start(request: Request) -> Response:
-    return render(request, "start.html", _start_context(request))
+    return render(request, "start.html", start_context(request))
 
 
 @router.post("/start/import")
@@ -62,7 +82,7 @@ async def start_import(request: Request) -> Response:
     except BadInput as exc:
         if htmx:
             return render(request, "_import_result.html", {"error": exc, "patients": ws.patients()}, 400)
-        return render(request, "start.html", _start_context(request, exc), 400)
+        return render(request, "start.html", start_context(request, exc), 400)
     if htmx:
         return render(request, "_import_result.html", {"patients": ws.patients(), "imported": len(files)})
     return see_other("/?done=imported#import")
@@ -79,7 +99,15 @@ async def start_clear(request: Request) -> Response:
 async def start_patient(request: Request) -> Response:
     form = await checked_form(request)
     ws = ctx(request).workspace
-    ws.select_patient(field(form, "patient") or None)
+    chosen = field(form, "patient")
+    if not chosen:
+        exc = BadInput(
+            "nobody was chosen",
+            "pick the person this is about, then press the button again",
+            where="Who is this about?",
+        )
+        return render(request, "start.html", start_context(request, exc), 400)
+    ws.select_patient(chosen)
     return see_other("/record?done=patient")
 
 
@@ -90,7 +118,8 @@ async def start_plan(request: Request) -> Response:
     try:
         _plans.create_from_template(ws, field(form, "template"), field(form, "name"))
     except BadInput as exc:
-        return render(request, "start.html", _start_context(request, exc), 400)
+        typed = {"template": field(form, "template"), "name": field(form, "name")}
+        return render(request, "start.html", start_context(request, exc, typed=typed), 400)
     return see_other("/?done=plan#plan")
 
 
@@ -98,10 +127,11 @@ async def start_plan(request: Request) -> Response:
 async def start_accumulators(request: Request) -> Response:
     form = await checked_form(request)
     ws = ctx(request).workspace
+    values = {k: field(form, k) for k in _plans.ACCUMULATOR_FIELDS if k in form}
     try:
-        _plans.set_accumulators(ws, {k: field(form, k) for k in _plans.ACCUMULATOR_FIELDS if k in form})
+        _plans.set_accumulators(ws, values)
     except BadInput as exc:
-        return render(request, "start.html", _start_context(request, exc), 400)
+        return render(request, "start.html", start_context(request, exc, typed={"accumulators": values}), 400)
     return see_other("/?done=accumulators#plan")
 
 
@@ -116,8 +146,33 @@ async def start_plan_select(request: Request) -> Response:
 async def start_plan_text(request: Request) -> Response:
     form = await checked_form(request)
     ws = ctx(request).workspace
+    text = form.get("text")
+    text = text if isinstance(text, str) else ""
     try:
-        _plans.save_text(ws, field(form, "name") or (ws.plan_name or "my-plan"), field(form, "text"))
-    except BadInput as exc:
-        return render(request, "start.html", _start_context(request, exc), 400)
+        _plans.save_text(ws, field(form, "name") or (ws.plan_name or "my-plan"), text)
+    except BadInput as exc:  # a syntax error keeps the edits in the box, with the message above it
+        return render(request, "start.html", start_context(request, exc, typed={"text": text}), 400)
     return see_other("/?done=plan#plan")
+
+
+@router.post("/start/plan-form")
+async def start_plan_form(request: Request) -> Response:
+    form = await checked_form(request)
+    ws = ctx(request).workspace
+    values = {f.key: field(form, f.key) for f in _sbc.FIELDS}
+    errors = _plans.save_form(ws, values)
+    if errors:
+        first = next(iter(errors.items()))
+        summary = BadInput(
+            f"{len(errors)} of the plan's numbers need{'s' if len(errors) == 1 else ''} fixing; "
+            "nothing was saved",
+            f"see the message beside \u201c{_sbc.field_label(first[0])}\u201d",
+            where="Your plan's numbers",
+        )
+        return render(
+            request,
+            "start.html",
+            start_context(request, summary, typed={"sbc": values}, field_errors=errors),
+            400,
+        )
+    return see_other("/?done=planform#plan")

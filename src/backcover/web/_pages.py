@@ -11,7 +11,15 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from backcover.web import _page_cases, _page_check, _page_compare, _page_cost, _page_record, _page_start
+from backcover.web import (
+    _page_cases,
+    _page_check,
+    _page_compare,
+    _page_cost,
+    _page_mydata,
+    _page_record,
+    _page_start,
+)
 from backcover.web._context import render
 
 __all__ = ["router"]
@@ -29,5 +37,5 @@ def docs_page(request: Request) -> Response:
     return render(request, "docs.html", {"title": "API"})
 
 
-for _module in (_page_start, _page_record, _page_check, _page_cost, _page_cases, _page_compare):
+for _module in (_page_start, _page_record, _page_check, _page_cost, _page_cases, _page_compare, _page_mydata):
     router.include_router(_module.router)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from backcover import codesets
+from backcover import codesets, vocab
+from backcover.names import plain_name
 from backcover.record.model import Item, ItemKind, Record
 from backcover.record.render import describe_when
 from backcover.vocab import Provenance
@@ -18,11 +18,6 @@ __all__ = ["item_label", "plain_name", "view"]
 PROVENANCE = {p.value: p.label for p in Provenance}
 _PAIN_SCALES = {"nrs": Decimal(1), "peg": Decimal(1)}
 _TIMELINE_LIMIT = 400
-
-
-def plain_name(name: str | None) -> str | None:
-    """Synthea appends digits to names (``Corrin41``); people do not."""
-    return re.sub(r"(?<=[^\W\d_])\d+\b", "", name).strip() if name else name
 
 
 def item_label(it: Item) -> str:
@@ -93,9 +88,9 @@ def view(record: Record, *, show_all: bool, as_of: date, year: int | None = None
         rows.append(
             {
                 "when": describe_when(it),
-                "kind": it.kind.value,
+                "kind": vocab.ItemKind(it.kind.value).label,
                 "label": item_label(it),
-                "region": it.region.value if it.region else None,
+                "region": vocab.Region(it.region.value).label if it.region else None,
                 "provenance": PROVENANCE.get(it.provenance, it.provenance),
                 "prov_key": it.provenance,
                 "details": "; ".join(detail_bits),

@@ -79,8 +79,11 @@ def _patients_in(data: bytes, file: str) -> list[dict[str, Any]]:
 class Workspace:
     """One person's files and choices, kept in ``root``."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, log_path: Path | None = None) -> None:
+        """``log_path`` is the treatment log (default: in ``root``); ``backcover serve`` gives the
+        CLI's, so that the web and ``backcover log`` keep one log."""
         self.root = root
+        self._log_path = log_path or root / "treatment-log.yaml"
         self._lock = threading.RLock()
         for d in (root, root / "records", root / "plans"):
             d.mkdir(parents=True, exist_ok=True)
@@ -142,6 +145,14 @@ class Workspace:
             self._state["patient"] = None
             self._save_state()
 
+    def delete_everything(self) -> None:
+        """Remove the imported records, the plans, the treatment log and the choices."""
+        with self._lock:
+            for p in [*self.uploads(), *(self.root / "plans").glob("*.yaml"), self.log_path]:
+                p.unlink(missing_ok=True)
+            self._state = {"patient": None, "plan": None}
+            self._save_state()
+
     def patients(self) -> list[PatientChoice]:
         """The people the uploaded FHIR files describe, by Patient id (no record parsing needed)."""
         uploads = self.uploads()
@@ -177,7 +188,7 @@ class Workspace:
 
     @property
     def log_path(self) -> Path:
-        return self.root / "treatment-log.yaml"
+        return self._log_path
 
     def record_paths(self) -> list[Path]:
         paths = self.uploads()
