@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8765
 
-.PHONY: run test lint typecheck bench clean
+.PHONY: run test lint typecheck bench fuzz clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,7 +14,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	@echo "Starting backcover on http://127.0.0.1:$(PORT)/ (Ctrl-C stops it)"
+	@echo "Starting backcover; open the address it prints (it carries the access key). Ctrl-C stops it."
 	$(BIN)/backcover serve --host 127.0.0.1 --port $(PORT)
 
 lint: $(STAMP)
@@ -29,6 +29,10 @@ test: lint typecheck
 
 bench: $(STAMP)
 	$(BIN)/python bench/import_bench.py
+
+# At least 10,000 generated hostile inputs through the parsers and the HTTP API; prints the counts.
+fuzz: $(STAMP)
+	$(BIN)/python bench/fuzz.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -30,6 +30,7 @@ from backcover.web._workspace import Workspace
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 PATIENT = "ca15b832-01e4-41dd-6a52-97bd3e5510cb"
+AUTH: dict[str, str] = {}  # the access key of the server started below (its BACKCOVER_HOME)
 
 
 def free_port() -> int:
@@ -54,7 +55,7 @@ async def run(url: str, body: dict[str, Any], total: int, clients: int) -> tuple
 
     async def client() -> None:
         nonlocal errors
-        async with httpx.AsyncClient(base_url=url, timeout=60) as c:
+        async with httpx.AsyncClient(base_url=url, timeout=60, headers=AUTH) as c:
             while True:
                 try:
                     queue.get_nowait()
@@ -104,7 +105,7 @@ def main() -> None:
             ],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
-            env={**os.environ, "BACKCOVER_DEBUG": ""},
+            env={**os.environ, "BACKCOVER_DEBUG": "", "BACKCOVER_HOME": tmp},
         )
         try:
             url = f"http://127.0.0.1:{port}"
@@ -118,8 +119,9 @@ def main() -> None:
                 if time.monotonic() > deadline or proc.poll() is not None:
                     raise SystemExit("the server did not start")
                 time.sleep(0.1)
+            AUTH["Authorization"] = "Bearer " + (Path(tmp) / "server-key").read_text().strip()
             imported = {"procedure": "72148", "payer": "commercial", "as_of": "2014-04-01"}
-            warm = httpx.post(url + "/api/check", json=imported, timeout=60)
+            warm = httpx.post(url + "/api/check", json=imported, timeout=60, headers=AUTH)
             print(f"warm-up: HTTP {warm.status_code}, decision {warm.json().get('decision')}")
             lat, wall, errors = asyncio.run(run(url, imported, min(200, args.requests), 1))
             report("imported Synthea record (1 client, for reference)", lat, wall, errors)

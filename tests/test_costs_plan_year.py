@@ -15,6 +15,7 @@ from backcover.costs._cob import coordinate
 from backcover.costs._plan_year import plan_year_start_of
 from backcover.errors import BadInput
 from backcover.web import create_app
+from tests._web_support import AUTH, WEB_KEY
 
 PLAN = """
 name: Calendar-year PPO
@@ -126,9 +127,12 @@ def test_secondary_plan_years_are_its_own() -> None:
 
 def test_cost_page_shows_plan_years_and_lines_priced_both_ways(tmp_path: Path) -> None:
     app = create_app(
-        f"sqlite:///{tmp_path / 'store.db'}", data_dir=tmp_path / "ws", today=lambda: dt.date(2026, 12, 1)
+        f"sqlite:///{tmp_path / 'store.db'}",
+        data_dir=tmp_path / "ws",
+        today=lambda: dt.date(2026, 12, 1),
+        access_key=WEB_KEY,
     )
-    c = TestClient(app, base_url="http://127.0.0.1")
+    c = TestClient(app, base_url="http://127.0.0.1", headers=AUTH)
     m = re.search(r'name="csrf_token" value="([0-9a-f]+)"', c.get("/").text)
     assert m
     t = m.group(1)

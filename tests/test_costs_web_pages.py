@@ -11,14 +11,20 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backcover.web import create_app
+from tests._web_support import AUTH, WEB_KEY
 
 TODAY = date(2026, 11, 27)
 
 
 @pytest.fixture()
 def client(tmp_path: Path) -> TestClient:
-    app = create_app(f"sqlite:///{tmp_path / 'store.db'}", data_dir=tmp_path / "ws", today=lambda: TODAY)
-    c = TestClient(app, base_url="http://127.0.0.1")
+    app = create_app(
+        f"sqlite:///{tmp_path / 'store.db'}",
+        data_dir=tmp_path / "ws",
+        today=lambda: TODAY,
+        access_key=WEB_KEY,
+    )
+    c = TestClient(app, base_url="http://127.0.0.1", headers=AUTH)
     m = re.search(r'name="csrf_token" value="([0-9a-f]+)"', c.get("/").text)
     assert m
     c.csrf = m.group(1)  # type: ignore[attr-defined]

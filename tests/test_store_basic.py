@@ -14,6 +14,7 @@ from alembic.migration import MigrationContext
 from backcover import services
 from backcover.errors import BadInput
 from backcover.store import MAX_DOCUMENT_BYTES, CodeInput, Store, open_store
+from backcover.store._db import MIGRATIONS
 from backcover.store._models import Base, Case
 from tests._cases_support import PDF, PNG, SHARED, store_fixture, store_url_fixture  # noqa: F401
 
@@ -31,8 +32,6 @@ def _head() -> str:
     """The newest revision of the migration scripts (one chain: a single head)."""
     from alembic.config import Config
     from alembic.script import ScriptDirectory
-
-    from backcover.store._db import MIGRATIONS
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
@@ -255,8 +254,6 @@ def test_migration_downgrades_to_empty_and_back(store: Store) -> None:
     from alembic import command
     from alembic.config import Config
     from sqlalchemy import inspect
-
-    from backcover.store._db import MIGRATIONS
 
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))

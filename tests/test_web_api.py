@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from backcover.web import create_app
+from tests._web_support import web_client
 from tests.conftest import EXAMPLES, SYNTHEA_FILES, SYNTHEA_LBP
 
 TODAY = date(2026, 11, 27)
@@ -18,8 +18,7 @@ TODAY = date(2026, 11, 27)
 
 @pytest.fixture()
 def client(tmp_path: Path) -> TestClient:
-    app = create_app(f"sqlite:///{tmp_path / 'store.db'}", data_dir=tmp_path / "ws", today=lambda: TODAY)
-    return TestClient(app, base_url="http://127.0.0.1")
+    return web_client(tmp_path, TODAY)
 
 
 def import_synthea(c: TestClient) -> None:

@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 
 from backcover.web import create_app
 from backcover.web._plainwords import duration_words
+from tests._web_support import AUTH, WEB_KEY
 from tests.conftest import EXAMPLES, SYNTHEA_FILES
 
 TODAY = date(2026, 11, 27)
@@ -65,8 +66,13 @@ def problems(page: str) -> list[str]:
 
 
 def new_client(tmp_path: Path) -> tuple[TestClient, str]:
-    app = create_app(f"sqlite:///{tmp_path / 'store.db'}", data_dir=tmp_path / "ws", today=lambda: TODAY)
-    c = TestClient(app, base_url="http://127.0.0.1")
+    app = create_app(
+        f"sqlite:///{tmp_path / 'store.db'}",
+        data_dir=tmp_path / "ws",
+        today=lambda: TODAY,
+        access_key=WEB_KEY,
+    )
+    c = TestClient(app, base_url="http://127.0.0.1", headers=AUTH)
     m = re.search(r'name="csrf_token" value="([0-9a-f]+)"', c.get("/").text)
     assert m
     return c, m.group(1)

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from backcover.web import create_app
 from backcover.web._charts import CostBar, Marker, PainPoint, cost_chart, pain_chart
+from tests._web_support import AUTH, WEB_KEY, web_client
 from tests.conftest import SYNTHEA_FILES, SYNTHEA_LBP
 
 TODAY = date(2026, 11, 27)
@@ -19,8 +20,7 @@ TODAY = date(2026, 11, 27)
 
 @pytest.fixture()
 def client(tmp_path: Path) -> TestClient:
-    app = create_app(f"sqlite:///{tmp_path / 'store.db'}", data_dir=tmp_path / "ws", today=lambda: TODAY)
-    return TestClient(app, base_url="http://127.0.0.1")
+    return web_client(tmp_path, TODAY)
 
 
 def tok(c: TestClient) -> str:
@@ -305,8 +305,13 @@ def test_pages_never_answer_500_to_odd_queries(tmp_path: Path) -> None:
     from hypothesis import HealthCheck, given, settings
     from hypothesis import strategies as st
 
-    app = create_app(f"sqlite:///{tmp_path / 'store.db'}", data_dir=tmp_path / "ws", today=lambda: TODAY)
-    c = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False)
+    app = create_app(
+        f"sqlite:///{tmp_path / 'store.db'}",
+        data_dir=tmp_path / "ws",
+        today=lambda: TODAY,
+        access_key=WEB_KEY,
+    )
+    c = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False, headers=AUTH)
     setup_person(c)
     text = st.text(max_size=30)
 

@@ -11,12 +11,15 @@ import pytest
 from fastapi.testclient import TestClient
 
 from backcover.web import create_app
+from tests._web_support import AUTH, WEB_KEY
 
 
 @pytest.fixture()
 def client(tmp_path: Path) -> TestClient:
-    app = create_app(data_dir=tmp_path / "ws", max_upload_mb=1, today=lambda: date(2026, 11, 27))
-    return TestClient(app, base_url="http://127.0.0.1")
+    app = create_app(
+        data_dir=tmp_path / "ws", max_upload_mb=1, today=lambda: date(2026, 11, 27), access_key=WEB_KEY
+    )
+    return TestClient(app, base_url="http://127.0.0.1", headers=AUTH)
 
 
 def token(c: TestClient) -> str:
@@ -47,10 +50,17 @@ def test_host_header_is_checked(client: TestClient, host: str, status: int) -> N
 
 
 def test_port_is_pinned_when_given(tmp_path: Path) -> None:
-    c = TestClient(create_app(data_dir=tmp_path, port=8765), base_url="http://127.0.0.1:8765")
+    c = TestClient(
+        create_app(data_dir=tmp_path, port=8765, access_key=WEB_KEY),
+        base_url="http://127.0.0.1:8765",
+        headers=AUTH,
+    )
     assert c.get("/help").status_code == 200
     assert c.get("/help", headers={"host": "127.0.0.1:9999"}).status_code == 421
-    extra = TestClient(create_app(data_dir=tmp_path, port=8765, allowed_hosts=["backcover.lan:8765"]))
+    extra = TestClient(
+        create_app(data_dir=tmp_path, port=8765, allowed_hosts=["backcover.lan:8765"], access_key=WEB_KEY),
+        headers=AUTH,
+    )
     assert extra.get("/help", headers={"host": "backcover.lan:8765"}).status_code == 200
 
 
@@ -110,13 +120,13 @@ def test_upload_over_the_limit_is_refused_with_413(client: TestClient) -> None:
 def test_unexpected_errors_name_no_data(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
     from backcover.web._security import _route_of
 
-    app = create_app(data_dir=tmp_path)
+    app = create_app(data_dir=tmp_path, access_key=WEB_KEY)
 
     @app.get("/api/boom/{who}")
     def boom(who: str) -> None:
         raise RuntimeError(f"record of {who}, born 1986-11-19")
 
-    c = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False)
+    c = TestClient(app, base_url="http://127.0.0.1", raise_server_exceptions=False, headers=AUTH)
     with caplog.at_level(logging.INFO):
         r = c.get("/api/boom/Corrin")
     assert r.status_code == 500

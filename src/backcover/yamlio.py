@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -23,7 +21,9 @@ from ruamel.yaml.events import (
 )
 from ruamel.yaml.nodes import ScalarNode
 
+from backcover.atomic import atomic_write_bytes, atomic_write_text
 from backcover.errors import BadInput, suggest
+from backcover.guards import MAX_NUMBER
 
 __all__ = [
     "atomic_write_bytes",
@@ -41,8 +41,6 @@ __all__ = [
 # Real plan files, logs and policy packs are far below both; an alias bomb or a 3,000-deep list is not.
 MAX_EXPANDED_NODES = 200_000
 MAX_DEPTH = 64
-# Numbers this large are never a price, a count or a score; 16 or more digits is a mistake or an attack.
-MAX_NUMBER = 10**15
 
 
 class _Constructor(RoundTripConstructor):
@@ -249,31 +247,3 @@ def dump_yaml(data: Any) -> str:
     buf = io.StringIO()
     _yaml().dump(data, buf)
     return buf.getvalue()
-
-
-def atomic_write_text(path: Path, text: str, mode: int = 0o600) -> None:
-    """Write text atomically with owner-only permissions (see :func:`atomic_write_bytes`)."""
-    atomic_write_bytes(path, text.encode("utf-8"), mode)
-
-
-def atomic_write_bytes(path: Path, data: bytes, mode: int = 0o600) -> None:
-    """Write a file so that readers see the old or the new content, never half of it.
-
-    The file gets owner-only permissions by default, as it may hold health data. On failure the
-    temporary file is removed and the old content stays.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.fchmod(fd, mode)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        os.chmod(path, mode)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

@@ -20,6 +20,7 @@ import pytest
 import uvicorn
 
 from backcover.web import create_app
+from tests._web_support import WEB_KEY
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARGS = [
@@ -82,6 +83,7 @@ class Server:
             data_dir=data_dir / "ws",
             port=self.port,
             today=lambda: TODAY,
+            access_key=WEB_KEY,
         )
         config = uvicorn.Config(
             self.app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False, lifespan="on"
@@ -92,6 +94,11 @@ class Server:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def key_url(self) -> str:
+        """The address `backcover serve` prints: opening it once gives the browser its access cookie."""
+        return f"{self.url}/?key={WEB_KEY}"
 
     def __enter__(self) -> Server:
         self.thread.start()

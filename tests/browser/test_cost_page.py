@@ -13,6 +13,7 @@ import pytest
 def page(browser: Any, server: Any) -> Any:
     context = browser.new_context(viewport={"width": 1280, "height": 800})
     pg = context.new_page()
+    pg.goto(server.key_url)  # the access key becomes a cookie
     yield pg
     context.close()
 

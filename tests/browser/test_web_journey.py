@@ -13,6 +13,8 @@ PATIENT = "ca15b832-01e4-41dd-6a52-97bd3e5510cb"
 def page(browser: Any, server: Any, run_axe: Any, shoot: Any, screenshots_dir: Any) -> Any:
     context = browser.new_context(viewport={"width": 1280, "height": 800}, accept_downloads=True)
     pg = context.new_page()
+    pg.goto(server.key_url)  # the access key becomes a cookie, and the address loses it
+    assert "key=" not in pg.url
     pg.csp_errors = []
     pg.on(
         "console",

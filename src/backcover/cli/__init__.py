@@ -27,4 +27,9 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
+    from backcover.atomic import remove_stale_temp_files
+    from backcover.paths import data_dir
+
+    # Temporary files of writes that a killed run left (they may hold health data) go first.
+    remove_stale_temp_files([data_dir()])
     app(prog_name="backcover")

@@ -17,6 +17,7 @@ _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 
 def default_data_dir() -> Path:
+    """The web workspace: ``web`` in the data folder (``$BACKCOVER_HOME`` when set)."""
     from backcover.paths import data_dir
 
     return data_dir() / "web"
@@ -53,11 +54,13 @@ def serve(
             "--public-url", help="The address clients use (the JWT audience); default http://HOST:PORT."
         ),
     ] = None,
+    print_url: Annotated[
+        bool, typer.Option("--print-url", help="Print the address (with its access key) and exit.")
+    ] = False,
 ) -> None:
-    """Start the web app and print its address. Stop it with Ctrl-C."""
-    import uvicorn
-
-    from backcover.web import create_app
+    """Start the web app and print its address (with the access key). Stop it with Ctrl-C."""
+    from backcover.paths import data_dir as home
+    from backcover.web._access import KEY_FILE, browser_url, load_or_create_key
 
     if host not in _LOOPBACK:
         raise BadInput(
@@ -65,25 +68,37 @@ def serve(
             "use --host 127.0.0.1 (the default), localhost or ::1",
             where="--host",
         )
+    key = load_or_create_key(home())
+    url = browser_url(host, port, key)
+    if print_url:
+        print(url, flush=True)
+        return
+    import uvicorn
+
     from backcover.ehr import CdsSettings
     from backcover.paths import default_log_path
+    from backcover.web import create_app
 
     folder = data_dir or default_data_dir()
     shown = f"[{host}]" if ":" in host else host
-    url = f"http://{shown}:{port}/"
-    cds = CdsSettings.from_trust_file(cds_trust, public_url or url.rstrip("/"))
+    cds = CdsSettings.from_trust_file(cds_trust, public_url or f"http://{shown}:{port}")
     web_app = create_app(
         store,
         data_dir=folder,
         port=port,
         allowed_hosts=allow_host or (),
         max_upload_mb=max_upload_mb,
+        access_key=key,
         cds=cds,
         # One treatment log for the web and `backcover log` (unless a separate folder is asked for).
         log_path=None if data_dir else default_log_path(),
     )
     err_console.print(f"backcover is running at [bold]{url}[/]  (Ctrl-C stops it)", highlight=False)
-    err_console.print(f"your files are kept in {folder}", highlight=False)
+    err_console.print(
+        f"open that address (it carries this computer's access key, kept in {home() / KEY_FILE}); "
+        f"your files are kept in {folder}",
+        highlight=False,
+    )
     print(url, flush=True)
     # No access log: request lines can carry ids of people. Errors name only their type.
     logging.getLogger("uvicorn.access").disabled = True

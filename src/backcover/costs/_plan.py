@@ -107,7 +107,15 @@ def parse_plan_data(data: Any, file: str, *, knowledge: Knowledge | None = None)
     kind = _kind(r, data)
     medicare = kind is PlanKind.MEDICARE
     year = r.count(data, "year", "year") or int(program_amounts(knowledge)["default_plan_year"])
-    name = str(data.get("name") or Path(file).stem)
+    raw_name = data.get("name")
+    if isinstance(raw_name, Mapping | list):
+        raise BadInput(
+            "the plan's name must be text, not a list or mapping",
+            "write it on one line, e.g. name: Acme Silver PPO",
+            file,
+            line_of(data, "name"),
+        )
+    name = str(raw_name or Path(file).stem)[:200]
     warnings: list[str] = []
 
     if medicare:

@@ -99,6 +99,8 @@ class Reader:
             if isinstance(raw, bool):
                 raise InvalidOperation
             value = Decimal(str(raw).strip().rstrip("%"))
+            if not value.is_finite():  # "NaN" or "Infinity" in quotes
+                raise InvalidOperation
         except (InvalidOperation, ValueError):
             raise self.bad(
                 node, key, f"{key} must be a number, got {raw!r}", f"write a number from {lo} to {hi}"

@@ -66,6 +66,15 @@ def _in(col_type: Any, value: Any, where: str, file: str | None) -> Any:
         raise BadInput(
             f"{value!r:.40} is not a valid value here", "export the archive again", file, where
         ) from None
+    limit = getattr(col_type, "length", None)
+    if isinstance(value, str) and isinstance(limit, int) and len(value) > limit:
+        # PostgreSQL would refuse it mid-import; SQLite would keep it. Both refuse it here alike.
+        raise BadInput(
+            f"a value of {len(value):,} characters is longer than the {limit} this field holds",
+            f"shorten it to {limit} characters in the store it came from, then export again",
+            file,
+            where,
+        )
     return value
 
 

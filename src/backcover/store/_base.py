@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
 from backcover.errors import BadInput
+from backcover.store._limits import check_lengths
 from backcover.store._models import AuditEntry
 
 __all__ = ["CodeInput", "StoreBase", "now"]
@@ -53,6 +54,7 @@ class StoreBase:
         self.engine = engine
         self.actor = actor
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        event.listen(self._sessions, "before_flush", check_lengths)
         self._local = threading.local()
 
     def close(self) -> None:

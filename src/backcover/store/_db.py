@@ -7,19 +7,20 @@ import os
 from pathlib import Path
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 
+from backcover.atomic import remove_stale_temp_files
 from backcover.errors import BadInput
 from backcover.store._store import Store
+from backcover.store._upgrade import upgrade
 
 __all__ = ["ENV_URL", "default_url", "migrate", "open_store"]
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 ENV_URL = "BACKCOVER_DATABASE_URL"
+MAX_ACTOR = 200
 
 
 def default_url() -> str:
@@ -41,6 +42,7 @@ def _safe_url(url: str) -> str:
 
 def _prepare_sqlite_file(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    remove_stale_temp_files([path.parent])  # exports and other atomic writes a killed run cut off
     fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
     os.close(fd)
     os.chmod(path, 0o600)
@@ -89,12 +91,11 @@ def _engine(url: str) -> Engine:
 
 
 def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest Alembic revision (from empty, or from any older revision)."""
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+    """Bring the schema to the newest Alembic revision (from empty, or from any older revision).
+
+    An existing SQLite store is copied first and put back if the upgrade fails (see ``_upgrade``).
+    """
+    upgrade(engine, MIGRATIONS)
 
 
 def open_store(url: str | None = None, *, actor: str | None = None, migrate_schema: bool = True) -> Store:
@@ -117,4 +118,12 @@ def open_store(url: str | None = None, *, actor: str | None = None, migrate_sche
             f"check that the server is running and that {ENV_URL} is right",
             where=ENV_URL,
         ) from None
-    return Store(engine, actor or os.environ.get("BACKCOVER_ACTOR") or f"local:{getpass.getuser()}")
+    who = actor or os.environ.get("BACKCOVER_ACTOR") or f"local:{getpass.getuser()}"
+    if len(who) > MAX_ACTOR:
+        engine.dispose()
+        raise BadInput(
+            f"the actor name is {len(who):,} characters long; at most {MAX_ACTOR} are kept in the audit log",
+            f"set BACKCOVER_ACTOR to a shorter name (a login or initials, {MAX_ACTOR} characters or fewer)",
+            where="BACKCOVER_ACTOR",
+        )
+    return Store(engine, who)

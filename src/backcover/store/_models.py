@@ -67,7 +67,7 @@ def _pid() -> Mapped[int]:
 class Patient(Base):
     __tablename__ = "patients"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(Text)
     birth_date: Mapped[date | None] = mapped_column(Date)
     member_id: Mapped[str | None] = mapped_column(String(100))
     address: Mapped[str | None] = mapped_column(Text)
@@ -85,9 +85,9 @@ class Plan(Base):
     __tablename__ = "plans"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = _pid()
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(Text)
     kind: Mapped[str] = mapped_column(String(40))
-    payer: Mapped[str | None] = mapped_column(String(200))
+    payer: Mapped[str | None] = mapped_column(Text)
     member_id: Mapped[str | None] = mapped_column(String(100))
     group_number: Mapped[str | None] = mapped_column(String(100))
     plan_yaml: Mapped[str | None] = mapped_column(Text)
@@ -112,10 +112,10 @@ class Provider(Base):
     __tablename__ = "providers"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = _pid()
-    name: Mapped[str] = mapped_column(String(200))
+    name: Mapped[str] = mapped_column(Text)
     npi: Mapped[str | None] = mapped_column(String(20))
-    specialty: Mapped[str | None] = mapped_column(String(200))
-    organization: Mapped[str | None] = mapped_column(String(200))
+    specialty: Mapped[str | None] = mapped_column(Text)
+    organization: Mapped[str | None] = mapped_column(Text)
     address: Mapped[str | None] = mapped_column(Text)
     phone: Mapped[str | None] = mapped_column(String(50))
     fax: Mapped[str | None] = mapped_column(String(50))
@@ -139,7 +139,7 @@ class Case(Base):
     __tablename__ = "cases"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     patient_id: Mapped[int] = _pid()
-    title: Mapped[str] = mapped_column(String(300))
+    title: Mapped[str] = mapped_column(Text)
     procedure_code: Mapped[str] = mapped_column(String(20))
     setting: Mapped[str | None] = mapped_column(String(40))
     payer: Mapped[str] = mapped_column(String(40))
@@ -248,8 +248,8 @@ class PeerToPeer(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     requested_on: Mapped[date] = mapped_column(Date)
     scheduled_for: Mapped[date | None] = mapped_column(Date)
-    reviewer_name: Mapped[str | None] = mapped_column(String(200))
-    reviewer_credentials: Mapped[str | None] = mapped_column(String(200))
+    reviewer_name: Mapped[str | None] = mapped_column(Text)
+    reviewer_credentials: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str | None] = mapped_column(Text)
     decided_on: Mapped[date | None] = mapped_column(Date)
@@ -261,7 +261,7 @@ class ExternalReview(Base):
     patient_id: Mapped[int] = _pid()
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     requested_on: Mapped[date] = mapped_column(Date)
-    organization: Mapped[str | None] = mapped_column(String(200))
+    organization: Mapped[str | None] = mapped_column(Text)
     decision: Mapped[str | None] = mapped_column(String(20))
     decided_on: Mapped[date | None] = mapped_column(Date)
 
@@ -276,8 +276,8 @@ class Document(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     doc_type: Mapped[str] = mapped_column(String(40))
     doc_date: Mapped[date | None] = mapped_column(Date)
-    source: Mapped[str | None] = mapped_column(String(200))
-    filename: Mapped[str | None] = mapped_column(String(300))
+    source: Mapped[str | None] = mapped_column(Text)
+    filename: Mapped[str | None] = mapped_column(Text)
     media_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     added_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -299,7 +299,7 @@ class AuditEntry(Base):
     __table_args__ = (Index("ix_audit_log_patient_at", "patient_id", "at"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    actor: Mapped[str] = mapped_column(String(200))
+    actor: Mapped[str] = mapped_column(Text)
     action: Mapped[str] = mapped_column(String(20))  # read | create | update | delete | export | import
     patient_id: Mapped[int | None] = mapped_column(Integer)  # no FK: the log outlives a deleted patient
     entity: Mapped[str] = mapped_column(String(40))

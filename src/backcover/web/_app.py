@@ -7,6 +7,7 @@ import tempfile
 from collections.abc import Callable, Iterable
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -17,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from backcover import DISCLAIMER, __version__
 from backcover.ehr import CdsSettings, cds_router
 from backcover.errors import BadInput
+from backcover.web._access import AccessKeyMiddleware
 from backcover.web._api import router as api_router
 from backcover.web._context import HERE, WebContext, render
 from backcover.web._pages import router as page_router
@@ -43,6 +45,7 @@ def create_app(
     max_upload_mb: int = DEFAULT_MAX_UPLOAD_MB,
     secret: bytes | None = None,
     today: Callable[[], date] = date.today,
+    access_key: str | None = None,
     cds: CdsSettings | None = None,
     log_path: Path | None = None,
 ) -> FastAPI:
@@ -56,6 +59,8 @@ def create_app(
     the CDS Hooks / DTR endpoints (their JWT trust and public URL); without a trust file they answer
     401. ``log_path`` is the treatment log (default: in the workspace; ``backcover serve`` shares the
     CLI's).
+    ``access_key`` is the key every request must carry (``backcover serve`` passes the install's
+    ``server-key``); ``None`` makes a random one, kept in ``app.state.web.access_key``.
     """
     if data_dir is None:
         data_dir = Path(tempfile.mkdtemp(prefix="backcover-web-"))
@@ -66,6 +71,7 @@ def create_app(
         secret=secret or secrets.token_bytes(32),
         max_upload_bytes=max_upload_mb * 1024 * 1024,
         today=today,
+        access_key=access_key or secrets.token_urlsafe(32),
     )
     app = FastAPI(
         title="backcover",
@@ -76,6 +82,11 @@ def create_app(
         openapi_url="/openapi.json",
     )
     app.state.web = web
+    _add_security_scheme(app)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
 
     app.include_router(api_router)
     app.include_router(page_router)
@@ -134,7 +145,38 @@ def create_app(
 
     hosts = allowed_hosts_for(port, allowed_hosts or ()) if port is not None or allowed_hosts else None
     app.add_middleware(CatchAllMiddleware)
-    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(BodyLimitMiddleware, max_bytes=web.max_upload_bytes)
+    app.add_middleware(AccessKeyMiddleware, key=web.access_key)
+    app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(HostGuardMiddleware, allowed=hosts)
     return app
+
+
+def _add_security_scheme(app: FastAPI) -> None:
+    """Describe the access key in the OpenAPI document: every /api operation needs the bearer key."""
+    plain = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        doc = plain()
+        doc.setdefault("components", {})["securitySchemes"] = {
+            "accessKey": {
+                "type": "http",
+                "scheme": "bearer",
+                "description": "the key in the data folder's server-key file "
+                "(`backcover serve --print-url` shows the URL that carries it)",
+            }
+        }
+        unauthorized = {"description": "No valid access key: the body is an error object, no data"}
+        for path, ops in doc.get("paths", {}).items():
+            if not path.startswith("/api/"):
+                continue
+            for op in ops.values():
+                if isinstance(op, dict):
+                    op["security"] = [{"accessKey": []}]
+                    op.setdefault("responses", {})["401"] = unauthorized
+        app.openapi_schema = doc
+        return doc
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -52,7 +52,10 @@ def store_patient(request: Request) -> tuple[Store, int, Record | None]:
     store = web.store()
     record = None
     if web.workspace.record_paths():
-        record = _services.workspace_record(web.workspace)
+        try:
+            record = _services.workspace_record(web.workspace)
+        except BadInput:
+            record = None  # a log with no entries yet (or a file to fix on Start) does not hide the cases
     return store, _cases.store_patient_id(store, web.workspace, record), record
 
 

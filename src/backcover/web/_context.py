@@ -51,12 +51,14 @@ class WebContext:
         secret: bytes,
         max_upload_bytes: int,
         today: Callable[[], date],
+        access_key: str,
     ) -> None:
         self.store_url = store_url
         self.workspace = workspace
         self.secret = secret
         self.max_upload_bytes = max_upload_bytes
         self.today = today
+        self.access_key = access_key
         self._store: StoreHolder | None = None
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         env = self.templates.env

@@ -176,31 +176,37 @@ class BodyLimitMiddleware:
                     return
         seen = 0
         started = False
+        refused = False
 
         async def limited_receive() -> Message:
-            nonlocal seen
+            # Over the limit: answer 413 at once and tell the app the client went away, so that a
+            # body parser's own error (FastAPI turns any into a 400) never reaches the client.
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             msg = await receive()
             if msg["type"] == "http.request":
                 seen += len(msg.get("body", b""))
                 if seen > self.max_bytes:
-                    raise _TooBig
+                    refused = True
+                    if not started:
+                        await _send_json(send, 413, too_big, scope)
+                    return {"type": "http.disconnect"}
             return msg
 
         async def tracking_send(msg: Message) -> None:
             nonlocal started
+            if refused:
+                return
             if msg["type"] == "http.response.start":
                 started = True
             await send(msg)
 
         try:
             await self.app(scope, limited_receive, tracking_send)
-        except _TooBig:
-            if not started:
-                await _send_json(send, 413, too_big, scope)
-
-
-class _TooBig(Exception):
-    pass
+        except Exception:
+            if not refused:
+                raise
 
 
 class SecurityHeadersMiddleware:
@@ -274,8 +280,6 @@ class CatchAllMiddleware:
 
         try:
             await self.app(scope, receive, tracking_send)
-        except _TooBig:
-            raise
         except Exception as exc:
             if os.environ.get("BACKCOVER_DEBUG"):
                 raise
@@ -291,6 +295,7 @@ class CatchAllMiddleware:
                         "file": None,
                         "where": None,
                     },
+                    scope,
                 )
 
 

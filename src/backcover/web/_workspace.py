@@ -16,8 +16,8 @@ from typing import Any
 
 import orjson
 
+from backcover.atomic import atomic_write_bytes, atomic_write_text, remove_stale_temp_files
 from backcover.errors import BadInput
-from backcover.yamlio import atomic_write_bytes, atomic_write_text
 
 __all__ = ["PatientChoice", "Workspace"]
 
@@ -88,6 +88,8 @@ class Workspace:
         for d in (root, root / "records", root / "plans"):
             d.mkdir(parents=True, exist_ok=True)
             os.chmod(d, 0o700)
+        # What a server killed mid-write left behind (cut-off uploads, plans, state) goes first.
+        remove_stale_temp_files((root, root / "records", root / "plans"))
         self._state: dict[str, Any] = {"patient": None, "plan": None}
         self._patients_cache: tuple[Any, list[PatientChoice]] | None = None
         state_file = root / "state.json"
@@ -131,7 +133,10 @@ class Workspace:
             return path
 
     def uploads(self) -> list[Path]:
-        return sorted(p for p in (self.root / "records").iterdir() if p.is_file())
+        # Dot files are never imports: they are temporary files of a write (or the system's own).
+        return sorted(
+            p for p in (self.root / "records").iterdir() if not p.name.startswith(".") and p.is_file()
+        )
 
     def clear_uploads(self) -> None:
         with self._lock:

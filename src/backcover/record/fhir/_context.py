@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from backcover.codesets import Codesets
 from backcover.dates import Instant, parse_fhir_datetime
 from backcover.errors import BadInput
+from backcover.guards import finite_decimal
 from backcover.record.codes import Coding
 from backcover.record.details import Details, empty_details
 from backcover.record.fhir._read import Found
@@ -236,12 +237,7 @@ def status_of(res: Mapping[str, Any], key: str = "status") -> str | None:
 
 
 def decimal_of(v: Any) -> Decimal | None:
-    if isinstance(v, bool) or v is None:
-        return None
-    try:
-        return Decimal(str(v))
-    except (InvalidOperation, ValueError):
-        return None
+    return finite_decimal(v)  # a non-finite or huge number raises OutOfRange: see _parse.parse
 
 
 def as_date(v: Instant) -> date:

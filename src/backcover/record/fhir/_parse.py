@@ -9,6 +9,7 @@ from typing import Any
 
 from backcover.codesets import codesets_for
 from backcover.errors import BadInput
+from backcover.guards import OutOfRange
 from backcover.knowledge import Knowledge
 from backcover.record.fhir import _admin, _clinical, _results
 from backcover.record.fhir._context import Ctx, status_of
@@ -85,7 +86,15 @@ def parse_resources(
         ctx.rid = f"{rtype}/{res.get('id', '?')}"
         if rtype == "Patient":
             pid = f"Patient/{res.get('id') or where}"
-            parsed.patients[pid] = _admin.patient(ctx, res, pid)
+            person = _admin.patient(ctx, res, pid)
+            before = parsed.patients.get(pid)
+            if before is not None and (before.name, before.birth_date) != (person.name, person.birth_date):
+                # Never the names themselves: a warning must not carry patient data.
+                ctx.notes.append(
+                    f"{pid} appears twice with a different name or birth date; the later one is used "
+                    f"({where}): check that the files describe one person"
+                )
+            parsed.patients[pid] = person
             continue
         handler = _HANDLERS.get(rtype)
         if handler is None:
@@ -103,6 +112,13 @@ def parse_resources(
             produced = handler(ctx, res)
         except BadInput:
             raise
+        except OutOfRange as exc:
+            raise ctx.bad(exc.problem, exc.fix) from None
+        except OverflowError:
+            raise ctx.bad(
+                "a date falls outside the calendar (before year 1 or after 9999) once its duration is added",
+                "correct the date or the duration (for example authoredOn or the supply duration)",
+            ) from None
         except (TypeError, AttributeError, KeyError, ValueError, IndexError, InvalidOperation):
             raise ctx.bad(
                 "an element has the wrong shape for FHIR R4 (for example a list where an object belongs)",

@@ -122,7 +122,9 @@ def _collect(doc: Any, where: str, file: str, out: list[Found]) -> None:
     _check_version(doc, file, where)
     if rtype == "Bundle":
         raw_entries = doc.get("entry")
-        entries: list[Any] = raw_entries if isinstance(raw_entries, list) else []
+        if raw_entries is not None and not isinstance(raw_entries, list):
+            raise BadInput("Bundle.entry must be a list", "fix the Bundle's entry field", file, where)
+        entries: list[Any] = raw_entries or []
         full_urls: dict[str, str] = {}
         first = len(out)
         for i, entry in enumerate(entries):
