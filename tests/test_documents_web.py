@@ -12,16 +12,13 @@ from fastapi.testclient import TestClient
 
 from backcover import services
 from backcover.store import open_store
-from backcover.web import create_app
+from tests._web_support import web_client
 
 TODAY = date(2026, 11, 27)
 
 
 def _client(tmp_path: Path) -> tuple[TestClient, str]:
-    c = TestClient(
-        create_app(f"sqlite:///{tmp_path / 'store.db'}", data_dir=tmp_path / "ws", today=lambda: TODAY),
-        base_url="http://127.0.0.1",
-    )
+    c = web_client(tmp_path, TODAY)
     m = re.search(r'name="csrf_token" value="([0-9a-f]+)"', c.get("/").text)
     assert m
     return c, m.group(1)
