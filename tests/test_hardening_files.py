@@ -45,6 +45,14 @@ def test_temp_files_of_this_process_or_other_names_are_kept(tmp_path: Path) -> N
     assert is_temp_name(".treatment-log.yaml.k2j3h4g5.tmp") and not is_temp_name("treatment-log.yaml")
 
 
+def test_a_recent_temp_file_of_another_process_is_not_swept(tmp_path: Path) -> None:
+    # Older than this process but only a minute old: another process (the server) may be writing it.
+    busy = _leftover(tmp_path, ".treatment-log.yaml.zz99yy88.tmp", age_s=60)
+    assert remove_stale_temp_files([tmp_path]) == 0
+    atomic_write_bytes(tmp_path / "treatment-log.yaml", b"pain: []\n")
+    assert busy.exists()
+
+
 def test_an_atomic_write_removes_leftovers_of_its_file(tmp_path: Path) -> None:
     mine = _leftover(tmp_path, ".treatment-log.yaml.q1w2e3r4.tmp")
     theirs = _leftover(tmp_path, ".state.json.q1w2e3r4.tmp")

@@ -26,6 +26,9 @@ __all__ = [
 # When this process started (near enough: when backcover was imported). Temporary files older than
 # this cannot belong to a write this process is doing.
 PROCESS_STARTED = time.time()
+# A temporary file younger than this may belong to a write another process is making right now (the
+# web server and the CLI share folders): only older ones are leftovers of a killed write.
+STALE_AFTER_S = 600
 _TEMP = re.compile(r"^\.(?P<target>.+)\.[A-Za-z0-9_]{8}\.tmp$")
 
 
@@ -36,8 +39,10 @@ def is_temp_name(name: str) -> bool:
 
 def remove_stale_temp_files(folders: Iterable[Path], target: str | None = None) -> int:
     """Delete our temporary files in ``folders`` (only those for ``target``, if given) that are older
-    than this process. Returns how many were removed; files that vanish or resist are left alone."""
+    than this process and than :data:`STALE_AFTER_S`. Returns how many were removed; files that
+    vanish or resist are left alone."""
     removed = 0
+    cutoff = min(PROCESS_STARTED, time.time() - STALE_AFTER_S)
     uid = os.getuid() if hasattr(os, "getuid") else None
     for folder in folders:
         try:
@@ -52,7 +57,7 @@ def remove_stale_temp_files(folders: Iterable[Path], target: str | None = None) 
                 st = entry.stat(follow_symlinks=False)
                 if not entry.is_file(follow_symlinks=False) or (uid is not None and st.st_uid != uid):
                     continue
-                if st.st_mtime >= PROCESS_STARTED:
+                if st.st_mtime >= cutoff:
                     continue
                 os.unlink(entry.path)
                 removed += 1
