@@ -122,10 +122,15 @@ def reached(
     return start + timedelta(days=n), f"{n} days"
 
 
+def in_sentence(text: str) -> str:
+    """Words for the middle of a sentence: lower case, except abbreviations (MRI, CT, NSAID, L4-S1)."""
+    return " ".join(w if sum(ch.isupper() for ch in w) > 1 else w.lower() for w in text.split(" "))
+
+
 def labels(concepts: Sequence[str]) -> str:
     if not concepts:
         return "none"
-    names = [concept_label(c).lower() if i else concept_label(c) for i, c in enumerate(concepts)]
+    names = [in_sentence(concept_label(c)) if i else concept_label(c) for i, c in enumerate(concepts)]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 

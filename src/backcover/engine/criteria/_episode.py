@@ -24,6 +24,7 @@ from backcover.engine.criteria._context import (
     conditions,
     fmt_pct,
     in_region,
+    in_sentence,
     iso,
     labels,
     procedures,
@@ -91,7 +92,7 @@ def first_procedure(p: EarlierParams, ctx: Ctx) -> Outcome:
     found = _earlier(p, ctx)
     if found:
         return Outcome(NOT_MET, f"Not the first: earlier {_named(found)}.", found)
-    return Outcome(MET, f"No earlier {labels(list(p.concepts)).lower()}: this is the initial one.")
+    return Outcome(MET, f"No earlier {in_sentence(labels(list(p.concepts)))}: this is the initial one.")
 
 
 @criterion_test(
@@ -105,7 +106,7 @@ def earlier_procedure(p: EarlierParams, ctx: Ctx) -> Outcome:
     found = _earlier(p, ctx)
     if found:
         return Outcome(MET, f"Earlier: {_named(found)}.", found)
-    return Outcome(NOT_MET, f"No earlier {labels(list(p.concepts)).lower()} is in the record.")
+    return Outcome(NOT_MET, f"No earlier {in_sentence(labels(list(p.concepts)))} is in the record.")
 
 
 @criterion_test(

@@ -12,6 +12,7 @@ from backcover.engine.criteria._context import (
     Outcome,
     current,
     diag_text,
+    in_sentence,
     iso,
     labels,
 )
@@ -55,7 +56,7 @@ def excluded_indication(p: ExcludedIndicationParams, ctx: Ctx) -> Outcome:
             NOT_MET,
             (
                 f"The only indication documented is one the policy does not cover: {diag_text(excluded)}. "
-                f"Covered indications include {labels(list(p.covered)).lower()}."
+                f"Covered indications include {in_sentence(labels(list(p.covered)))}."
             )
             if p.covered
             else f"The policy does not cover the service with: {diag_text(excluded)}.",
@@ -86,12 +87,12 @@ def requires_indication(p: RequiresIndicationParams, ctx: Ctx) -> Outcome:
         return Outcome(
             NOT_MET,
             f"The documented conditions ({diag_text(other)}) are not ones the policy covers "
-            f"({labels(list(p.covered)).lower()}).",
+            f"({in_sentence(labels(list(p.covered)))}).",
             other,
         )
     return Outcome(
         UNKNOWN,
-        f"No diagnosis is documented; the policy covers only {labels(list(p.covered)).lower()}.",
+        f"No diagnosis is documented; the policy covers only {in_sentence(labels(list(p.covered)))}.",
     )
 
 

@@ -19,6 +19,7 @@ from backcover.engine.criteria._context import (
     conditions,
     current,
     diag_text,
+    in_sentence,
     iso,
     items_with,
     labels,
@@ -84,14 +85,14 @@ def documented(p: DocumentedParams, ctx: Ctx) -> Outcome:
     if found and (p.at_least > 1 or p.including):
         have = [c for c in concepts if items_with(ctx, [c], p.kinds)]
         missing = [c for c in concepts if c not in have]
-        need = f"at least {p.at_least} of: {labels(concepts).lower()}"
+        need = f"at least {p.at_least} of: {in_sentence(labels(concepts))}"
         if p.including:
-            need += f", one of them {labels(list(p.including)).lower()}"
+            need += f", one of them {in_sentence(labels(list(p.including)))}"
         if len(have) < p.at_least or (p.including and not set(have) & set(p.including)):
             return Outcome(
                 UNKNOWN,
-                f"Documented: {labels(have).lower()}; {need} is needed "
-                f"(not shown: {labels(missing).lower()}).",
+                f"Documented: {in_sentence(labels(have))}; {need} is needed "
+                f"(not shown: {in_sentence(labels(missing))}).",
                 found,
             )
     if found:
@@ -103,7 +104,7 @@ def documented(p: DocumentedParams, ctx: Ctx) -> Outcome:
         )
         return Outcome(MET, f"Documented: {shown}.", found)
     within = f" in the last {months} months" if months else ""
-    return Outcome(UNKNOWN, f"No {labels(concepts).lower()} is documented{within}.")
+    return Outcome(UNKNOWN, f"No {in_sentence(labels(concepts))} is documented{within}.")
 
 
 @criterion_test(
@@ -146,7 +147,7 @@ def present(p: ConceptParams, ctx: Ctx) -> Outcome:
     found = conditions(ctx, concepts)
     if found:
         return Outcome(MET, f"Documented: {diag_text(found)}.", found)
-    return Outcome(NOT_MET, f"No {labels(concepts).lower()} is documented.")
+    return Outcome(NOT_MET, f"No {in_sentence(labels(concepts))} is documented.")
 
 
 @criterion_test(
@@ -160,4 +161,4 @@ def absent(p: ConceptParams, ctx: Ctx) -> Outcome:
     found = conditions(ctx, concepts)
     if found:
         return Outcome(NOT_MET, f"Documented: {diag_text(found)}.", found)
-    return Outcome(MET, f"No {labels(concepts).lower()} is documented.")
+    return Outcome(MET, f"No {in_sentence(labels(concepts))} is documented.")

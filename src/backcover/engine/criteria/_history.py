@@ -18,6 +18,7 @@ from backcover.engine.criteria._context import (
     Outcome,
     conditions,
     diag_text,
+    in_sentence,
     iso,
     items_with,
     labels,
@@ -115,7 +116,7 @@ def diagnosis(p: DiagnosisParams, ctx: Ctx) -> Outcome:
         found = [it for it in found if it.region is None or region_group(it.region) == "lumbosacral"]
     if found:
         return Outcome(MET, f"Documented: {diag_text(found)}.", found)
-    return Outcome(UNKNOWN, f"No diagnosis of {labels(concepts).lower()} is documented.")
+    return Outcome(UNKNOWN, f"No diagnosis of {in_sentence(labels(concepts))} is documented.")
 
 
 @criterion_test(
@@ -224,7 +225,7 @@ def conservative_care(p: ConservativeCareParams, ctx: Ctx) -> Outcome:
             return Outcome(
                 NOT_MET,
                 f"{text} Only {len(mods)} kind of care "
-                f"({', '.join(concept_label(m).lower() for m in mods)}); {min_mod} different kinds are "
+                f"({', '.join(in_sentence(concept_label(m)) for m in mods)}); {min_mod} different kinds are "
                 "needed.",
                 list(best.items),
             )
@@ -257,7 +258,7 @@ def imaging(p: ImagingParams, ctx: Ctx) -> Outcome:
     )
     found = [i for i in found if i.date is not None]
     if not found:
-        return Outcome(UNKNOWN, f"No {labels(concepts).lower()} is documented.")
+        return Outcome(UNKNOWN, f"No {in_sentence(labels(concepts))} is documented.")
     months = p.within_months
     limit = add_months(ctx.as_of, -months) if months else None
     recent = [i for i in found if limit is None or (i.date is not None and i.date >= limit)]
@@ -265,7 +266,7 @@ def imaging(p: ImagingParams, ctx: Ctx) -> Outcome:
         last = found[-1]
         return Outcome(
             NOT_MET,
-            f"The latest {concept_label(last.concept or concepts[0]).lower()} is from {iso(last.date)}"  # type: ignore[arg-type]
+            f"The latest {in_sentence(concept_label(last.concept or concepts[0]))} is from {iso(last.date)}"  # type: ignore[arg-type]
             f", more than {months} months before {iso(ctx.as_of)}.",
             [last],
         )
@@ -347,4 +348,4 @@ def _before_procedure(ctx: Ctx, concepts: Sequence[str], scores: list[Item]) -> 
     assert last.date is not None
     baselines = {r.baseline.id for r in relief_for(last, all_scores(ctx))}
     before = [s for s in scores if s.date is not None and (s.date < last.date or s.id in baselines)]
-    return before, f"at baseline, before the {labels(list(concepts)).lower()} on {iso(last.date)}"
+    return before, f"at baseline, before the {in_sentence(labels(list(concepts)))} on {iso(last.date)}"

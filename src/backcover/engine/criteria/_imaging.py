@@ -6,7 +6,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from backcover.engine._timeline import add_months
-from backcover.engine.criteria._context import MET, NOT_MET, UNKNOWN, Ctx, Outcome, iso, items_with, labels
+from backcover.engine.criteria._context import (
+    MET,
+    NOT_MET,
+    UNKNOWN,
+    Ctx,
+    Outcome,
+    in_sentence,
+    iso,
+    items_with,
+    labels,
+)
 from backcover.engine.criteria._registry import Params, concept_list, criterion_test, finding_list, whole
 from backcover.engine.findings import Finding, finding_label, read_findings
 from backcover.record.details import report_text
@@ -74,10 +84,12 @@ def imaging_finding(p: FindingParams, ctx: Ctx) -> Outcome:
             )
         studies = recent
     reported = [(i, _report(i)) for i in studies if _report(i)]
-    wanted = " or ".join(finding_label(f).lower() for f in p.findings)
+    wanted = " or ".join(in_sentence(finding_label(f)) for f in p.findings)
     if not reported:
         within = f" from the last {p.within_months} months" if p.within_months else ""
-        return Outcome(UNKNOWN, f"No {labels(list(p.concepts)).lower()} report{within} is in the record.")
+        return Outcome(
+            UNKNOWN, f"No {in_sentence(labels(list(p.concepts)))} report{within} is in the record."
+        )
     for study, text in reported:
         named = [f for f in read_findings(text) if f.concept in p.findings]
         if not named:
@@ -89,7 +101,9 @@ def imaging_finding(p: FindingParams, ctx: Ctx) -> Outcome:
             f = good[0]
             at = f" at {', '.join(f.levels)}" if f.levels else ""
             return Outcome(
-                MET, f'The {where} says: "{f.sentence}" ({finding_label(f.concept).lower()}{at}).', [study]
+                MET,
+                f'The {where} says: "{f.sentence}" ({in_sentence(finding_label(f.concept))}{at}).',
+                [study],
             )
         if affirmed:
             f = affirmed[0]

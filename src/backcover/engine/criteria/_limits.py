@@ -17,6 +17,7 @@ from backcover.engine.criteria._context import (
     Outcome,
     diag_text,
     in_region,
+    in_sentence,
     iso,
     items_with,
     labels,
@@ -133,7 +134,9 @@ def interval(p: IntervalParams, ctx: Ctx) -> Outcome:
     concepts = list(p.concepts)
     procs = in_region(ctx, procedures(ctx, concepts))
     if not procs:
-        return Outcome(NOT_APPLICABLE, f"No earlier {labels(concepts).lower()}: no waiting time applies.")
+        return Outcome(
+            NOT_APPLICABLE, f"No earlier {in_sentence(labels(concepts))}: no waiting time applies."
+        )
     last = procs[-1]
     assert last.date is not None
     need_on, need_text = reached(last.date, months=p.months, weeks=p.weeks, days=p.days)
@@ -231,7 +234,7 @@ def lab_value(p: LabParams, ctx: Ctx) -> Outcome:
         if not cond:
             return Outcome(
                 NOT_APPLICABLE,
-                f"Applies only with {labels(list(p.only_if)).lower()}, which is not documented.",
+                f"Applies only with {in_sentence(labels(list(p.only_if)))}, which is not documented.",
             )
     concepts = list(p.concepts)
     labs = sorted(
@@ -239,7 +242,7 @@ def lab_value(p: LabParams, ctx: Ctx) -> Outcome:
         key=lambda i: i.date or date.min,
     )
     if not labs:
-        return Outcome(UNKNOWN, f"No {labels(concepts).lower()} result is documented.")
+        return Outcome(UNKNOWN, f"No {in_sentence(labels(concepts))} result is documented.")
     last = labs[-1]
     assert isinstance(last.value, Decimal)
     text = f"{concept_label(last.concept or concepts[0])} {last.value}{last.unit or ''} on {iso(last.date)}"  # type: ignore[arg-type]

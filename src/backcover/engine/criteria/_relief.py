@@ -17,6 +17,7 @@ from backcover.engine.criteria._context import (
     Outcome,
     all_scores,
     fmt_pct,
+    in_sentence,
     iso,
     labels,
     procedures,
@@ -77,9 +78,11 @@ def block_relief(p: BlockReliefParams, ctx: Ctx) -> Outcome:
     minimum = p.min_relief_pct
     days = sessions(procedures(ctx, concepts))
     if not days and p.only_if_prior:
-        return Outcome(NOT_APPLICABLE, f"No earlier {labels(concepts).lower()}: this would be the first.")
+        return Outcome(
+            NOT_APPLICABLE, f"No earlier {in_sentence(labels(concepts))}: this would be the first."
+        )
     if not days:
-        return Outcome(UNKNOWN, f"No {labels(concepts).lower()} is documented.")
+        return Outcome(UNKNOWN, f"No {in_sentence(labels(concepts))} is documented.")
     scores = all_scores(ctx)
     good: list[tuple[date, Item, Relief, Item, Decimal]] = []
     bad: list[str] = []
@@ -160,7 +163,9 @@ def sustained_relief(p: SustainedReliefParams, ctx: Ctx) -> Outcome:
         since = add_months(ctx.as_of, -p.within_months)
         procs = [x for x in procs if x.date is not None and x.date > since]
     if not procs:
-        return Outcome(NOT_APPLICABLE, f"No earlier {labels(concepts).lower()}: this would be the first.")
+        return Outcome(
+            NOT_APPLICABLE, f"No earlier {in_sentence(labels(concepts))}: this would be the first."
+        )
     last = procs[-1]
     assert last.date is not None
     need_on, need_text = reached(last.date, months=p.months, weeks=p.weeks)
@@ -258,7 +263,7 @@ def trial_relief(p: TrialReliefParams, ctx: Ctx) -> Outcome:
     minimum = p.min_relief_pct
     procs = procedures(ctx, concepts)
     if not procs:
-        return Outcome(UNKNOWN, f"No {labels(concepts).lower()} is documented.")
+        return Outcome(UNKNOWN, f"No {in_sentence(labels(concepts))} is documented.")
     last = procs[-1]
     assert last.date is not None
     until = last.date + timedelta(days=p.within_days)
