@@ -21,6 +21,7 @@ from backcover.documents import (
     PriorAuthPacket,
     TimelineEntry,
 )
+from backcover.vocab import Signer
 
 L = Citation(
     "L39242",
@@ -150,6 +151,7 @@ def all_letters() -> dict[str, Document]:
             PROVIDER,
             PAYER,
             TODAY,
+            signer=Signer.PROVIDER,  # as build_letter makes it: the clinic sends the packet
             determination=DET,
             provider=PROVIDER,
             setting="hospital-outpatient",
