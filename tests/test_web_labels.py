@@ -127,6 +127,15 @@ def test_durations_read_in_years_months_and_weeks() -> None:
     assert duration_words(4 * 7 + 2) == "4 weeks, 2 days"
 
 
+def test_every_page_in_plain_words_before_anything_is_imported(tmp_path: Path) -> None:
+    c, _ = new_client(tmp_path)
+    for url in PAGES:
+        assert_plain(c, url)
+    r = c.get("/check?" + CHECKS[1])  # asked before any record: the page says what to do, in words
+    assert r.status_code == 400 and "no records have been imported yet" in r.text
+    assert problems(r.text) == []
+
+
 @pytest.mark.parametrize("example", sorted(EXAMPLE_CHECKS))
 def test_every_page_in_plain_words_for_the_shared_examples(tmp_path: Path, example: str) -> None:
     c, t = new_client(tmp_path)

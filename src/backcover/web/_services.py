@@ -83,14 +83,14 @@ def workspace_record(ws: Workspace, patient: str | None = None) -> Record:
     if not paths:
         raise BadInput(
             "no records have been imported yet",
-            "import FHIR files or start a treatment log on the Start page, or send `records` in the request",
-            where="records",
+            "import your health records or start a treatment log on the Start page "
+            "(a program calling the API sends them as records)",
         )
     who = patient or ws.patient_id
     if who is None and len(ws.patients()) > 1:
         raise BadInput(
             f"the imported records describe {len(ws.patients())} people and none is chosen",
-            "choose the person on the Start page (or send `patient` with their id)",
+            "choose the person on the Start page (a program calling the API sends their id as patient)",
             where="patient",
         )
     key = _record_key(ws, patient)
