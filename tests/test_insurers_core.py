@@ -286,3 +286,15 @@ def test_the_api_takes_an_insurer(tmp_path: Path) -> None:
     listed = c.get("/api/insurers")
     assert listed.status_code == 200
     assert {i["slug"] for i in listed.json()["insurers"]} >= set(SLUGS)
+
+
+def test_a_cds_hooks_coverage_names_its_insurer_by_the_payor() -> None:
+    from backcover.ehr._fhir import insurer_for_coverage
+
+    names = {s: i.name for s, i in insurer_table().by_slug.items()}
+    cov = {"resourceType": "Coverage", "payor": [{"display": "Humana Gold Plus (HMO)"}]}
+    assert insurer_for_coverage(cov, names) == "humana"
+    assert insurer_for_coverage({"payor": [{"display": "Aetna Better Health of Ohio"}]}, names) == "aetna"
+    assert insurer_for_coverage({"payor": [{"display": "Example Health Plan"}]}, names) is None
+    both = {"payor": [{"display": "Aetna"}, {"display": "Cigna"}]}
+    assert insurer_for_coverage(both, names) is None
