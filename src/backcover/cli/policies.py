@@ -66,6 +66,8 @@ def pack_json(p: Pack, *, full: bool = False) -> dict[str, Any]:
         "id": p.id,
         "title": p.title,
         "policy": p.policy,
+        "publisher": p.publisher,
+        "insurer": p.insurer,
         "kind": p.kind,
         "payers": list(p.payers),
         "codes": sorted(p.codes) if p.codes is not None else "*",
@@ -169,7 +171,9 @@ def show_cmd(
         emit_json(pack_json(p, full=True))
         return
     head = Text(f"{p.title}\n", style="bold")
-    head.append(f"{p.policy} · {p.kind} · payers {', '.join(p.payers)}\n")
+    head.append(f"{p.policy} · {p.kind} · payers {', '.join(p.payers)} · published by {p.publisher}\n")
+    if p.insurer:
+        head.append(f"insurer: {p.insurer} (used only with --insurer {p.insurer})\n")
     head.append(f"codes: {'any' if p.codes is None else ', '.join(sorted(p.codes))}\n")
     if p.settings:
         head.append(f"settings: {', '.join(p.settings)}\n")
