@@ -7,7 +7,11 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# ../shared beside the repository; a git worktree one folder deeper (wt/NAME) finds it one level up.
+SHARED = next(
+    (p / "shared" for p in (REPO.parent, REPO.parent.parent) if (p / "shared").is_dir()),
+    REPO.parent / "shared",
+)
 DATA = SHARED / "data"
 EXAMPLES = SHARED / "examples"
 SYNTHEA_FILES = sorted(DATA.glob("synthea-bulk10-*.ndjson"))

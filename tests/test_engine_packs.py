@@ -80,20 +80,20 @@ def test_every_criterion_cites_policy_section_url_and_uses_a_contract_kind() -> 
 def test_a_pack_with_a_typo_is_refused_with_the_line(tmp_path: Path) -> None:
     f = tmp_path / "x.yaml"
     f.write_text(
-        "id: x\ntitle: X\npolicy: P\nkind: lcd\npayers: [medicare]\nurl: https://x\ncriteria:\n"
+        "id: x\ntitle: X\npolicy: P\npublisher: CMS\nkind: lcd\npayers: [medicare]\nurl: https://x\ncriteria:\n"
         "  - id: a\n    kind: conservative_care\n    summary: s\n    to_satisfy: t\n"
         "    test: {type: conservative_care, weks: 4}\n"
     )
     with pytest.raises(BadInput) as err:
         load_pack_file(f)
     msg = err.value.message()
-    assert "weks" in msg and "weeks" in msg and "line 12" in msg
+    assert "weks" in msg and "weeks" in msg and "line 13" in msg
 
 
 def test_a_pack_with_an_unknown_concept_is_refused(tmp_path: Path) -> None:
     f = tmp_path / "y.yaml"
     f.write_text(
-        "id: y\ntitle: Y\npolicy: P\nkind: lcd\npayers: [medicare]\nurl: https://x\ncriteria:\n"
+        "id: y\ntitle: Y\npolicy: P\npublisher: CMS\nkind: lcd\npayers: [medicare]\nurl: https://x\ncriteria:\n"
         "  - id: a\n    kind: diagnosis\n    summary: s\n    to_satisfy: t\n"
         "    source: {section: s1}\n    test: {type: diagnosis, concepts: [radiculopaty]}\n"
     )

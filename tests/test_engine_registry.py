@@ -22,7 +22,8 @@ from tests.engine_builders import dx, pt_series, record
 AS_OF = date(2026, 6, 1)
 runner = CliRunner()
 
-_HEAD = "id: {id}\ntitle: {title}\npolicy: P-1\nkind: guideline\npayers: [commercial]\ncodes: ['72148']\n"
+_HEAD = "id: {id}\ntitle: {title}\npolicy: P-1\npublisher: Example\nkind: guideline\n"
+_HEAD += "payers: [commercial]\ncodes: ['72148']\n"
 _HEAD += "url: https://example.org/p1\neffective: {{from: 2020-01-01}}\ncriteria:\n"
 
 
@@ -54,7 +55,7 @@ def test_a_word_where_weeks_are_needed_is_refused_with_file_line_and_hint(tmp_pa
         tmp_path, "x", "X", "{type: conservative_care, concepts: [conservative_care], weeks: four}"
     )
     msg = refused(path)
-    assert str(path) in msg and "line 15" in msg
+    assert str(path) in msg and "line 16" in msg
     assert "weeks" in msg and "'four'" in msg and "whole number" in msg
 
 
@@ -63,7 +64,7 @@ def test_an_unknown_parameter_is_refused_with_did_you_mean(tmp_path: Path) -> No
         tmp_path, "x", "X", "{type: conservative_care, concepts: [conservative_care], wekks: 4}"
     )
     msg = refused(path)
-    assert "wekks" in msg and "did you mean 'weeks'" in msg and "line 15" in msg
+    assert "wekks" in msg and "did you mean 'weeks'" in msg and "line 16" in msg
 
 
 def test_a_missing_required_parameter_is_named(tmp_path: Path) -> None:
@@ -191,7 +192,8 @@ def test_the_prior_authorization_answer_of_a_payer_comes_from_its_pack(tmp_path:
     assert "42 CFR 422.138" in before.prior_authorization_basis[0]
     path = tmp_path / "medicare-advantage-prior-auth.yaml"
     path.write_text(
-        "id: medicare-advantage-prior-auth\ntitle: Plan X list\npolicy: PX-1\nkind: prior_authorization\n"
+        "id: medicare-advantage-prior-auth\ntitle: Plan X list\npolicy: PX-1\npublisher: Plan X\n"
+        "kind: prior_authorization\n"
         "payers: [medicare-advantage]\nurl: https://example.org/px\n"
         "when_no_rule:\n  prior_authorization: required\n  basis: Plan X reviews every injection.\n"
         "  source: {section: '2', effective: 2026-01-01}\n"

@@ -54,6 +54,7 @@ PACK = """\
 id: clinic-rule
 title: "A clinic rule"
 policy: "Clinic 1"
+publisher: "Clinic"
 kind: guideline
 payers: [commercial]
 codes: ["97110"]

@@ -1,4 +1,4 @@
-"""`backcover policies list/show`: the policy packs, their criteria and their sources."""
+"""`backcover policies list/show/insurers`: the policy packs, their criteria and sources, and the insurers."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from rich.text import Text
 
 from backcover import DISCLAIMER, catalog
 from backcover.cli._app import app, emit_json, guarded, out_console
-from backcover.engine import Group, Leaf, Node, Pack, packs
+from backcover.engine import Group, Leaf, Node, Pack, insurer_json, insurer_table, packs
 from backcover.errors import BadInput
 from backcover.vocab import parse_payer
 from backcover.yamlio import suggest
@@ -66,6 +66,8 @@ def pack_json(p: Pack, *, full: bool = False) -> dict[str, Any]:
         "id": p.id,
         "title": p.title,
         "policy": p.policy,
+        "publisher": p.publisher,
+        "insurer": p.insurer,
         "kind": p.kind,
         "payers": list(p.payers),
         "codes": sorted(p.codes) if p.codes is not None else "*",
@@ -169,7 +171,9 @@ def show_cmd(
         emit_json(pack_json(p, full=True))
         return
     head = Text(f"{p.title}\n", style="bold")
-    head.append(f"{p.policy} · {p.kind} · payers {', '.join(p.payers)}\n")
+    head.append(f"{p.policy} · {p.kind} · payers {', '.join(p.payers)} · published by {p.publisher}\n")
+    if p.insurer:
+        head.append(f"insurer: {p.insurer} (used only with --insurer {p.insurer})\n")
     head.append(f"codes: {'any' if p.codes is None else ', '.join(sorted(p.codes))}\n")
     if p.settings:
         head.append(f"settings: {', '.join(p.settings)}\n")
@@ -223,3 +227,53 @@ def _print_node(node: Node, depth: int) -> None:
         out_console.print(
             Text(f"{pad}    unconfirmed: {node.confidence or node.source.confidence}", style="yellow")
         )
+
+
+_USE = {
+    "own": "the insurer's own policy",
+    "vendor": "by the insurer or its review vendor; used where the insurer has no pack of its own",
+    "medicare": "Medicare's rule; binds Medicare Advantage plans where it applies",
+    "prior_authorization": "the insurer's prior-authorization list",
+}
+
+
+@policies_app.command("insurers")
+@guarded
+def insurers_cmd(
+    fmt: str = typer.Option("text", "--format", help="json or text."),
+) -> None:
+    """List the named insurers (`check --insurer`): payer kinds offered, review vendors, packs used."""
+    if fmt not in ("json", "text"):
+        raise BadInput(f"unknown format {fmt!r}", "use --format json or --format text", where="--format")
+    table = insurer_table()
+    if fmt == "json":
+        emit_json({"insurers": [insurer_json(i) for i in table.by_slug.values()]})
+        return
+    for ins in table.by_slug.values():
+        data = insurer_json(ins)
+        out_console.print(Text(f"{ins.name} (--insurer {ins.slug})", style="bold"))
+        for payer, offer in data["offers"].items():
+            line = Text(f"  {payer}: {'offered' if offer['offered'] else 'not offered'}")
+            if offer["note"] and not offer["offered"]:
+                line.append(f". {offer['note']}", style="dim")
+            line.append(f" (source: {offer['source']['section']})", style="dim")
+            out_console.print(line)
+        for v in ins.vendors:
+            only = f" ({', '.join(v.payers)} only)" if v.payers else ""
+            out_console.print(f"  reviews {v.area.replace('_', ' ')} requests: {v.name}{only}")
+        for payer, used in data["packs"].items():
+            if not ins.offered(payer):
+                continue
+            out_console.print(Text(f"  Packs for {payer}:", style="bold"))
+            theirs = [u for u in used if u["use"] != "medicare"]
+            if not theirs:
+                out_console.print("    none of the insurer's own yet (the payer's baseline applies)")
+            for u in theirs:
+                out_console.print(f"    {u['id']}: {u['title']} ({u['publisher']}; {_USE[u['use']]})")
+            medicare = [u["id"] for u in used if u["use"] == "medicare"]
+            if medicare:
+                out_console.print(f"    and Medicare's rules where they apply: {', '.join(medicare)}")
+        for note in ins.notes:
+            out_console.print(Text(f"  Note: {note}", style="dim"))
+        out_console.print("")
+    out_console.print(Text(DISCLAIMER, style="italic dim"))

@@ -28,11 +28,15 @@ def packs(knowledge: Knowledge | None = None) -> tuple[Pack, ...]:
     return kb.cached(f"packs-{_code_stamp()}", _build)
 
 
-def load_pack_file(path: Path) -> Pack:
-    """Read and check one pack file (BadInput with the file, the line and a hint when it is wrong)."""
-    from backcover.engine import _packs
+def load_pack_file(path: Path, knowledge: Knowledge | None = None) -> Pack:
+    """Read and check one pack file (BadInput with the file, the line and a hint when it is wrong).
 
-    return _packs.load_pack_file(path)
+    Its ``insurer``, if any, must be one of the bundle's insurers (the packaged bundle by default).
+    """
+    from backcover.engine import _packs
+    from backcover.engine._insurer_table import insurer_table
+
+    return _packs.load_pack_file(path, insurer_table(knowledge).slugs)
 
 
 def _build(kb: Knowledge) -> tuple[Pack, ...]:

@@ -153,6 +153,8 @@ class Pack:
     last_reviewed: date | None = None  # when backcover last checked the pack against its source
     series: str = ""  # packs of one series are versions of one policy ("" : the pack's own id)
     superseded: bool = False  # an older version kept for the record; a newer one of its series wins
+    insurer: str | None = None  # the insurer (insurers.yaml slug) whose policy this is; None: generic
+    publisher: str = ""  # who wrote the policy ("Aetna", "eviCore", "CMS", "Noridian", ...)
 
     @property
     def series_id(self) -> str:

@@ -8,10 +8,11 @@ closest valid name, so a billing specialist can edit packs without reading Pytho
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from pathlib import Path
 from typing import Any, Literal
 
+from backcover.engine._insurer_table import INSURER_PAYERS, insurer_table
 from backcover.engine._pack_fields import (
     PACK_KINDS,
     SETTINGS,
@@ -81,14 +82,17 @@ _PACK_KEYS = (
     "last_reviewed",
     "series",
     "superseded",
+    "insurer",
+    "publisher",
 )
 
 
 def build_packs(kb: Knowledge) -> tuple[Pack, ...]:
     """The bundle's pack files, then its extra packs (a pack with the id of an earlier one replaces it)."""
     by_id: dict[str, Pack] = {}
+    slugs = insurer_table(kb).slugs
     for path in kb.pack_files():
-        pack = load_pack_file(path)
+        pack = load_pack_file(path, slugs)
         if pack.id in by_id:
             raise BadInput(
                 f"pack id {pack.id!r} is also used by {by_id[pack.id].file}",
@@ -97,7 +101,7 @@ def build_packs(kb: Knowledge) -> tuple[Pack, ...]:
             )
         by_id[pack.id] = pack
     for extra in kb.extra_packs:
-        pack = extra if isinstance(extra, Pack) else load_pack_file(Path(extra))
+        pack = extra if isinstance(extra, Pack) else load_pack_file(Path(extra), slugs)
         by_id.pop(pack.id, None)
         by_id[pack.id] = pack
     return tuple(sorted(by_id.values(), key=lambda p: p.id))
@@ -163,7 +167,25 @@ def _node(node: Any, file: str, default_source: Mapping[str, Any]) -> Node:
     raise BadInput("a criterion must be a mapping", "write each criterion as id/kind/summary/test/...", file)
 
 
-def load_pack_file(path: Path) -> Pack:
+def _insurer(data: Mapping[str, Any], file: str, slugs: Collection[str] | None) -> str | None:
+    """The pack's ``insurer`` slug (checked against insurers.yaml), or None for a generic pack."""
+    raw = data.get("insurer")
+    if raw is None:
+        return None
+    slug = str(raw).strip()
+    known = tuple(slugs) if slugs is not None else insurer_table().slugs
+    if slug not in known:
+        raise BadInput(
+            f"unknown insurer {slug!r}",
+            suggest(slug, known) + " (the slugs of knowledge/insurers.yaml)",
+            file,
+            line_of(data, "insurer"),
+        )
+    return slug
+
+
+def load_pack_file(path: Path, insurers: Collection[str] | None = None) -> Pack:
+    """Read and check one pack file; ``insurers`` are the valid ``insurer`` slugs (default: packaged)."""
     file = str(path)
     data = load_yaml(path)
     if not isinstance(data, Mapping):
@@ -242,7 +264,18 @@ def load_pack_file(path: Path) -> Pack:
         ),
         series=str(data.get("series") or ""),
         superseded=bool(data.get("superseded", False)),
+        insurer=_insurer(data, file, insurers),
+        publisher=field_text(data, "publisher", file, "the pack"),
     )
+    if pack.insurer is not None:
+        wrong = [p for p in pack.payers if p not in INSURER_PAYERS]
+        if wrong:
+            raise BadInput(
+                f"a pack of insurer {pack.insurer!r} cannot be for payer {wrong[0]!r}",
+                "an insurer's pack is for commercial, medicare-advantage or medicaid plans",
+                file,
+                line_of(data, "payers"),
+            )
     ids = [leaf.id for leaf in pack.all_leaves()]
     dupes = {i for i in ids if ids.count(i) > 1}
     if dupes:

@@ -154,6 +154,13 @@ def pack_markdown(pack: Pack, kb: Knowledge | None = None) -> str:
     out = [f"# {pack.title}", "", _GENERATED, ""]
     out += [
         f"- **Policy:** {pack.policy} ({pack.kind.replace('_', ' ')}) <{pack.url}>",
+        f"- **Publisher:** {pack.publisher}",
+        "- **Insurer:** "
+        + (
+            f"{pack.insurer} (used only when this insurer is named)"
+            if pack.insurer
+            else "none (a generic policy: used when no insurer is named)"
+        ),
         f"- **Payers:** {_payers(pack.payers)}",
         f"- **Codes:** {_codes(pack, kb)}",
     ]
