@@ -9,7 +9,15 @@ import typer
 from backcover import DISCLAIMER, catalog
 from backcover.cli._app import app, as_of_option, emit_json, err_console, guarded, out_console
 from backcover.cli.record import Format, FormatOpt, PatientOpt, RecordOpt
-from backcover.engine import Determination, PolicyRef, check, normalise_payer, normalise_state
+from backcover.engine import (
+    Determination,
+    PolicyRef,
+    check,
+    normalise_payer,
+    normalise_state,
+    resolve_insurer,
+)
+from backcover.knowledge import Knowledge
 from backcover.services import read_files
 from backcover.vocab import CriterionStatus, Decision, PriorAuth
 
@@ -47,8 +55,8 @@ def render_determination(d: Determination) -> list[Any]:
     head = Text()
     head.append(f"{d.procedure.name} ({d.procedure.code})\n", style="bold")
     head.append(
-        f"payer {d.payer} · setting {d.setting} · state {d.state or 'not given'} · as of "
-        f"{d.as_of.isoformat()}\n"
+        f"payer {d.payer} · insurer {d.insurer or 'not named (generic guidelines)'} · setting {d.setting} · "
+        f"state {d.state or 'not given'} · as of {d.as_of.isoformat()}\n"
     )
     head.append("Decision: ")
     head.append(label, style=style)
@@ -108,7 +116,8 @@ def _policy_line(p: PolicyRef) -> str:
     version = f", {p.version}" if p.version else ""
     since = f", in force from {p.effective.isoformat()}" if p.effective else ""
     until = f" to {p.until.isoformat()}" if p.until else ""
-    return f"{p.id} {p.title}{version}{since}{until} <{p.url}>"
+    by = f" (published by {p.publisher})" if p.publisher else ""
+    return f"{p.id} {p.title}{by}{version}{since}{until} <{p.url}>"
 
 
 @app.command("check")
@@ -127,11 +136,17 @@ def check_cmd(
     as_of: str | None = typer.Option(
         None, "--as-of", help="Date of the question (YYYY-MM-DD); default today."
     ),
+    insurer: str | None = typer.Option(
+        None,
+        "--insurer",
+        help="The insurer whose own policies to use (aetna, cigna, unitedhealthcare, anthem, humana; "
+        "`backcover policies insurers` lists them). Without it, generic guidelines are used.",
+    ),
     format: FormatOpt = Format.text,
 ) -> None:
     """Does the record meet the payer's criteria for this procedure, and is prior authorization needed?"""
     # Check the question before reading any record, so that a typo fails fast.
-    normalise_payer(payer)
+    resolve_insurer(insurer, normalise_payer(payer), Knowledge.packaged())
     normalise_state(state)
     catalog.resolve(procedure, setting)
     day = as_of_option(as_of)
@@ -139,7 +154,7 @@ def check_cmd(
     for w in rec.warnings:
         if w.startswith("skipped "):
             err_console.print(f"warning: {w}", highlight=False, markup=False, soft_wrap=True)
-    result = check(rec, procedure, payer, setting=setting, state=state, as_of=day)
+    result = check(rec, procedure, payer, setting=setting, state=state, as_of=day, insurer=insurer)
     if format is Format.json:
         emit_json(result.to_json())
         return

@@ -1,4 +1,4 @@
-"""`backcover policies list/show`: the policy packs, their criteria and their sources."""
+"""`backcover policies list/show/insurers`: the policy packs, their criteria and sources, and the insurers."""
 
 from __future__ import annotations
 
@@ -10,12 +10,15 @@ from rich.text import Text
 
 from backcover import DISCLAIMER, catalog
 from backcover.cli._app import app, emit_json, guarded, out_console
-from backcover.engine import Group, Leaf, Node, Pack, packs
+from backcover.engine import Group, Insurer, Leaf, Node, Pack, insurer_table, packs
+from backcover.engine._insurer_table import INSURER_PAYERS
+from backcover.engine._insurers import insurer_packs
 from backcover.errors import BadInput
+from backcover.knowledge import Knowledge
 from backcover.vocab import parse_payer
 from backcover.yamlio import suggest
 
-__all__ = ["pack_json", "policies_app"]
+__all__ = ["insurer_json", "pack_json", "policies_app"]
 
 policies_app = typer.Typer(
     help="List the coverage policy packs and show their criteria and sources.", no_args_is_help=True
@@ -223,3 +226,85 @@ def _print_node(node: Node, depth: int) -> None:
         out_console.print(
             Text(f"{pad}    unconfirmed: {node.confidence or node.source.confidence}", style="yellow")
         )
+
+
+_USE = {
+    "own": "the insurer's own policy",
+    "vendor": "by the insurer or its review vendor; used where the insurer has no pack of its own",
+    "medicare": "Medicare's rule; binds Medicare Advantage plans where it applies",
+    "prior_authorization": "the insurer's prior-authorization list",
+}
+
+
+def insurer_json(ins: Insurer, kb: Knowledge | None = None) -> dict[str, Any]:
+    """One insurer for `policies insurers --format json`: offers, vendors, the packs used per payer kind."""
+    kb = kb if kb is not None else Knowledge.packaged()
+    every = packs(kb)
+    return {
+        "slug": ins.slug,
+        "name": ins.name,
+        "offers": {
+            payer: {"offered": o.offered, "note": o.note, "source": o.source.to_json()}
+            for payer, o in ins.offers.items()
+        },
+        "vendors": [
+            {
+                "area": v.area,
+                "name": v.name,
+                "payers": list(v.payers) if v.payers is not None else None,
+                "note": v.note,
+                "source": v.source.to_json(),
+            }
+            for v in ins.vendors
+        ],
+        "packs": {
+            payer: [
+                {"id": p.id, "title": p.title, "publisher": p.publisher, "kind": p.kind, "use": use}
+                for p, use in insurer_packs(every, ins, payer, kb)
+            ]
+            for payer in INSURER_PAYERS
+        },
+        "notes": list(ins.notes),
+    }
+
+
+@policies_app.command("insurers")
+@guarded
+def insurers_cmd(
+    fmt: str = typer.Option("text", "--format", help="json or text."),
+) -> None:
+    """List the named insurers (`check --insurer`): payer kinds offered, review vendors, packs used."""
+    if fmt not in ("json", "text"):
+        raise BadInput(f"unknown format {fmt!r}", "use --format json or --format text", where="--format")
+    table = insurer_table()
+    if fmt == "json":
+        emit_json({"insurers": [insurer_json(i) for i in table.by_slug.values()]})
+        return
+    for ins in table.by_slug.values():
+        data = insurer_json(ins)
+        out_console.print(Text(f"{ins.name} (--insurer {ins.slug})", style="bold"))
+        for payer, offer in data["offers"].items():
+            line = Text(f"  {payer}: {'offered' if offer['offered'] else 'not offered'}")
+            if offer["note"] and not offer["offered"]:
+                line.append(f". {offer['note']}", style="dim")
+            line.append(f" (source: {offer['source']['section']})", style="dim")
+            out_console.print(line)
+        for v in ins.vendors:
+            only = f" ({', '.join(v.payers)} only)" if v.payers else ""
+            out_console.print(f"  reviews {v.area.replace('_', ' ')} requests: {v.name}{only}")
+        for payer, used in data["packs"].items():
+            if not ins.offered(payer):
+                continue
+            out_console.print(Text(f"  Packs for {payer}:", style="bold"))
+            theirs = [u for u in used if u["use"] != "medicare"]
+            if not theirs:
+                out_console.print("    none of the insurer's own yet (the payer's baseline applies)")
+            for u in theirs:
+                out_console.print(f"    {u['id']}: {u['title']} ({u['publisher']}; {_USE[u['use']]})")
+            medicare = [u["id"] for u in used if u["use"] == "medicare"]
+            if medicare:
+                out_console.print(f"    and Medicare's rules where they apply: {', '.join(medicare)}")
+        for note in ins.notes:
+            out_console.print(Text(f"  Note: {note}", style="dim"))
+        out_console.print("")
+    out_console.print(Text(DISCLAIMER, style="italic dim"))

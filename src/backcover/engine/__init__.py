@@ -1,6 +1,6 @@
 """The coverage engine: pure evaluation of a record against the payer's policy packs.
 
-``check(record, code, payer, setting=, state=, as_of=, knowledge=)`` returns a
+``check(record, code, payer, setting=, state=, as_of=, knowledge=, insurer=)`` returns a
 :class:`Determination` whose ``to_json()`` is the CONTRACTS.md section 1 document. The packs,
 the procedure catalog and the MAC table come from a :class:`backcover.knowledge.Knowledge` bundle
 (the packaged one by default); nothing here does I/O beyond reading those files once, or reads the
@@ -8,6 +8,8 @@ clock. The criterion test types live in one registry, ``backcover.engine.criteri
 """
 
 from backcover.engine._check import check, normalise_payer, normalise_state, stored_version_notes
+from backcover.engine._insurer_table import Insurer, InsurerTable, insurer_table
+from backcover.engine._insurers import resolve_insurer
 from backcover.engine._library import load_pack_file, packs
 from backcover.engine._model import (
     DECISIONS,
@@ -36,6 +38,8 @@ __all__ = [
     "Determination",
     "Evidence",
     "Group",
+    "Insurer",
+    "InsurerTable",
     "Leaf",
     "Node",
     "Pack",
@@ -44,9 +48,11 @@ __all__ = [
     "Source",
     "Status",
     "check",
+    "insurer_table",
     "load_pack_file",
     "normalise_payer",
     "normalise_state",
     "packs",
+    "resolve_insurer",
     "stored_version_notes",
 ]

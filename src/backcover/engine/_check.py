@@ -15,7 +15,8 @@ from datetime import date
 from typing import Any
 
 from backcover import catalog
-from backcover.engine._choose import policy_ids, prior_auth, select, stale_notes, version_notes
+from backcover.engine._choose import policy_ids, stale_notes, version_notes
+from backcover.engine._insurers import choose_packs, insurer_prior_auth, resolve_insurer
 from backcover.engine._library import packs
 from backcover.engine._mac import mac_for
 from backcover.engine._model import (
@@ -157,19 +158,23 @@ def check(
     state: str | None = None,
     as_of: date,
     knowledge: Knowledge | None = None,
+    insurer: str | None = None,
 ) -> Determination:
     """Check ``record`` against the payer's policy for ``code`` on ``as_of``. Pure: no I/O, no clock.
 
-    ``knowledge`` is the bundle of packs, catalog and MAC table to use (the packaged one by default).
+    ``knowledge`` is the bundle of packs, catalog, MAC table and insurers to use (the packaged one by
+    default). ``insurer`` (a slug of ``knowledge/insurers.yaml``) uses that insurer's own policies
+    (CONTRACTS §5); an unknown one, or one that sells no plans of the payer kind, is BadInput.
     """
     kb = knowledge if knowledge is not None else Knowledge.packaged()
     who = normalise_payer(payer)
+    named = resolve_insurer(insurer, who, kb)
     state = normalise_state(state)
     proc, setting = catalog.resolve(code, setting, kb)
     code = proc.code
     every = packs(kb)
     ctx = Ctx.build(record, as_of, proc, who.value, setting, state)
-    used, notes = select(every, code, who, setting, state, as_of)
+    used, notes = choose_packs(every, proc, who, setting, state, as_of, named, kb)
     mac = mac_for(state, kb) if who in (Payer.MEDICARE, Payer.MEDICARE_ADVANTAGE) else None
     policies: list[PolicyRef] = []
     policy_for: dict[str, tuple[str, str]] = {}
@@ -242,7 +247,7 @@ def check(
     notes.extend(stale_notes(used, as_of))
     for pack in used:
         notes.extend(pack.notes)
-    pa, basis, pa_notes = prior_auth(every, code, who, setting, state, as_of, used)
+    pa, basis, pa_notes = insurer_prior_auth(every, proc, who, setting, state, as_of, used, named)
     notes.extend(pa_notes)
     return Determination(
         procedure=proc,
@@ -259,6 +264,7 @@ def check(
         prior_authorization_basis=tuple(basis),
         mac=mac.to_json() if mac else None,
         specific_policy=not any(p.fallback_for for p in used),
+        insurer=named.slug if named else None,
     )
 
 

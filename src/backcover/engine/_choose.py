@@ -46,7 +46,7 @@ def newest_versions(found: list[Pack]) -> list[Pack]:
     return sorted(out, key=lambda p: found.index(p))
 
 
-def _ref(pack: Pack, id_: str, title: str, url: str) -> PolicyRef:
+def _ref(pack: Pack, id_: str, title: str, url: str, publisher: str | None = None) -> PolicyRef:
     return PolicyRef(
         id_,
         title,
@@ -59,6 +59,8 @@ def _ref(pack: Pack, id_: str, title: str, url: str) -> PolicyRef:
         last_reviewed=pack.last_reviewed,
         pack=pack.id,
         series=pack.series_id,
+        publisher=publisher or pack.publisher or None,
+        insurer=pack.insurer,
     )
 
 
@@ -83,31 +85,39 @@ def stale_notes(used: list[Pack], as_of: date) -> list[str]:
 
 
 def select(
-    every: tuple[Pack, ...], code: str, payer: Payer, setting: str, state: str | None, as_of: date
+    every: tuple[Pack, ...],
+    code: str,
+    payer: Payer,
+    setting: str,
+    state: str | None,
+    as_of: date,
+    *,
+    borrow: bool = True,
 ) -> tuple[list[Pack], list[str]]:
+    """The coverage packs that apply (else a lender's, with ``borrow``; else the baseline), and notes."""
     notes: list[str] = []
     all_packs = [p for p in every if p.kind != "prior_authorization"]
     specific = newest_versions(
         [p for p in all_packs if not p.fallback_for and p.applies(code, payer, setting, state, as_of)]
     )
-    if not specific:
+    if not specific and borrow:
         # A payer with nothing specific for the code may use another payer's packs (e.g. Medicare
         # Advantage plans use public commercial criteria where Medicare has none): the packs say so.
         for lender in all_packs:
-            borrow = lender.borrows
-            if borrow is None or payer not in lender.payers or not lender.in_force(as_of):
+            lend = lender.borrows
+            if lend is None or payer not in lender.payers or not lender.in_force(as_of):
                 continue
             specific = newest_versions(
                 [
                     p
                     for p in all_packs
-                    if p.kind == borrow.kind
+                    if p.kind == lend.kind
                     and not p.fallback_for
-                    and p.applies(code, borrow.payer, setting, state, as_of)
+                    and p.applies(code, lend.payer, setting, state, as_of)
                 ]
             )
             if specific:
-                notes.append(borrow.note)
+                notes.append(lend.note)
                 break
     if specific:
         return specific, notes
@@ -177,7 +187,7 @@ def policy_ids(
     title = family_title(pack.lcd_family, kb)
     if mac is not None and (lcd := mac.lcd(pack.lcd_family)):
         url = mcd_url(lcd)
-        ref = _ref(pack, lcd, f"{title} ({mac.name}, jurisdiction {mac.jurisdiction})", url)
+        ref = _ref(pack, lcd, f"{title} ({mac.name}, jurisdiction {mac.jurisdiction})", url, mac.name)
         return ref, (lcd, url), None
     if mac is not None:
         note = (
@@ -193,6 +203,7 @@ def policy_ids(
             f"{title} ({mac.name}, jurisdiction {mac.jurisdiction} version; cited by its family id "
             f"{pack.policy})",
             pack.url,
+            mac.name,
         )
         return ref, None, note
     note = (

@@ -141,9 +141,15 @@ class PolicyRef:
     last_reviewed: date | None = None  # when backcover last checked the pack against its source
     pack: str | None = None  # the id of the pack that encodes this version
     series: str | None = None  # the versions of one policy share a series
+    publisher: str | None = None  # who wrote it ("Aetna", "eviCore", "CMS", the state's MAC for an LCD)
+    insurer: str | None = None  # the insurer slug whose policy it is (None: generic or public)
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"id": self.id, "title": self.title, "url": self.url, "kind": self.kind}
+        if self.publisher:
+            out["publisher"] = self.publisher
+        if self.insurer:
+            out["insurer"] = self.insurer
         if self.effective is not None:
             out["effective"] = self.effective.isoformat()
         if self.until is not None:
@@ -180,6 +186,7 @@ class Determination:
     mac: dict[str, str] | None = None
     specific_policy: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    insurer: str | None = None  # the insurer slug named (CONTRACTS §5), None: generic guidelines
 
     def to_json(self) -> dict[str, Any]:
         """Exactly the CONTRACTS.md section 1 document (with a few added fields)."""
@@ -190,6 +197,7 @@ class Determination:
                 "family": self.procedure.family,
             },
             "payer": self.payer,
+            "insurer": self.insurer,
             "setting": self.setting,
             "state": self.state,
             "as_of": self.as_of.isoformat(),
