@@ -148,3 +148,19 @@ def test_uhc_commercial_mri_goes_through_the_radiology_prior_authorization_progr
     # UHC's 6 weeks of provider-directed care are met; there is no separate "surgery candidate" criterion.
     assert d.decision == "meets_criteria"
     assert_own_policies(d, UHC)
+
+
+def test_anthem_medicare_advantage_uses_medicare_where_it_has_criteria_and_carelon_elsewhere() -> None:
+    r = record(
+        dx("M51.16", date(2025, 12, 1)),
+        care(date(2026, 3, 2), 6),
+        mri(date(2026, 4, 1)),
+        exam(date(2026, 4, 2)),
+    )
+    esi = check(r, "62323", "medicare-advantage", state="PA", as_of=AS_OF, insurer=ANTHEM)
+    discectomy = check(r, "63030", "medicare-advantage", state="PA", as_of=AS_OF, insurer=ANTHEM)
+    # Medicare's epidural LCD is established, so it applies, not Carelon's guideline.
+    assert all(p.insurer is None for p in esi.policies)
+    assert not any(c.id.startswith("anthem.") for c in esi.criteria)
+    # Medicare has no discectomy criteria: Carelon's Spine Surgery guideline (for Anthem) applies.
+    assert [(p.publisher, p.insurer) for p in discectomy.policies] == [("Carelon", ANTHEM)]
