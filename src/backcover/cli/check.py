@@ -54,9 +54,12 @@ def render_determination(d: Determination) -> list[Any]:
     style, label = _DECISION_STYLE[decision], decision.label
     head = Text()
     head.append(f"{d.procedure.name} ({d.procedure.code})\n", style="bold")
+    who = f" · insurer {d.insurer}" if d.insurer else ""
+    if not d.insurer and d.payer != "medicare":
+        who = " · insurer not named (generic guidelines)"
     head.append(
-        f"payer {d.payer} · insurer {d.insurer or 'not named (generic guidelines)'} · setting {d.setting} · "
-        f"state {d.state or 'not given'} · as of {d.as_of.isoformat()}\n"
+        f"payer {d.payer}{who} · setting {d.setting} · state {d.state or 'not given'} · as of "
+        f"{d.as_of.isoformat()}\n"
     )
     head.append("Decision: ")
     head.append(label, style=style)

@@ -10,15 +10,12 @@ from rich.text import Text
 
 from backcover import DISCLAIMER, catalog
 from backcover.cli._app import app, emit_json, guarded, out_console
-from backcover.engine import Group, Insurer, Leaf, Node, Pack, insurer_table, packs
-from backcover.engine._insurer_table import INSURER_PAYERS
-from backcover.engine._insurers import insurer_packs
+from backcover.engine import Group, Leaf, Node, Pack, insurer_json, insurer_table, packs
 from backcover.errors import BadInput
-from backcover.knowledge import Knowledge
 from backcover.vocab import parse_payer
 from backcover.yamlio import suggest
 
-__all__ = ["insurer_json", "pack_json", "policies_app"]
+__all__ = ["pack_json", "policies_app"]
 
 policies_app = typer.Typer(
     help="List the coverage policy packs and show their criteria and sources.", no_args_is_help=True
@@ -69,6 +66,8 @@ def pack_json(p: Pack, *, full: bool = False) -> dict[str, Any]:
         "id": p.id,
         "title": p.title,
         "policy": p.policy,
+        "publisher": p.publisher,
+        "insurer": p.insurer,
         "kind": p.kind,
         "payers": list(p.payers),
         "codes": sorted(p.codes) if p.codes is not None else "*",
@@ -172,7 +171,9 @@ def show_cmd(
         emit_json(pack_json(p, full=True))
         return
     head = Text(f"{p.title}\n", style="bold")
-    head.append(f"{p.policy} · {p.kind} · payers {', '.join(p.payers)}\n")
+    head.append(f"{p.policy} · {p.kind} · payers {', '.join(p.payers)} · published by {p.publisher}\n")
+    if p.insurer:
+        head.append(f"insurer: {p.insurer} (used only with --insurer {p.insurer})\n")
     head.append(f"codes: {'any' if p.codes is None else ', '.join(sorted(p.codes))}\n")
     if p.settings:
         head.append(f"settings: {', '.join(p.settings)}\n")
@@ -234,38 +235,6 @@ _USE = {
     "medicare": "Medicare's rule; binds Medicare Advantage plans where it applies",
     "prior_authorization": "the insurer's prior-authorization list",
 }
-
-
-def insurer_json(ins: Insurer, kb: Knowledge | None = None) -> dict[str, Any]:
-    """One insurer for `policies insurers --format json`: offers, vendors, the packs used per payer kind."""
-    kb = kb if kb is not None else Knowledge.packaged()
-    every = packs(kb)
-    return {
-        "slug": ins.slug,
-        "name": ins.name,
-        "offers": {
-            payer: {"offered": o.offered, "note": o.note, "source": o.source.to_json()}
-            for payer, o in ins.offers.items()
-        },
-        "vendors": [
-            {
-                "area": v.area,
-                "name": v.name,
-                "payers": list(v.payers) if v.payers is not None else None,
-                "note": v.note,
-                "source": v.source.to_json(),
-            }
-            for v in ins.vendors
-        ],
-        "packs": {
-            payer: [
-                {"id": p.id, "title": p.title, "publisher": p.publisher, "kind": p.kind, "use": use}
-                for p, use in insurer_packs(every, ins, payer, kb)
-            ]
-            for payer in INSURER_PAYERS
-        },
-        "notes": list(ins.notes),
-    }
 
 
 @policies_app.command("insurers")

@@ -38,7 +38,9 @@ def screen_cmd(
     state: str | None = typer.Option(
         None, "--state", help="State of the patients and service (NY or New York)."
     ),
-    insurer: str | None = typer.Option(None, "--insurer", help="A named insurer (see `policies insurers`)."),
+    insurer: str | None = typer.Option(
+        None, "--insurer", help="A named insurer's own policies (see `backcover policies insurers`)."
+    ),
     as_of: str | None = typer.Option(
         None, "--as-of", help="Date of the question (YYYY-MM-DD); default today."
     ),
@@ -54,15 +56,9 @@ def screen_cmd(
     """Check every patient of a bulk export against one policy; write a Parquet row per patient."""
     from backcover.screen import Question, screen
 
-    if insurer is not None:
-        raise BadInput(
-            "named insurers are not available for screening yet",
-            "leave out --insurer to screen against the payer's generic policy",
-            where="--insurer",
-        )
     if scheduler and engine is not EngineOpt.dask:
         raise BadInput("--scheduler goes with --engine dask", "add --engine dask", where="--scheduler")
-    question = Question(procedure, payer, setting, state, as_of_option(as_of))
+    question = Question(procedure, payer, setting, state, as_of_option(as_of), insurer)
     show = format is Format.text and sys.stderr.isatty()
     with Progress(
         TextColumn("{task.description}"),

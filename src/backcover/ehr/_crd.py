@@ -13,8 +13,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from backcover.ehr._fhir import Order, bundle_resources, orders_of, payer_for_coverage, ref_id
-from backcover.engine import Determination, check
+from backcover.ehr._fhir import (
+    Order,
+    bundle_resources,
+    insurer_for_coverage,
+    orders_of,
+    payer_for_coverage,
+    ref_id,
+)
+from backcover.engine import Determination, check, insurer_table
 from backcover.errors import BadInput
 from backcover.record.model import Record
 
@@ -202,13 +209,22 @@ def judge(req: HookRequest, coverages: list[dict[str, Any]], record: Record, as_
     """Run the engine for each back-care order of the request (other orders get no answer)."""
     out: list[Judged] = []
     state = record.patient.state
+    names = {slug: ins.name for slug, ins in insurer_table().by_slug.items()}
+    by_ref = {f"Coverage/{c.get('id')}": c for c in coverages if c.get("resourceType") == "Coverage"}
     for order in req.orders:
         if order.procedure is None or order.code is None:
             continue
         cov_ref, payer = choose_coverage(order, coverages)
-        try:
-            det = check(record, order.code, payer, state=state, as_of=as_of)
-        except BadInput:  # a state the engine does not know: judge without it
+        # The payor's name picks a named insurer's own policies (CONTRACTS §5) when it sells that kind.
+        insurer = insurer_for_coverage(by_ref.get(cov_ref, {}), names)
+        det = None
+        for st, ins in dict.fromkeys(((state, insurer), (state, None), (None, insurer), (None, None))):
+            try:
+                det = check(record, order.code, payer, state=st, as_of=as_of, insurer=ins)
+                break
+            except BadInput:  # a state the engine does not know, or an insurer without that kind of plan
+                continue
+        if det is None:
             det = check(record, order.code, payer, as_of=as_of)
         out.append(Judged(order, cov_ref, det, uuid.uuid4().hex))
     return out

@@ -17,6 +17,7 @@ not handled, nor is a Coverage whose status is not ``active``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,7 @@ __all__ = [
     "Order",
     "bundle_resources",
     "codings",
+    "insurer_for_coverage",
     "order_procedure",
     "payer_for_coverage",
     "record_from_resources",
@@ -187,6 +189,23 @@ def payer_for_coverage(cov: Mapping[str, Any]) -> str | None:
     if cov.get("payor") or cov.get("type") or cov.get("class"):
         return "commercial"
     return None
+
+
+def insurer_for_coverage(cov: Mapping[str, Any], names: Mapping[str, str]) -> str | None:
+    """The named insurer (slug) whose name the Coverage's payor display or organisation carries, if one.
+
+    ``names`` maps each insurer slug to its name (``engine.insurer_table().by_slug``): "Aetna Better
+    Health" is ``aetna``, "Humana Gold Plus" ``humana``. None when no name, or more than one, is found.
+    """
+    parts = [str(p.get("display") or "") for p in _lst(cov.get("payor")) if isinstance(p, Mapping)]
+    parts += [
+        str(c.get("name") or "")
+        for c in cov.get("contained") or []
+        if isinstance(c, Mapping) and c.get("resourceType") == "Organization"
+    ]
+    text = f" {' '.join(parts).lower()} "
+    found = {slug for slug, name in names.items() if re.search(rf"\b{re.escape(name.lower())}\b", text)}
+    return found.pop() if len(found) == 1 else None
 
 
 def record_from_resources(resources: list[dict[str, Any]], patient: str | None, name: str) -> Record:

@@ -9,7 +9,7 @@ clock. The criterion test types live in one registry, ``backcover.engine.criteri
 
 from backcover.engine._check import check, normalise_payer, normalise_state, stored_version_notes
 from backcover.engine._insurer_table import Insurer, InsurerTable, insurer_table
-from backcover.engine._insurers import resolve_insurer
+from backcover.engine._insurers import insurer_json, resolve_insurer
 from backcover.engine._library import load_pack_file, packs
 from backcover.engine._model import (
     DECISIONS,
@@ -48,6 +48,7 @@ __all__ = [
     "Source",
     "Status",
     "check",
+    "insurer_json",
     "insurer_table",
     "load_pack_file",
     "normalise_payer",

@@ -1,4 +1,4 @@
-"""Reading and checking ``knowledge/insurers.yaml`` (for ``_insurer_table``).
+"""Reading and checking ``knowledge/insurers.yaml`` into the values of ``_insurer_model``.
 
 A typo is refused with the file, the line and the closest valid name, as for policy packs.
 """
@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from backcover.dates import parse_date_only
-from backcover.engine._insurer_table import (
+from backcover.engine._insurer_model import (
     AREAS,
     INSURER_PAYERS,
     Citation,

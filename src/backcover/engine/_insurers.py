@@ -8,7 +8,9 @@ Pure: reads only the ``Knowledge`` bundle's parsed packs and insurer table.
   pack, is used. What is used: the insurer's own packs; the payer's public rules (baseline, statute,
   regulation); for Medicare Advantage, Medicare's NCDs, LCDs and benefit rules wherever they apply
   (42 CFR 422.101(b)(6): a plan's internal criteria only where Medicare's are not fully established,
-  so a Medicare pack that applies wins over the insurer's own coverage pack). Where the insurer has no
+  so a Medicare pack that applies wins over an insurer pack written for several payer kinds; an
+  insurer pack written for Medicare Advantage alone fills what Medicare leaves open, and is used
+  alongside it). Where the insurer has no
   pack for the code, a generic guideline written by the insurer itself or by the vendor that reviews
   the service area for it counts as the insurer's (eviCore for Cigna); otherwise the answer says
   plainly that backcover has no policy of that insurer and applies the payer's baseline.
@@ -19,11 +21,13 @@ Pure: reads only the ``Knowledge`` bundle's parsed packs and insurer table.
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from backcover import catalog
 from backcover.catalog import Procedure
 from backcover.engine._choose import prior_auth, select
 from backcover.engine._insurer_table import INSURER_PAYERS, Insurer, insurer_table
+from backcover.engine._library import packs
 from backcover.engine._model import PriorAuth
 from backcover.engine._pack_model import Pack
 from backcover.engine.criteria._context import in_sentence
@@ -35,6 +39,7 @@ __all__ = [
     "MEDICARE_KINDS",
     "PUBLIC_KINDS",
     "choose_packs",
+    "insurer_json",
     "insurer_packs",
     "insurer_prior_auth",
     "resolve_insurer",
@@ -124,12 +129,24 @@ def choose_packs(
     mine = [p for p in used if p.insurer == insurer.slug]
     medicare = [p for p in used if p.insurer is None and p.kind in MEDICARE_KINDS]
     if medicare and mine:
-        used = [p for p in used if p not in mine]
-        notes.append(
-            f"{_MA_RULE} Medicare's policy applies here, so {insurer.name}'s own "
-            + ", ".join(p.title for p in mine)
-            + " is not used."
-        )
+        # A policy the insurer wrote for Medicare Advantage alone is written around Medicare's rules
+        # (it fills what they leave open); a policy of several payer kinds does not apply over them.
+        kept = [p for p in mine if tuple(p.payers) == (Payer.MEDICARE_ADVANTAGE.value,)]
+        dropped = [p for p in mine if p not in kept]
+        used = [p for p in used if p not in dropped]
+        notes.append(_MA_RULE)
+        if dropped:
+            notes.append(
+                f"Medicare's policy applies here, so {insurer.name}'s "
+                + ", ".join(p.title for p in dropped)
+                + " is not used."
+            )
+        if kept:
+            notes.append(
+                f"{insurer.name}'s Medicare Advantage policy "
+                + ", ".join(p.title for p in kept)
+                + " applies alongside Medicare's, for what Medicare's rules leave open."
+            )
         return used, notes
     if mine or medicare:
         if medicare:
@@ -231,3 +248,35 @@ def insurer_packs(
 def _families(pack: Pack, knowledge: Knowledge) -> set[str]:
     found = (catalog.find(code, knowledge) for code in pack.codes or ())
     return {proc.family for proc in found if proc is not None}
+
+
+def insurer_json(ins: Insurer, kb: Knowledge | None = None) -> dict[str, Any]:
+    """One insurer for `policies insurers --format json`: offers, vendors, the packs used per payer kind."""
+    kb = kb if kb is not None else Knowledge.packaged()
+    every = packs(kb)  # the packs of the bundle
+    return {
+        "slug": ins.slug,
+        "name": ins.name,
+        "offers": {
+            payer: {"offered": o.offered, "note": o.note, "source": o.source.to_json()}
+            for payer, o in ins.offers.items()
+        },
+        "vendors": [
+            {
+                "area": v.area,
+                "name": v.name,
+                "payers": list(v.payers) if v.payers is not None else None,
+                "note": v.note,
+                "source": v.source.to_json(),
+            }
+            for v in ins.vendors
+        ],
+        "packs": {
+            payer: [
+                {"id": p.id, "title": p.title, "publisher": p.publisher, "kind": p.kind, "use": use}
+                for p, use in insurer_packs(every, ins, payer, kb)
+            ]
+            for payer in INSURER_PAYERS
+        },
+        "notes": list(ins.notes),
+    }

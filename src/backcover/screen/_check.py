@@ -43,6 +43,7 @@ class Question:
     setting: str | None
     state: str | None
     as_of: date
+    insurer: str | None = None  # a named insurer's own policies (CONTRACTS §5), as `check --insurer`
 
 
 @dataclass(slots=True)
@@ -71,6 +72,7 @@ def warm(question: Question) -> None:
         setting=question.setting,
         state=question.state,
         as_of=question.as_of,
+        insurer=question.insurer,
     )
 
 
@@ -161,6 +163,7 @@ def check_partition(
             setting=question.setting,
             state=question.state,
             as_of=question.as_of,
+            insurer=question.insurer,
         )
         rows.append(row_for(pid.split("/", 1)[1], det))
     del parsed

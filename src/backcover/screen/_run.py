@@ -14,7 +14,9 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from backcover import catalog
+from backcover.engine import resolve_insurer
 from backcover.errors import BadInput
+from backcover.knowledge import Knowledge
 from backcover.screen._check import PartitionResult, Question, check_partition, warm
 from backcover.screen._output import Summary, combine
 from backcover.screen._partition import ChunkResult, input_files, partition_chunk, plan_chunks, private_dir
@@ -61,7 +63,10 @@ def validate_question(question: Question) -> Question:
     payer = parse_payer(question.payer)
     state = parse_state(question.state) if question.state else None
     proc, setting = catalog.resolve(question.procedure, question.setting)
-    return Question(proc.code, str(payer), setting, state, question.as_of)
+    named = resolve_insurer(question.insurer, payer, Knowledge.packaged())
+    return Question(
+        proc.code, str(payer), setting, state, question.as_of, named.slug if named is not None else None
+    )
 
 
 class _Runner:

@@ -30,11 +30,25 @@ def check(
     state: str | None = None,
     as_of: date,
     knowledge: Knowledge | None = None,
+    insurer: str | None = None,
 ) -> Determination:
-    """The coverage determination for ``procedure`` under ``payer`` (a payer or a plan kind)."""
+    """The coverage determination for ``procedure`` under ``payer`` (a payer or a plan kind).
+
+    ``insurer``: a named insurer's slug (``backcover policies insurers``), or None for the generic
+    guidelines.
+    """
     who = payer if isinstance(payer, Payer) else parse_payer(payer, where="payer")
     code = parse_state(state, where="state") if state else None
-    return _engine(record, procedure, who, setting=setting, state=code, as_of=as_of, knowledge=knowledge)
+    return _engine(
+        record,
+        procedure,
+        who,
+        setting=setting,
+        state=code,
+        as_of=as_of,
+        knowledge=knowledge,
+        insurer=insurer or None,
+    )
 
 
 def check_case(
@@ -71,9 +85,17 @@ def _engine(
     state: str | None,
     as_of: date,
     knowledge: Knowledge | None,
+    insurer: str | None = None,
 ) -> Determination:
     # The single call into the engine.
     where = None if setting is None else str(setting)
     return engine_check(
-        record, procedure, payer.value, setting=where, state=state, as_of=as_of, knowledge=knowledge
+        record,
+        procedure,
+        payer.value,
+        setting=where,
+        state=state,
+        as_of=as_of,
+        knowledge=knowledge,
+        insurer=insurer,
     )

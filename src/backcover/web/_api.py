@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.concurrency import run_in_threadpool
 
 from backcover.catalog import SETTINGS, families, resolve, search
+from backcover.engine import insurer_json, insurer_table
 from backcover.errors import BadInput
 from backcover.vocab import Payer, PlanKind, Setting, parse_state, values
 from backcover.web import _services as svc
@@ -90,6 +91,12 @@ class CheckRequest(BaseModel):
         description="a state's two-letter code or name (NY or New York); anything else is refused",
     )
     as_of: date | None = Field(default=None, description="date of the question; default today")
+    insurer: str | None = Field(
+        default=None,
+        max_length=40,
+        description="a named insurer (aetna, cigna, unitedhealthcare, anthem, humana; GET /api/insurers "
+        "lists them) whose own policies to use; default none: generic guidelines (CONTRACTS §5)",
+    )
     patient: str | None = Field(
         default=None, max_length=200, description="patient id, when the inputs hold several"
     )
@@ -181,7 +188,13 @@ async def api_check(body: CheckRequest, request: Request) -> Response:
         else:
             record = svc.workspace_record(web.workspace, body.patient)
         return svc.check(
-            record, body.procedure, body.payer, setting=body.setting, state=body.state, as_of=as_of
+            record,
+            body.procedure,
+            body.payer,
+            setting=body.setting,
+            state=body.state,
+            as_of=as_of,
+            insurer=body.insurer,
         )
 
     # A check of an already-read record takes about a millisecond: run it here. Reading files (an
@@ -189,7 +202,13 @@ async def api_check(body: CheckRequest, request: Request) -> Response:
     cached = None if body.records else svc.cached_workspace_record(web.workspace, body.patient)
     if cached is not None:
         det = svc.check(
-            cached, body.procedure, body.payer, setting=body.setting, state=body.state, as_of=as_of
+            cached,
+            body.procedure,
+            body.payer,
+            setting=body.setting,
+            state=body.state,
+            as_of=as_of,
+            insurer=body.insurer,
         )
     else:
         det = await run_in_threadpool(run)
@@ -278,6 +297,13 @@ def api_procedures(q: Annotated[str, Query(max_length=100)] = "") -> list[dict[s
         }
         for p in hits
     ]
+
+
+@router.get("/insurers", summary="Named insurers (backcover policies insurers)")
+def api_insurers() -> dict[str, Any]:
+    """The insurers `check` accepts as `insurer`: the payer kinds each offers, its review vendors and the
+    packs used, each fact with its source."""
+    return {"insurers": [insurer_json(i) for i in insurer_table().by_slug.values()]}
 
 
 @router.get("/plan-templates", summary="Built-in plan templates")

@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from backcover import i18n
 from backcover.catalog import resolve
+from backcover.engine import insurer_table
 from backcover.errors import BadInput
 from backcover.vocab import STATES, parse_state
 from backcover.web import _checkview, _services
@@ -24,6 +25,11 @@ from backcover.web._recordview import item_label
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
+
+
+def insurer_choices() -> list[tuple[str, str]]:
+    """The "Which insurer?" options: the named insurers (the page adds "Not sure / other" = none)."""
+    return [(i.slug, i.name) for i in insurer_table().by_slug.values()]
 
 
 @router.get("/check/procedures")
@@ -48,6 +54,7 @@ def check_page(request: Request) -> Response:
         "setting": qp.get("setting") or "",
         "state": (qp.get("state") or "").strip()[:40],
         "as_of": qp.get("as_of") or web.today().isoformat(),
+        "insurer": (qp.get("insurer") or "").strip()[:40],
         "q": qp.get("q", "")[:100],
     }
     result = None
@@ -76,6 +83,7 @@ def check_page(request: Request) -> Response:
                 setting=form["setting"] or None,
                 state=state,
                 as_of=as_of,
+                insurer=form["insurer"] or None,
             )
 
             result = _checkview.view(det, {it.id: item_label(it) for it in record.items})
@@ -88,6 +96,7 @@ def check_page(request: Request) -> Response:
             "title": "Check a procedure",
             "form": form,
             "payers": PAYERS,
+            "insurers": insurer_choices(),
             "states": STATES,
             "settings": SETTING_NAMES,
             "procedures": procedure_choices(),

@@ -107,10 +107,17 @@ def workspace_record(ws: Workspace, patient: str | None = None) -> Record:
 
 
 def check(
-    record: Record, procedure: str, payer: str, *, setting: str | None, state: str | None, as_of: date
+    record: Record,
+    procedure: str,
+    payer: str,
+    *,
+    setting: str | None,
+    state: str | None,
+    as_of: date,
+    insurer: str | None = None,
 ) -> dict[str, Any]:
     out: dict[str, Any] = services.check(
-        record, procedure, payer, setting=setting, state=state, as_of=as_of
+        record, procedure, payer, setting=setting, state=state, as_of=as_of, insurer=insurer
     ).to_json()
     return out
 
