@@ -10,6 +10,7 @@ from rich.text import Text
 
 from backcover import DISCLAIMER, catalog
 from backcover.cli._app import app, emit_json, guarded, out_console
+from backcover.cli.policies_medicaid import medicaid_cmd
 from backcover.engine import Group, Leaf, Node, Pack, packs
 from backcover.errors import BadInput
 from backcover.vocab import parse_payer
@@ -223,3 +224,7 @@ def _print_node(node: Node, depth: int) -> None:
         out_console.print(
             Text(f"{pad}    unconfirmed: {node.confidence or node.source.confidence}", style="yellow")
         )
+
+
+# `policies medicaid` lives in its own module; it is registered on this group here.
+policies_app.command("medicaid")(medicaid_cmd)

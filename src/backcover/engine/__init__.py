@@ -9,6 +9,7 @@ clock. The criterion test types live in one registry, ``backcover.engine.criteri
 
 from backcover.engine._check import check, normalise_payer, normalise_state, stored_version_notes
 from backcover.engine._library import load_pack_file, packs
+from backcover.engine._medicaid import MedicaidTable, StateProgram, medicaid_state, medicaid_table
 from backcover.engine._model import (
     DECISIONS,
     KINDS,
@@ -37,14 +38,18 @@ __all__ = [
     "Evidence",
     "Group",
     "Leaf",
+    "MedicaidTable",
     "Node",
     "Pack",
     "PolicyRef",
     "PriorAuth",
     "Source",
+    "StateProgram",
     "Status",
     "check",
     "load_pack_file",
+    "medicaid_state",
+    "medicaid_table",
     "normalise_payer",
     "normalise_state",
     "packs",

@@ -18,6 +18,7 @@ from backcover import catalog
 from backcover.engine._choose import policy_ids, prior_auth, select, stale_notes, version_notes
 from backcover.engine._library import packs
 from backcover.engine._mac import mac_for
+from backcover.engine._medicaid_check import medicaid_state_answer
 from backcover.engine._model import (
     CriterionResult,
     Decision,
@@ -244,7 +245,7 @@ def check(
         notes.extend(pack.notes)
     pa, basis, pa_notes = prior_auth(every, code, who, setting, state, as_of, used)
     notes.extend(pa_notes)
-    return Determination(
+    answer = Determination(
         procedure=proc,
         payer=who.value,
         setting=setting,
@@ -260,6 +261,7 @@ def check(
         mac=mac.to_json() if mac else None,
         specific_policy=not any(p.fallback_for for p in used),
     )
+    return medicaid_state_answer(answer, kb)  # the state's adult Medicaid rules (payer medicaid + state)
 
 
 def stored_version_notes(stored: Mapping[str, Any], current: Determination) -> Determination:

@@ -180,6 +180,8 @@ class Determination:
     mac: dict[str, str] | None = None
     specific_policy: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
+    # The state's adult Medicaid facts used (engine/_medicaid_check.py); None for other payers.
+    medicaid_state: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Exactly the CONTRACTS.md section 1 document (with a few added fields)."""
@@ -206,6 +208,8 @@ class Determination:
         }
         if self.mac is not None:
             out["mac"] = dict(self.mac)
+        if self.medicaid_state is not None:
+            out["medicaid_state"] = self.medicaid_state
         out["coverage_information"] = self.crd_coverage_information()
         return out
 
