@@ -131,7 +131,12 @@ class BenefitFact:
 
     @property
     def confirmed(self) -> bool:
-        return self.confidence == "confirmed" and self.coverage != "unconfirmed"
+        """Read on the program's own page, with no part of it left unconfirmed."""
+        return (
+            self.confidence == "confirmed"
+            and self.coverage != "unconfirmed"
+            and self.prior_authorization != "unconfirmed"
+        )
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {"fact": self.service, "coverage": self.coverage}
