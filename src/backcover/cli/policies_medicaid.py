@@ -144,7 +144,7 @@ def _facts(p: StateProgram) -> list[tuple[str, BenefitFact | PaFact]]:
 
 
 def _print_one(p: StateProgram) -> None:
-    head = Text(f"{p.program} ({p.name} Medicaid)\n", style="bold")
+    head = Text(f"{p.label}\n", style="bold")
     if p.agency:
         head.append(f"{p.agency}\n")
     head.append(
@@ -184,7 +184,8 @@ def _print_one(p: StateProgram) -> None:
 
 def medicaid_check_line(data: dict[str, Any]) -> str:
     """The text line of `backcover check` for its ``medicaid_state`` object."""
-    name = f"{data.get('state_name') or data.get('state')} Medicaid"
+    state = str(data.get("state_name") or data.get("state"))
+    name = f"{state} Medicaid"
     if not data.get("program"):
         return f"{name}: not in backcover's Medicaid table; the general Medicaid answer applies."
     parts = []
@@ -203,4 +204,6 @@ def medicaid_check_line(data: dict[str, Any]) -> str:
     facts = "; ".join(parts) if parts else "no fact in the table for this service"
     sources = ", ".join(data.get("sources") or ()) or "none"
     sourced = "fully sourced" if data.get("fully_sourced") else "not fully sourced"
-    return f"{name} ({data['program']}, adults; {sourced}): {facts}. Sources: {sources}"
+    program = str(data["program"])
+    head = program if state in program else f"{program}, {name}"
+    return f"Medicaid by state: {head} (adults; {sourced}): {facts}. Sources: {sources}"

@@ -157,7 +157,7 @@ def _caveat(confidence: str) -> str:
 def _not_covered(program: StateProgram, fact: BenefitFact) -> str:
     why = f" {fact.limits}" if fact.limits else ""
     return (
-        f"Not covered: {program.program} ({program.name} Medicaid) does not cover "
+        f"Not covered: {program.label} does not cover "
         f"{_LABEL[fact.service]} for adults.{why}{_cite(fact.source)}{_caveat(fact.confidence)}"
     )
 
@@ -166,14 +166,12 @@ def _benefit_note(program: StateProgram, fact: BenefitFact) -> str:
     label = _LABEL[fact.service]
     if fact.coverage == "unconfirmed":
         return (
-            f"backcover has not confirmed whether {program.program} ({program.name} Medicaid) covers "
+            f"backcover has not confirmed whether {program.label} covers "
             f"{label} for adults ({fact.note}); the general Medicaid answer applies. Check the program's "
             "provider manual or member handbook."
         )
-    head = f"{program.program} ({program.name} Medicaid) covers {label} for adults"
-    if fact.coverage == "limited":
-        head += ", with limits"
-    parts = [head + "."]
+    head = f"{program.label} covers {label} for adults"
+    parts = [head + (" only within limits." if fact.coverage == "limited" else ".")]
     if fact.visit_limit is not None:
         parts.append(f"Visit limit: {fact.visit_limit.text()}.")
     if fact.limits:
