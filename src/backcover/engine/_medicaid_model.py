@@ -170,7 +170,7 @@ class StateProgram:
 
     @property
     def label(self) -> str:
-        """The program's name, with the state's when the name does not carry it (``Medi-Cal (California)``)."""
+        """The program name, with the state when the name lacks it (``Medi-Cal (California Medicaid)``)."""
         return self.program if self.name in self.program else f"{self.program} ({self.name} Medicaid)"
 
     @property
