@@ -96,11 +96,25 @@ def test_the_seven_states_have_their_sourced_facts() -> None:
     assert table.states["FL"].prior_authorization["advanced_imaging"].reviewer
 
 
-def test_chiropractic_where_adult_medicaid_does_not_cover_it_is_not_covered_citing_the_state(
-    tmp_path: Path,
-) -> None:
-    # No state's adult chiropractic exclusion is confirmed in the packaged table yet, so a test table
-    # states one (the engine's behaviour is what is tested here).
+def test_chiropractic_where_adult_medicaid_does_not_cover_it_is_not_covered_citing_the_state() -> None:
+    # Washington pays for chiropractic only for clients under 21 (WAC 182-556-0200).
+    d = check(_back_pain(), "98940", "medicaid", state="WA", as_of=DAY)
+    assert d.decision == "not_covered"
+    assert d.earliest_eligible_date is None
+    cited = [
+        n for n in d.notes if n.startswith("Not covered: Washington Apple Health does not cover chiropractic")
+    ]
+    assert cited and "WAC 182-556-0200" in cited[0] and "lawfilesext.leg.wa.gov" in cited[0]
+    out = d.to_json()
+    assert out["medicaid_state"]["state"] == "WA"
+    assert (
+        out["medicaid_state"]["facts"][0] | {"coverage": "not_covered"} == out["medicaid_state"]["facts"][0]
+    )
+    assert out["medicaid_state"]["sources"][0].startswith("https://lawfilesext.leg.wa.gov/")
+    assert out["coverage_information"]["covered"] == "not-covered"
+
+
+def test_a_state_table_laid_over_the_packaged_one_decides(tmp_path: Path) -> None:
     kb = _table_with(
         tmp_path,
         '    chiropractic: {coverage: unconfirmed, confidence: unconfirmed, note: "No DOH or eMedNY page',
@@ -110,13 +124,7 @@ def test_chiropractic_where_adult_medicaid_does_not_cover_it_is_not_covered_citi
     )
     d = check(_back_pain(), "98940", "medicaid", state="NY", as_of=DAY, knowledge=kb)
     assert d.decision == "not_covered"
-    assert any(
-        "does not cover chiropractic care" in n and "https://example.org/ny-chiro" in n for n in d.notes
-    )
-    out = d.to_json()
-    assert out["medicaid_state"]["state"] == "NY"
-    assert out["medicaid_state"]["sources"] == ["https://example.org/ny-chiro"]
-    assert out["medicaid_state"]["facts"][0]["coverage"] == "not_covered"
+    assert d.to_json()["medicaid_state"]["sources"] == ["https://example.org/ny-chiro"]
 
 
 def test_a_service_the_state_does_not_cover_is_not_covered_with_the_packaged_table() -> None:
