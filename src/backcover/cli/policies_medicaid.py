@@ -100,15 +100,10 @@ def _benefit_cell(f: BenefitFact) -> str:
 
 def _print_all(chosen: list[StateProgram]) -> None:
     t = Table(title="Medicaid by state (adults)", expand=True, show_lines=False)
-    for head in (
-        "State",
-        "Program",
-        "Chiropractic",
-        "Acupuncture",
-        "Physical therapy",
-        "Prior authorization",
-    ):
-        t.add_column(head, ratio=2 if head == "Prior authorization" else 1)
+    t.add_column("State", no_wrap=True)
+    columns = (("Program", 2), ("Chiropractic", 2), ("Acupuncture", 2), ("Physical therapy", 2))
+    for head, ratio in (*columns, ("Prior authorization", 3)):
+        t.add_column(head, ratio=ratio)
     for p in chosen:
         pa = "; ".join(
             f"{_SHORT_PA[k]} {_cell(f.required, f.confidence)}" for k, f in p.prior_authorization.items()
