@@ -8,6 +8,7 @@ import typer
 
 from backcover import DISCLAIMER, catalog
 from backcover.cli._app import app, as_of_option, emit_json, err_console, guarded, out_console
+from backcover.cli.policies_medicaid import medicaid_check_line
 from backcover.cli.record import Format, FormatOpt, PatientOpt, RecordOpt
 from backcover.engine import (
     Determination,
@@ -106,6 +107,8 @@ def render_determination(d: Determination) -> list[Any]:
     out.append(pol)
     if d.prior_authorization_basis:
         out.append(Text("Prior authorization: " + " ".join(d.prior_authorization_basis)))
+    if d.medicaid_state is not None:
+        out.append(Text(medicaid_check_line(d.medicaid_state)))
     if d.notes:
         notes = Text("Notes:\n", style="bold")
         for n in d.notes:

@@ -10,6 +10,7 @@ from rich.text import Text
 
 from backcover import DISCLAIMER, catalog
 from backcover.cli._app import app, emit_json, guarded, out_console
+from backcover.cli.policies_medicaid import medicaid_cmd
 from backcover.engine import Group, Leaf, Node, Pack, insurer_json, insurer_table, packs
 from backcover.errors import BadInput
 from backcover.vocab import parse_payer
@@ -277,3 +278,7 @@ def insurers_cmd(
             out_console.print(Text(f"  Note: {note}", style="dim"))
         out_console.print("")
     out_console.print(Text(DISCLAIMER, style="italic dim"))
+
+
+# `policies medicaid` lives in its own module; it is registered on this group here.
+policies_app.command("medicaid")(medicaid_cmd)

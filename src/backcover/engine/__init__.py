@@ -11,6 +11,7 @@ from backcover.engine._check import check, normalise_payer, normalise_state, sto
 from backcover.engine._insurer_table import Insurer, InsurerTable, insurer_table
 from backcover.engine._insurers import insurer_json, resolve_insurer
 from backcover.engine._library import load_pack_file, packs
+from backcover.engine._medicaid import MedicaidTable, StateProgram, medicaid_state, medicaid_table
 from backcover.engine._model import (
     DECISIONS,
     KINDS,
@@ -41,16 +42,20 @@ __all__ = [
     "Insurer",
     "InsurerTable",
     "Leaf",
+    "MedicaidTable",
     "Node",
     "Pack",
     "PolicyRef",
     "PriorAuth",
     "Source",
+    "StateProgram",
     "Status",
     "check",
     "insurer_json",
     "insurer_table",
     "load_pack_file",
+    "medicaid_state",
+    "medicaid_table",
     "normalise_payer",
     "normalise_state",
     "packs",

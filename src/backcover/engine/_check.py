@@ -19,6 +19,7 @@ from backcover.engine._choose import policy_ids, stale_notes, version_notes
 from backcover.engine._insurers import choose_packs, insurer_prior_auth, resolve_insurer
 from backcover.engine._library import packs
 from backcover.engine._mac import mac_for
+from backcover.engine._medicaid_check import medicaid_state_answer
 from backcover.engine._model import (
     CriterionResult,
     Decision,
@@ -249,7 +250,7 @@ def check(
         notes.extend(pack.notes)
     pa, basis, pa_notes = insurer_prior_auth(every, proc, who, setting, state, as_of, used, named)
     notes.extend(pa_notes)
-    return Determination(
+    answer = Determination(
         procedure=proc,
         payer=who.value,
         setting=setting,
@@ -266,6 +267,7 @@ def check(
         specific_policy=not any(p.fallback_for for p in used),
         insurer=named.slug if named else None,
     )
+    return medicaid_state_answer(answer, kb)  # the state's adult Medicaid rules (payer medicaid + state)
 
 
 def stored_version_notes(stored: Mapping[str, Any], current: Determination) -> Determination:

@@ -187,6 +187,8 @@ class Determination:
     specific_policy: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
     insurer: str | None = None  # the insurer slug named (CONTRACTS §5), None: generic guidelines
+    # The state's adult Medicaid facts used (engine/_medicaid_check.py); None for other payers.
+    medicaid_state: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Exactly the CONTRACTS.md section 1 document (with a few added fields)."""
@@ -214,6 +216,8 @@ class Determination:
         }
         if self.mac is not None:
             out["mac"] = dict(self.mac)
+        if self.medicaid_state is not None:
+            out["medicaid_state"] = self.medicaid_state
         out["coverage_information"] = self.crd_coverage_information()
         return out
 
