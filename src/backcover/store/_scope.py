@@ -35,14 +35,16 @@ class AuditScope:
     """Who acts in this request or command, from which route, and what they may do.
 
     ``route`` is ``"GET /cases/{case_id}"`` for a web request (the route's template, never the path:
-    a path could hold a name) or ``"cli: backcover case show"`` for a command. ``events`` counts the
-    audit entries written under this scope, so the web app knows a request touched patient data.
+    a path could hold a name) or ``"cli: backcover case show"`` for a command. ``access`` is what a
+    web request does to patient data (``"read"`` or ``"update"``; None: it touches none), and
+    ``events`` counts the audit entries written under this scope: a request that touched patient
+    data outside the store (the workspace's files) and wrote none gets one entry for its route.
     """
 
     actor: str | None = None
     route: str | None = None
     may_write: bool = True
-    patient_data: bool = False
+    access: str | None = None
     events: int = 0
 
 
