@@ -125,7 +125,8 @@ class SignIn:
 
     def sign_out(self, token: str, *, everywhere: bool = False) -> int:
         """End this session (or every session of its user); how many ended."""
+        at = self.clock()
         if everywhere:
             user = self.session(token)
-            return self.accounts.end_all_sessions(user.user_id) if user is not None else 0
-        return int(self.accounts.end_session(_secrets.hash_token(token)))
+            return self.accounts.end_all_sessions(user.user_id, at) if user is not None else 0
+        return int(self.accounts.end_session(_secrets.hash_token(token), at))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from backcover.store._account_models import ROLES, SignInThrottle, User, UserSession
 from backcover.store._accounts import Accounts, SessionUser
 from backcover.store._appeals import OUTCOMES
-from backcover.store._audit import event_json, parse_since
+from backcover.store._audit import CSV_COLUMNS, audit_csv, event_json, parse_since
 from backcover.store._base import CodeInput
 from backcover.store._cases import case_plan_kind
 from backcover.store._db import ENV_URL, default_url, migrate, open_store
@@ -38,6 +38,7 @@ from backcover.store._scope import AuditScope, Refused, acting, current_scope
 from backcover.store._store import Store
 
 __all__ = [
+    "CSV_COLUMNS",
     "DOC_TYPES",
     "ENV_URL",
     "MAX_DOCUMENT_BYTES",
@@ -70,6 +71,7 @@ __all__ = [
     "User",
     "UserSession",
     "acting",
+    "audit_csv",
     "case_plan_kind",
     "check_document",
     "current_scope",

@@ -42,9 +42,10 @@ class SessionUser:
 class Accounts:
     """Users, sessions and the throttle, over the store's engine."""
 
-    def __init__(self, engine: Engine, actor: str) -> None:
+    def __init__(self, engine: Engine, actor: str, route: str | None = None) -> None:
         self.engine = engine
         self.actor = actor
+        self.route = route
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @contextmanager
@@ -52,17 +53,17 @@ class Accounts:
         with self._sessions.begin() as s:
             yield s
 
-    def _audit(self, s: Session, action: str, user: User, at: datetime) -> None:
+    def _audit(self, s: Session, action: str, user: User, at: datetime, actor: str | None = None) -> None:
         scope = current_scope()
         s.add(
             AuditEntry(
                 at=at,
-                actor=(scope.actor if scope is not None else None) or self.actor,
+                actor=actor or (scope.actor if scope is not None else None) or self.actor,
                 action=action,
                 patient_id=None,
                 entity="user",
                 entity_id=user.username,
-                route=scope.route if scope is not None else None,
+                route=(scope.route if scope is not None else None) or self.route,
             )
         )
 
@@ -116,7 +117,7 @@ class Accounts:
             user.disabled = disabled
             if disabled:
                 s.execute(delete(UserSession).where(UserSession.user_id == user.id))
-            self._audit(s, "update", user, at)
+            self._audit(s, "disable" if disabled else "enable", user, at)
             return user
 
     def set_password(self, username: str, password_hash: str, at: datetime) -> User:
@@ -126,7 +127,7 @@ class Accounts:
             user.password_hash = password_hash
             user.password_changed_at = at
             s.execute(delete(UserSession).where(UserSession.user_id == user.id))
-            self._audit(s, "update", user, at)
+            self._audit(s, "password", user, at)
             return user
 
     def rehash(self, user_id: int, password_hash: str) -> None:
@@ -139,7 +140,7 @@ class Accounts:
             user = self._need(s, username)
             user.totp_secret = secret
             user.totp_last_step = None
-            self._audit(s, "update", user, at)
+            self._audit(s, "totp_on" if secret else "totp_off", user, at)
             return user
 
     def use_totp_step(self, user_id: int, step: int) -> bool:
@@ -155,7 +156,11 @@ class Accounts:
 
     # -- sessions ------------------------------------------------------------------------------
     def new_session(self, user_id: int, token_hash: str, at: datetime, expires_at: datetime) -> None:
+        """A session for a user who has just signed in (the audit log records the sign-in)."""
         with self._tx() as s:
+            user = s.get(User, user_id)
+            if user is None:
+                return
             s.add(
                 UserSession(
                     token_hash=token_hash,
@@ -165,7 +170,8 @@ class Accounts:
                     expires_at=expires_at,
                 )
             )
-            s.execute(update(User).where(User.id == user_id).values(last_signin_at=at))
+            user.last_signin_at = at
+            self._audit(s, "signin", user, at, actor=user.username)
             # a good moment to forget this user's sessions that ran out
             s.execute(delete(UserSession).where(UserSession.user_id == user_id, UserSession.expires_at < at))
 
@@ -190,14 +196,25 @@ class Accounts:
                 sess.last_seen_at = at
             return SessionUser(user.id, user.username, user.role, sess.id)
 
-    def end_session(self, token_hash: str) -> bool:
+    def end_session(self, token_hash: str, at: datetime) -> bool:
         with self._tx() as s:
-            done = s.execute(delete(UserSession).where(UserSession.token_hash == token_hash))
-            return bool(getattr(done, "rowcount", 0))
+            row = s.execute(
+                select(UserSession, User)
+                .join(User, User.id == UserSession.user_id)
+                .where(UserSession.token_hash == token_hash)
+            ).first()
+            if row is None:
+                return False
+            s.delete(row[0])
+            self._audit(s, "signout", row[1], at, actor=row[1].username)
+            return True
 
-    def end_all_sessions(self, user_id: int) -> int:
+    def end_all_sessions(self, user_id: int, at: datetime) -> int:
         with self._tx() as s:
+            user = s.get(User, user_id)
             done = s.execute(delete(UserSession).where(UserSession.user_id == user_id))
+            if user is not None:
+                self._audit(s, "signout", user, at, actor=user.username)
             return int(getattr(done, "rowcount", 0) or 0)
 
     def session_counts(self) -> dict[int, int]:

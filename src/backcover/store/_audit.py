@@ -7,6 +7,8 @@ SQLite a trigger refuses it (migration ``0003_clinic``). Entries are written by
 
 from __future__ import annotations
 
+import csv
+import io
 from datetime import UTC, date, datetime, time
 from typing import Any
 
@@ -16,7 +18,19 @@ from backcover.errors import BadInput
 from backcover.store._base import StoreBase
 from backcover.store._models import AuditEntry
 
-__all__ = ["AuditStore", "event_json", "parse_since"]
+__all__ = ["CSV_COLUMNS", "AuditStore", "audit_csv", "event_json", "parse_since"]
+
+CSV_COLUMNS = (
+    "at",
+    "actor",
+    "action",
+    "route",
+    "patient_id",
+    "case_id",
+    "patient_ids",
+    "entity",
+    "entity_id",
+)
 
 
 def _aware(value: datetime) -> datetime:
@@ -57,6 +71,21 @@ def event_json(e: AuditEntry) -> dict[str, Any]:
         "entity": e.entity,
         "entity_id": e.entity_id,
     }
+
+
+def audit_csv(events: list[dict[str, Any]]) -> str:
+    """Audit events as CSV (the columns of :data:`CSV_COLUMNS`; list ids joined by spaces)."""
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(CSV_COLUMNS)
+    for e in events:
+        w.writerow(
+            [
+                " ".join(str(i) for i in v) if isinstance(v, list) else ("" if v is None else v)
+                for v in (e[c] for c in CSV_COLUMNS)
+            ]
+        )
+    return buf.getvalue()
 
 
 class AuditStore(StoreBase):

@@ -3,8 +3,6 @@ its filters, and the same rows as CSV (``/audit.csv``). Newest first; ids, never
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import datetime
 from typing import Annotated, Any
 
@@ -13,11 +11,11 @@ from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from backcover.errors import BadInput
-from backcover.store import AuditEntry, event_json, parse_since
+from backcover.store import AuditEntry, audit_csv, event_json, parse_since
 from backcover.web._actor import Action, require
 from backcover.web._context import ctx, render
 
-__all__ = ["CSV_COLUMNS", "api_router", "audit_csv", "page_router"]
+__all__ = ["api_router", "page_router"]
 
 api_router = APIRouter(prefix="/api", tags=["audit"])
 page_router = APIRouter(include_in_schema=False)
@@ -65,21 +63,6 @@ def api_audit(
     "patient_id", "case_id", ...}]}`, newest first. A list read names its patients in
     `patient_ids`. Others than admins get 403."""
     return {"events": [event_json(e) for e in _events(request, limit, actor, patient, since)]}
-
-
-def audit_csv(events: list[dict[str, Any]]) -> str:
-    """Audit events as CSV (the columns of :data:`CSV_COLUMNS`; list ids joined by spaces)."""
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
-    for e in events:
-        w.writerow(
-            [
-                " ".join(str(i) for i in v) if isinstance(v, list) else ("" if v is None else v)
-                for v in (e[c] for c in CSV_COLUMNS)
-            ]
-        )
-    return buf.getvalue()
 
 
 @page_router.get("/audit")
