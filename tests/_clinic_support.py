@@ -44,8 +44,8 @@ def _unreachable() -> str | None:
         return type(exc).__name__
 
 
-@pytest.fixture(scope="session")
-def clinic_database() -> Iterator[str]:
+@pytest.fixture(name="clinic_database", scope="session")
+def clinic_database_fixture() -> Iterator[str]:
     """The URL of a database made for this test run (dropped afterwards)."""
     problem = _unreachable()
     if problem is not None:
@@ -66,8 +66,8 @@ def clinic_database() -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture
-def pg_url(clinic_database: str) -> Iterator[str]:
+@pytest.fixture(name="pg_url")
+def pg_url_fixture(clinic_database: str) -> Iterator[str]:
     """A fresh, empty schema in the run's database, as a store URL."""
     schema = f"t_{uuid.uuid4().hex[:12]}"
     admin = create_engine(clinic_database)
@@ -81,8 +81,8 @@ def pg_url(clinic_database: str) -> Iterator[str]:
         admin.dispose()
 
 
-@pytest.fixture(autouse=True)
-def cheap_hashes() -> Iterator[None]:
+@pytest.fixture(name="cheap_hashes", autouse=True)
+def cheap_hashes_fixture() -> Iterator[None]:
     clinic.set_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     yield
     clinic.set_hasher(PasswordHasher())
@@ -135,8 +135,8 @@ def make_clinic(url: str, tmp_path: Path, settings: ClinicSettings | None = None
     return c
 
 
-@pytest.fixture
-def clinic_app(pg_url: str, tmp_path: Path) -> Iterator[Clinic]:
+@pytest.fixture(name="clinic_app")
+def clinic_app_fixture(pg_url: str, tmp_path: Path) -> Iterator[Clinic]:
     c = make_clinic(pg_url, tmp_path)
     try:
         yield c

@@ -17,11 +17,11 @@ from backcover.store import Accounts
 from tests._clinic_support import (  # noqa: F401
     PASSWORD,
     Clinic,
-    cheap_hashes,
-    clinic_app,
-    clinic_database,
+    cheap_hashes_fixture,
+    clinic_app_fixture,
+    clinic_database_fixture,
     make_clinic,
-    pg_url,
+    pg_url_fixture,
 )
 
 
@@ -50,7 +50,9 @@ def test_api_sign_in_gives_a_token_and_a_strict_cookie(clinic_app: Clinic) -> No
 
 
 def test_https_public_url_makes_cookies_secure(pg_url: str, tmp_path: Path) -> None:
-    c = make_clinic(pg_url, tmp_path, ClinicSettings(public_url="https://backcover.clinic.example", delay_step=0))
+    c = make_clinic(
+        pg_url, tmp_path, ClinicSettings(public_url="https://backcover.clinic.example", delay_step=0)
+    )
     r = c.sign_in("staff")
     assert all("Secure" in v for v in r.headers.get_list("set-cookie"))
     c.store.close()
@@ -85,7 +87,9 @@ def test_login_page_signs_in_and_goes_back_where_it_was(clinic_app: Clinic) -> N
     assert page.status_code == 200 and 'autocomplete="current-password"' in page.text
     assert "Information, not advice" in page.text
     token = _csrf(page.text)
-    bad = web.post("/login", data={"username": "staff", "password": "nope", "next": "/cases", "csrf_token": token})
+    bad = web.post(
+        "/login", data={"username": "staff", "password": "nope", "next": "/cases", "csrf_token": token}
+    )
     assert bad.status_code == 401 and "wrong user name or password" in bad.text
     ok = web.post(
         "/login", data={"username": "Staff", "password": PASSWORD, "next": "/cases?x=1", "csrf_token": token}
@@ -101,7 +105,9 @@ def test_login_needs_the_form_token_and_only_goes_to_this_site(clinic_app: Clini
     for evil in ("//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"):
         web = clinic_app.client(follow_redirects=False)  # signing in renews the form token: a new browser
         token = _csrf(web.get("/login").text)
-        r = web.post("/login", data={"username": "staff", "password": PASSWORD, "next": evil, "csrf_token": token})
+        r = web.post(
+            "/login", data={"username": "staff", "password": PASSWORD, "next": evil, "csrf_token": token}
+        )
         assert r.status_code == 303 and r.headers["location"] == "/", evil
 
 
@@ -115,7 +121,9 @@ def test_sign_out_and_sign_out_everywhere(clinic_app: Clinic) -> None:
     assert one.get("/api/me", headers=h1).status_code == 401
     assert one.get("/api/me", headers=h2).status_code == 200
     third = clinic_app.sign_in("staff").json()["token"]
-    r = one.delete("/api/session", params={"everywhere": "true"}, headers={"Authorization": f"Bearer {third}"})
+    r = one.delete(
+        "/api/session", params={"everywhere": "true"}, headers={"Authorization": f"Bearer {third}"}
+    )
     assert r.json()["ended"] >= 3  # second, third and the fixture's own staff session
     assert one.get("/api/me", headers=h2).status_code == 401
     assert clinic_app.client("staff").get("/api/me").status_code == 401

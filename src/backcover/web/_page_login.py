@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from backcover.clinic import Granted, SignInRefused
+from backcover.store import AuditScope, acting
 from backcover.web._actor import actor_of
 from backcover.web._context import ctx, render
 from backcover.web._forms import checked_form, field, secret_field
@@ -48,7 +49,8 @@ def _client(request: Request) -> str:
 async def _sign_in(request: Request, username: str, password: str, otp: str | None) -> Granted:
     signin = ctx(request).signin()
     try:
-        return await run_in_threadpool(signin.sign_in, username, password, otp or None, _client(request))
+        with acting(AuditScope(route=f"{request.method} {request.url.path}")):  # the sign-in's audit entry
+            return await run_in_threadpool(signin.sign_in, username, password, otp or None, _client(request))
     except SignInRefused as exc:
         if exc.delay:
             await asyncio.sleep(exc.delay)

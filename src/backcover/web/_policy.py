@@ -72,9 +72,10 @@ ADMIN = frozenset(
         ("GET", "/my-data/download"),
     }
 )
+# Of the admin routes, the one that reads patient data (users and the audit log are not).
+_ADMIN_READS = frozenset({("GET", "/my-data/download")})
 # The single user's "delete everything": never in clinic mode.
 SINGLE_USER_ONLY = frozenset({("POST", "/my-data/delete")})
-_AUDIT_ITSELF = frozenset({("GET", "/api/audit"), ("GET", "/audit"), ("GET", "/audit.csv")})
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +97,7 @@ def exempt(method: str, path: str) -> bool:
 def need_for(method: str, template: str) -> Need:
     key = ("GET" if method == "HEAD" else method, template)
     if key in ADMIN:
-        return Need(Action.ADMIN, None if key in _AUDIT_ITSELF else "read")
+        return Need(Action.ADMIN, "read" if key in _ADMIN_READS else None)
     if key in NO_PATIENT_DATA:
         return Need(None, None)
     if key[0] == "GET" or key in COMPUTE:
