@@ -100,17 +100,20 @@ def serve_clinic(
             f"[bold yellow]warning:[/] listening on {host}: backcover speaks plain HTTP. Terminate TLS in "
             "front of it (Caddy or nginx, docs/clinic.md) and let only that proxy reach this port.",
             highlight=False,
+            soft_wrap=True,
         )
     if public.startswith("http://") and urlsplit(public).hostname not in ("127.0.0.1", "localhost", "[::1]"):
         err_console.print(
             "[bold yellow]warning:[/] the public URL is http://: passwords and session cookies would cross "
             "the network unencrypted; use https:// behind a TLS proxy",
             highlight=False,
+            soft_wrap=True,
         )
     if not has_admin:
         err_console.print(
             "no admin user yet: add one with `backcover users add NAME --role admin --password-stdin`",
             highlight=False,
+            soft_wrap=True,
         )
     settings = ClinicSettings(
         public_url=public, idle=timedelta(minutes=idle_minutes), absolute=timedelta(hours=session_hours)

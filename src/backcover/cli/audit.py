@@ -47,4 +47,4 @@ def export(
         typer.echo(text, nl=False)
     else:
         atomic_write_bytes(out, text.encode("utf-8"))
-        err_console.print(f"wrote {len(rows)} events to {out}", highlight=False)
+        err_console.print(f"wrote {len(rows)} events to {out}", highlight=False, soft_wrap=True)

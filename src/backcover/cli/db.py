@@ -43,11 +43,15 @@ def upgrade(store: StoreOpt = None) -> None:
         s.close()
     if before == after:
         err_console.print(
-            f"the store at {where} is at the newest revision ({after}); nothing to do", highlight=False
+            f"the store at {where} is at the newest revision ({after}); nothing to do",
+            highlight=False,
+            soft_wrap=True,
         )
     else:
         err_console.print(
-            f"upgraded the store at {where} from {before or '(empty)'} to {after}", highlight=False
+            f"upgraded the store at {where} from {before or '(empty)'} to {after}",
+            highlight=False,
+            soft_wrap=True,
         )
 
 
@@ -68,4 +72,6 @@ def status(store: StoreOpt = None, fmt: Annotated[Format, typer.Option("--format
         emit_json({"store": where, "revision": current, "newest": head, "current": current == head})
         return
     state = "up to date" if current == head else "needs `backcover db upgrade`"
-    out_console.print(f"{where}: revision {current or '(empty)'}; newest {head} ({state})", highlight=False)
+    out_console.print(
+        f"{where}: revision {current or '(empty)'}; newest {head} ({state})", highlight=False, soft_wrap=True
+    )

@@ -90,7 +90,7 @@ def add(
     password = _password(password_stdin)
     with open_cases_store() as store:
         user = clinic.add_user(_accounts(store), name, role.value, password)
-    err_console.print(f"added {user.username} ({user.role})", highlight=False)
+    err_console.print(f"added {user.username} ({user.role})", highlight=False, soft_wrap=True)
 
 
 @users_app.command("list")
@@ -115,7 +115,9 @@ def list_users(fmt: FormatOpt = Format.text) -> None:
             f", {u['sessions']} session(s)" if u["sessions"] else ""
         )
         seen = (u["last_signin_at"] or "never")[:16].replace("T", " ")
-        out_console.print(f"{u['name']}\t{u['role']}\t{state}{extra}\tlast sign-in: {seen}", highlight=False)
+        out_console.print(
+            f"{u['name']}\t{u['role']}\t{state}{extra}\tlast sign-in: {seen}", highlight=False, soft_wrap=True
+        )
 
 
 @users_app.command("disable")
@@ -124,7 +126,7 @@ def disable(name: NameArg) -> None:
     """Stop a user from signing in; their sessions end at once (their audit entries stay)."""
     with open_cases_store() as store:
         user = clinic.disable_user(_accounts(store), name)
-    err_console.print(f"disabled {user.username}; their sessions have ended", highlight=False)
+    err_console.print(f"disabled {user.username}; their sessions have ended", highlight=False, soft_wrap=True)
 
 
 @users_app.command("enable")
@@ -133,7 +135,7 @@ def enable(name: NameArg) -> None:
     """Let a disabled user sign in again."""
     with open_cases_store() as store:
         user = clinic.enable_user(_accounts(store), name)
-    err_console.print(f"enabled {user.username}", highlight=False)
+    err_console.print(f"enabled {user.username}", highlight=False, soft_wrap=True)
 
 
 @users_app.command("reset-password")
@@ -143,7 +145,9 @@ def reset_password(name: NameArg, password_stdin: StdinOpt = False) -> None:
     password = _password(password_stdin)
     with open_cases_store() as store:
         user = clinic.reset_password(_accounts(store), name, password)
-    err_console.print(f"new password set for {user.username}; their sessions have ended", highlight=False)
+    err_console.print(
+        f"new password set for {user.username}; their sessions have ended", highlight=False, soft_wrap=True
+    )
 
 
 @totp_app.command("enable")
@@ -157,6 +161,7 @@ def totp_enable(name: NameArg) -> None:
         "add this address to the user's authenticator app (most read it from a QR code); "
         "sign-in needs its 6-digit code from now on:",
         highlight=False,
+        soft_wrap=True,
     )
     sys.stdout.write(uri + "\n")
 
@@ -167,4 +172,6 @@ def totp_disable(name: NameArg) -> None:
     """Stop asking the user for a one-time code."""
     with open_cases_store() as store:
         user = clinic.totp_disable(_accounts(store), name)
-    err_console.print(f"{user.username} signs in with the password alone now", highlight=False)
+    err_console.print(
+        f"{user.username} signs in with the password alone now", highlight=False, soft_wrap=True
+    )
