@@ -65,6 +65,7 @@ def test_audit_filters_by_user_patient_and_date(clinic_app: Clinic) -> None:
     assert len(get(since="2020-01-01")) == len(get())
     bad = admin.get("/api/audit", params={"since": "last week"})
     assert bad.status_code == 400 and bad.json()["where"] == "since"
+    assert admin.get("/api/audit", params={"actor": "a\x00b"}).status_code == 422
     page = admin.get("/audit", params={"actor": "viewer"})
     assert page.status_code == 200 and "GET /cases/{case_id}" in page.text
     assert "Information, not advice" in page.text

@@ -34,6 +34,7 @@ __all__ = [
     "set_hasher",
     "totp_step",
     "totp_uri",
+    "valid_username",
     "verify_password",
     "verify_unknown",
 ]
@@ -52,6 +53,10 @@ def set_hasher(hasher: PasswordHasher) -> None:
     """Use other Argon2id parameters (tests use cheap ones); hashes made before still verify."""
     global _hasher
     _hasher = hasher
+
+
+def valid_username(name: str) -> bool:
+    return _USERNAME.fullmatch(name) is not None
 
 
 def normal_username(name: str, where: str = "name") -> str:

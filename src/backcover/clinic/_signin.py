@@ -90,7 +90,8 @@ class SignIn:
                 "too many failed sign-ins; wait before trying again",
                 retry_after=wait,
             )
-        user = self.accounts.user(name)
+        # a name no account can have (control characters, too long) is an unknown user, unasked
+        user = self.accounts.user(name) if _secrets.valid_username(name) else None
         if user is None or user.disabled:
             ok = _secrets.verify_unknown(password)
         else:

@@ -13,11 +13,16 @@ from starlette.concurrency import run_in_threadpool
 from backcover.errors import BadInput
 from backcover.store import AuditEntry, audit_csv, event_json, parse_since
 from backcover.web._actor import Action, require
+from backcover.web._api import ERRORS
 from backcover.web._context import ctx, render
 
 __all__ = ["api_router", "page_router"]
 
-api_router = APIRouter(prefix="/api", tags=["audit"])
+_REFUSED = {
+    "description": "The role may not read the audit log (admins only)",
+    "content": ERRORS[400]["content"],
+}
+api_router = APIRouter(prefix="/api", tags=["audit"], responses={**ERRORS, 403: _REFUSED})
 page_router = APIRouter(include_in_schema=False)
 
 CSV_COLUMNS = (
@@ -33,7 +38,10 @@ CSV_COLUMNS = (
 )
 
 Limit = Annotated[int, Query(ge=1, le=10_000, description="at most this many events (newest first)")]
-ActorQ = Annotated[str | None, Query(max_length=200, description="only this user (or CLI actor)")]
+ActorQ = Annotated[
+    str | None,
+    Query(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$", description="only this user (or CLI actor)"),
+]
 PatientQ = Annotated[int | None, Query(ge=1, le=2**31 - 1, description="only events about this patient id")]
 SinceQ = Annotated[
     str | None, Query(max_length=40, description="only events at or after this date (YYYY-MM-DD) or time")

@@ -19,6 +19,7 @@ from starlette.concurrency import run_in_threadpool
 from backcover.clinic import Granted, SignInRefused
 from backcover.store import AuditScope, acting
 from backcover.web._actor import actor_of
+from backcover.web._api import ERRORS
 from backcover.web._context import ctx, render
 from backcover.web._forms import checked_form, field, secret_field
 from backcover.web._security import CSRF_COOKIE, new_session_id
@@ -27,7 +28,7 @@ from backcover.web._signin import SIGNIN_COOKIE, safe_next
 __all__ = ["api_router", "page_router"]
 
 page_router = APIRouter(include_in_schema=False)
-api_router = APIRouter(prefix="/api", tags=["session"])
+api_router = APIRouter(prefix="/api", tags=["session"], responses=ERRORS)
 
 
 class SessionRequest(BaseModel):
