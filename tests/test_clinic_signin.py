@@ -55,6 +55,8 @@ def test_https_public_url_makes_cookies_secure(pg_url: str, tmp_path: Path) -> N
     )
     r = c.sign_in("staff")
     assert all("Secure" in v for v in r.headers.get_list("set-cookie"))
+    page = c.client().get("/login")  # the form-token cookie too
+    assert page.headers["set-cookie"].startswith("bc_session=") and "Secure" in page.headers["set-cookie"]
     c.store.close()
     c.app.state.web.store().close()
 

@@ -164,8 +164,9 @@ def render(
         **(context or {}),
     }
     resp = web.templates.TemplateResponse(request, name, c, status_code=status_code)
+    secure = web.clinic is not None and web.clinic.secure_cookies  # clinic mode behind https
     if asked and request.cookies.get("lang") != asked:
-        resp.set_cookie("lang", asked, httponly=True, samesite="strict", path="/")
+        resp.set_cookie("lang", asked, httponly=True, samesite="strict", path="/", secure=secure)
     if request.cookies.get(CSRF_COOKIE) != sid:
-        resp.set_cookie(CSRF_COOKIE, sid, httponly=True, samesite="strict", path="/")
+        resp.set_cookie(CSRF_COOKIE, sid, httponly=True, samesite="strict", path="/", secure=secure)
     return resp
