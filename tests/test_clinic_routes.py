@@ -67,6 +67,7 @@ NO_PATIENT_DATA = {
     ("GET", "/openapi.json"),
     ("GET", "/api/procedures"),
     ("GET", "/api/plan-templates"),
+    ("GET", "/api/insurers"),
     ("GET", "/check/procedures"),
     ("GET", "/api/me"),
     ("GET", "/users"),

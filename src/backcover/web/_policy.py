@@ -42,6 +42,7 @@ NO_PATIENT_DATA = frozenset(
         ("GET", "/api/me"),
         ("GET", "/api/procedures"),
         ("GET", "/api/plan-templates"),
+        ("GET", "/api/insurers"),
         ("GET", "/check/procedures"),
         ("POST", "/api/deadlines"),
     }
