@@ -7,11 +7,13 @@ from __future__ import annotations
 
 from backcover.cli import (  # noqa: F401  (each module registers its commands)
     archive,
+    audit,
     case_appeals,
     case_docs,
     cases,
     check,
     costs,
+    db,
     demo,
     log,
     pa,
@@ -19,6 +21,7 @@ from backcover.cli import (  # noqa: F401  (each module registers its commands)
     prices,
     record,
     screen,
+    users,
     web,
 )
 from backcover.cli._app import app

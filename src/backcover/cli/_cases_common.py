@@ -34,6 +34,7 @@ __all__ = [
     "case_app",
     "case_command",
     "cases_app",
+    "command_route",
     "denial_app",
     "doc_app",
     "open_cases_store",
@@ -125,8 +126,20 @@ def case_command(fn: Callable[P, R]) -> Callable[P, R]:
     return guarded(wrapper)
 
 
+def command_route() -> str:
+    """What the audit log says a command used: ``cli: backcover case show`` (never its arguments)."""
+    try:
+        from typer._click.globals import get_current_context
+    except ImportError:  # a Typer without its own click
+        return "cli"
+    context = get_current_context(silent=True)
+    return f"cli: {context.command_path}" if context is not None else "cli"
+
+
 def open_cases_store() -> Store:
-    return store_pkg.open_store()
+    """The store (``BACKCOVER_DATABASE_URL`` or the local default); the audit log names the actor
+    (``BACKCOVER_ACTOR`` or the OS user) and the command."""
+    return store_pkg.open_store(route=command_route())
 
 
 def read_input(path: Path, option: str, *, limit: int | None = -1) -> bytes:

@@ -19,7 +19,7 @@ import orjson
 import typer
 
 from backcover.cli._app import date_option, emit_json, err_console, guarded, lazy_module, out_console
-from backcover.cli._cases_common import pa_app
+from backcover.cli._cases_common import open_cases_store, pa_app
 from backcover.errors import BadInput
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ def _case_inputs(case_id: int, start: date, payer_id: str | None) -> CaseInputs:
     from backcover import catalog
     from backcover.ehr._pas import PasCoverage, PasPatient, PasProcedure, PasProvider
 
-    with store_pkg.open_store() as store:
+    with open_cases_store() as store:
         case = store.get_case(case_id)
         pt, plan, prov = case.patient, case.plan, case.provider
         if prov is None or not prov.npi:
@@ -104,7 +104,7 @@ def _case_inputs(case_id: int, start: date, payer_id: str | None) -> CaseInputs:
 
 def _record(case_id: int, status: PaStatus | None, on: date, note: str) -> int:
     """Record a submission (``status`` None) or the payer's answer on the case's latest request."""
-    with store_pkg.open_store() as store:
+    with open_cases_store() as store:
         case = store.get_case(case_id)
         pa_id = case.pa_requests[-1].id if case.pa_requests else None
         if status is None or pa_id is None:

@@ -28,7 +28,8 @@ def default_data_dir() -> Path:
 def serve(
     port: Annotated[int, typer.Option(help="TCP port to listen on.", min=1, max=65535)] = 8765,
     host: Annotated[
-        str, typer.Option(help="Address to listen on. Only loopback addresses are allowed.")
+        str,
+        typer.Option(help="Address to listen on. Only loopback addresses, except in clinic mode (--clinic)."),
     ] = "127.0.0.1",
     store: Annotated[
         str | None, typer.Option("--store", help="Database URL of the case store (default: embedded SQLite).")
@@ -57,15 +58,51 @@ def serve(
     print_url: Annotated[
         bool, typer.Option("--print-url", help="Print the address (with its access key) and exit.")
     ] = False,
+    clinic: Annotated[
+        bool,
+        typer.Option(
+            "--clinic",
+            help="Clinic mode: signed-in users with roles, an audit of every read and write, on PostgreSQL "
+            "(BACKCOVER_DATABASE_URL or --store). See docs/clinic.md.",
+        ),
+    ] = False,
+    idle_minutes: Annotated[
+        int,
+        typer.Option("--idle-minutes", help="Clinic mode: sign out after this long idle.", min=1, max=1440),
+    ] = 30,
+    session_hours: Annotated[
+        int,
+        typer.Option(
+            "--session-hours", help="Clinic mode: sign out this long after signing in.", min=1, max=168
+        ),
+    ] = 12,
 ) -> None:
     """Start the web app and print its address (with the access key). Stop it with Ctrl-C."""
     from backcover.paths import data_dir as home
     from backcover.web._access import KEY_FILE, browser_url, load_or_create_key
 
+    if clinic:
+        from backcover.cli._serve_clinic import serve_clinic
+
+        serve_clinic(
+            host=host,
+            port=port,
+            store=store,
+            data_dir=data_dir or default_data_dir(),
+            allow_host=allow_host or [],
+            max_upload_mb=max_upload_mb,
+            cds_trust=cds_trust,
+            public_url=public_url,
+            print_url=print_url,
+            idle_minutes=idle_minutes,
+            session_hours=session_hours,
+        )
+        return
     if host not in _LOOPBACK:
         raise BadInput(
             f"refusing to listen on {host!r}: backcover serves health data and only listens on this computer",
-            "use --host 127.0.0.1 (the default), localhost or ::1",
+            "use --host 127.0.0.1 (the default), localhost or ::1; a clinic server for several people "
+            "is `backcover serve --clinic` (docs/clinic.md)",
             where="--host",
         )
     key = load_or_create_key(home())

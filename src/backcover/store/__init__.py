@@ -7,7 +7,10 @@ derived by :mod:`backcover.services`. See docs/cases.md.
 
 from __future__ import annotations
 
+from backcover.store._account_models import ROLES, SignInThrottle, User, UserSession
+from backcover.store._accounts import Accounts, SessionUser
 from backcover.store._appeals import OUTCOMES
+from backcover.store._audit import CSV_COLUMNS, audit_csv, event_json, parse_since
 from backcover.store._base import CodeInput
 from backcover.store._cases import case_plan_kind
 from backcover.store._db import ENV_URL, default_url, migrate, open_store
@@ -31,17 +34,22 @@ from backcover.store._models import (
     Plan,
     Provider,
 )
+from backcover.store._scope import AuditScope, Refused, acting, current_scope
 from backcover.store._store import Store
 
 __all__ = [
+    "CSV_COLUMNS",
     "DOC_TYPES",
     "ENV_URL",
     "MAX_DOCUMENT_BYTES",
     "OUTCOMES",
     "PA_STATUSES",
+    "ROLES",
+    "Accounts",
     "Accumulator",
     "Appeal",
     "AuditEntry",
+    "AuditScope",
     "Blob",
     "Case",
     "CodeInput",
@@ -56,11 +64,21 @@ __all__ = [
     "PeerToPeer",
     "Plan",
     "Provider",
+    "Refused",
+    "SessionUser",
+    "SignInThrottle",
     "Store",
+    "User",
+    "UserSession",
+    "acting",
+    "audit_csv",
     "case_plan_kind",
     "check_document",
+    "current_scope",
     "default_url",
+    "event_json",
     "migrate",
     "open_store",
+    "parse_since",
     "sniff_media_type",
 ]

@@ -95,7 +95,7 @@ class AppealStore(DocumentStore):
                 )
             s.flush()
             s.refresh(denial, ["codes"])
-            self._audit(s, "create", case.patient_id, "denial", denial.id)
+            self._audit(s, "create", case.patient_id, "denial", denial.id, case_id=case.id)
             return denial
 
     def add_appeal(
@@ -131,7 +131,7 @@ class AppealStore(DocumentStore):
             )
             s.add(appeal)
             s.flush()
-            self._audit(s, "create", case.patient_id, "appeal", appeal.id)
+            self._audit(s, "create", case.patient_id, "appeal", appeal.id, case_id=case.id)
             return appeal
 
     def set_appeal_outcome(self, appeal_id: int, outcome: str, outcome_date: date) -> Appeal:
@@ -142,7 +142,7 @@ class AppealStore(DocumentStore):
         with self.transaction() as s:
             appeal = self._get(s, Appeal, appeal_id, "appeal")
             appeal.outcome, appeal.outcome_date = outcome, outcome_date
-            self._audit(s, "update", appeal.patient_id, "appeal", appeal.id)
+            self._audit(s, "update", appeal.patient_id, "appeal", appeal.id, case_id=appeal.case_id)
             return appeal
 
     def add_peer_to_peer(self, case_id: int, requested_on: date, **fields: Any) -> PeerToPeer:
@@ -151,7 +151,7 @@ class AppealStore(DocumentStore):
             p2p = PeerToPeer(patient_id=case.patient_id, case_id=case_id, requested_on=requested_on, **fields)
             s.add(p2p)
             s.flush()
-            self._audit(s, "create", case.patient_id, "peer_to_peer", p2p.id)
+            self._audit(s, "create", case.patient_id, "peer_to_peer", p2p.id, case_id=case.id)
             return p2p
 
     def add_external_review(self, case_id: int, requested_on: date, **fields: Any) -> ExternalReview:
@@ -162,7 +162,7 @@ class AppealStore(DocumentStore):
             )
             s.add(er)
             s.flush()
-            self._audit(s, "create", case.patient_id, "external_review", er.id)
+            self._audit(s, "create", case.patient_id, "external_review", er.id, case_id=case.id)
             return er
 
     def update_peer_to_peer(self, p2p_id: int, **fields: Any) -> PeerToPeer:
@@ -172,7 +172,7 @@ class AppealStore(DocumentStore):
             for k, v in fields.items():
                 if v is not None:
                     setattr(p2p, k, v)
-            self._audit(s, "update", p2p.patient_id, "peer_to_peer", p2p.id)
+            self._audit(s, "update", p2p.patient_id, "peer_to_peer", p2p.id, case_id=p2p.case_id)
             return p2p
 
     def update_external_review(self, review_id: int, **fields: Any) -> ExternalReview:
@@ -182,5 +182,5 @@ class AppealStore(DocumentStore):
             for k, v in fields.items():
                 if v is not None:
                     setattr(er, k, v)
-            self._audit(s, "update", er.patient_id, "external_review", er.id)
+            self._audit(s, "update", er.patient_id, "external_review", er.id, case_id=er.case_id)
             return er

@@ -11,7 +11,7 @@ the web app say where the field came from.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from backcover.errors import BadInput
 from backcover.store._limits import check_lengths
 from backcover.store._models import AuditEntry
+from backcover.store._scope import READ_ACTIONS, Refused, current_scope
 
 __all__ = ["CodeInput", "StoreBase", "now"]
 
@@ -50,9 +51,10 @@ class CodeInput:
 class StoreBase:
     """Sessions, transactions, audit entries and look-ups shared by every part of the store."""
 
-    def __init__(self, engine: Engine, actor: str) -> None:
+    def __init__(self, engine: Engine, actor: str, route: str | None = None) -> None:
         self.engine = engine
         self.actor = actor
+        self.route = route  # the command, for the CLI: "cli: backcover case show"
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         event.listen(self._sessions, "before_flush", check_lengths)
         self._local = threading.local()
@@ -83,18 +85,51 @@ class StoreBase:
                 self._local.session = None
 
     def _audit(
-        self, s: Session, action: str, patient_id: int | None, entity: str, entity_id: object = None
+        self,
+        s: Session,
+        action: str,
+        patient_id: int | None,
+        entity: str,
+        entity_id: object = None,
+        *,
+        case_id: int | None = None,
+        patient_ids: Iterable[int] | None = None,
     ) -> None:
+        """Record one read or change of patient data, and refuse a change the actor may not make.
+
+        This is the one place every access to patient data passes: the current
+        :class:`~backcover.store._scope.AuditScope` names the actor and the route, and says whether
+        the actor may write (a viewer may not; the transaction is then rolled back). A list read
+        passes ``patient_ids``: the patients it returned.
+        """
+        scope = current_scope()
+        actor = (scope.actor if scope is not None else None) or self.actor
+        if scope is not None and not scope.may_write and action not in READ_ACTIONS:
+            raise Refused(actor, action)
+        if case_id is None and entity == "case" and isinstance(entity_id, int):
+            case_id = entity_id
+        ids = sorted(set(patient_ids)) if patient_ids is not None else None
         s.add(
             AuditEntry(
                 at=now(),
-                actor=self.actor,
+                actor=actor,
                 action=action,
                 patient_id=patient_id,
                 entity=entity,
                 entity_id=None if entity_id is None else str(entity_id),
+                case_id=case_id,
+                route=(scope.route if scope is not None else None) or self.route,
+                patient_ids=None if ids is None else ",".join(str(i) for i in ids),
             )
         )
+        if scope is not None:
+            scope.events += 1
+
+    def record_access(self, action: str, entity: str = "route") -> None:
+        """An audit entry for a request that read or changed patient data outside the store (the
+        web app's workspace of imported files): the route and the actor, no patient id."""
+        with self.transaction() as s:
+            self._audit(s, action, None, entity)
 
     def _get(self, s: Session, model: type[T], ident: int, what: str) -> T:
         obj = s.get(model, ident)

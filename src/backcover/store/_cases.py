@@ -167,8 +167,7 @@ class CaseStore(DocumentStore):
             if status is not None:
                 q = q.where(Case.status == status)
             rows = list(s.scalars(q.order_by(Case.id)))
-            for pid in sorted({c.patient_id for c in rows}):
-                self._audit(s, "read", pid, "case_list")
+            self._audit(s, "read", patient_id, "case_list", patient_ids=[c.patient_id for c in rows])
             return rows
 
     def set_case_status(self, case_id: int, status: str, on_date: date | None = None) -> None:
@@ -269,7 +268,7 @@ class CaseStore(DocumentStore):
                     note=note,
                 )
             )
-            self._audit(s, "create", case.patient_id, "pa_request", pa.id)
+            self._audit(s, "create", case.patient_id, "pa_request", pa.id, case_id=case.id)
             return pa
 
     @staticmethod
@@ -318,5 +317,5 @@ class CaseStore(DocumentStore):
                     note=note,
                 )
             )
-            self._audit(s, "update", pa.patient_id, "pa_request", pa.id)
+            self._audit(s, "update", pa.patient_id, "pa_request", pa.id, case_id=pa.case_id)
             return pa

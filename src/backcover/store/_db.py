@@ -98,8 +98,17 @@ def migrate(engine: Engine) -> None:
     upgrade(engine, MIGRATIONS)
 
 
-def open_store(url: str | None = None, *, actor: str | None = None, migrate_schema: bool = True) -> Store:
-    """Open (and migrate) the store at ``url``, or the default. An unreachable database is bad input."""
+def open_store(
+    url: str | None = None,
+    *,
+    actor: str | None = None,
+    migrate_schema: bool = True,
+    route: str | None = None,
+) -> Store:
+    """Open (and migrate) the store at ``url``, or the default. An unreachable database is bad input.
+
+    ``actor`` is who the audit log names (default ``BACKCOVER_ACTOR``, else ``local:`` and the OS
+    user); ``route`` is what it says they used (the CLI passes the command)."""
     url = url or default_url()
     engine = _engine(url)
     try:
@@ -126,4 +135,4 @@ def open_store(url: str | None = None, *, actor: str | None = None, migrate_sche
             f"set BACKCOVER_ACTOR to a shorter name (a login or initials, {MAX_ACTOR} characters or fewer)",
             where="BACKCOVER_ACTOR",
         )
-    return Store(engine, who)
+    return Store(engine, who, route)

@@ -48,7 +48,7 @@ class DocumentStore(StoreBase):
         )
         s.add(doc)
         s.flush()
-        self._audit(s, "create", patient_id, "document", doc.id)
+        self._audit(s, "create", patient_id, "document", doc.id, case_id=doc.case_id)
         return doc
 
     def add_document(
@@ -85,7 +85,7 @@ class DocumentStore(StoreBase):
             doc = self._get(s, Document, document_id, "document")
             blob = s.get(Blob, (doc.patient_id, doc.sha256))
             assert blob is not None
-            self._audit(s, "read", doc.patient_id, "document", doc.id)
+            self._audit(s, "read", doc.patient_id, "document", doc.id, case_id=doc.case_id)
             return blob.content
 
     def delete_document(self, document_id: int) -> None:
@@ -96,7 +96,7 @@ class DocumentStore(StoreBase):
     def _drop_document(self, s: Session, doc: Document) -> None:
         """Delete one document row, and its bytes when no other document of the patient uses them."""
         s.execute(update(Denial).where(Denial.document_id == doc.id).values(document_id=None))
-        pid, digest, ident = doc.patient_id, doc.sha256, doc.id
+        pid, digest, ident, case_id = doc.patient_id, doc.sha256, doc.id, doc.case_id
         s.delete(doc)
         s.flush()
         others = s.scalar(
@@ -104,7 +104,7 @@ class DocumentStore(StoreBase):
         )
         if others is None:
             s.execute(delete(Blob).where(Blob.patient_id == pid, Blob.sha256 == digest))
-        self._audit(s, "delete", pid, "document", ident)
+        self._audit(s, "delete", pid, "document", ident, case_id=case_id)
 
     def list_documents(self, patient_id: int, case_id: int | None = None) -> list[Document]:
         with self.transaction() as s:
@@ -112,5 +112,5 @@ class DocumentStore(StoreBase):
             if case_id is not None:
                 q = q.where(Document.case_id == case_id)
             rows = list(s.scalars(q.order_by(Document.doc_date, Document.id)))
-            self._audit(s, "read", patient_id, "document_list")
+            self._audit(s, "read", patient_id, "document_list", case_id=case_id)
             return rows

@@ -1,6 +1,6 @@
 """The schema: every row belongs to a patient (``patient_id``), and an audit log records who read or
-changed patient data. Multi-user clinic mode adds users and organisations later; the ``actor`` of
-the audit log and the per-patient keys are what it will build on.
+changed patient data. Clinic mode's accounts (users, sessions, sign-in throttle) are kept apart in
+:mod:`._account_models`, so that an export never carries a password hash.
 """
 
 from __future__ import annotations
@@ -293,10 +293,19 @@ class Blob(Base):
 
 
 class AuditEntry(Base):
-    """Who read or changed which patient's data, and when. Never the data itself."""
+    """Who read or changed which patient's data, when, and from where. Never the data itself.
+
+    Append-only (a trigger refuses UPDATE and DELETE). A list read has no single ``patient_id``:
+    ``patient_ids`` names the patients it returned (``"3,7,12"``). ``route`` is the web route's
+    template (``GET /cases/{case_id}``) or the command (``cli: backcover case show``).
+    """
 
     __tablename__ = "audit_log"
-    __table_args__ = (Index("ix_audit_log_patient_at", "patient_id", "at"),)
+    __table_args__ = (
+        Index("ix_audit_log_patient_at", "patient_id", "at"),
+        Index("ix_audit_log_actor_at", "actor", "at"),
+        Index("ix_audit_log_at", "at"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     actor: Mapped[str] = mapped_column(Text)
@@ -304,3 +313,6 @@ class AuditEntry(Base):
     patient_id: Mapped[int | None] = mapped_column(Integer)  # no FK: the log outlives a deleted patient
     entity: Mapped[str] = mapped_column(String(40))
     entity_id: Mapped[str | None] = mapped_column(String(60))
+    case_id: Mapped[int | None] = mapped_column(Integer)  # no FK either
+    route: Mapped[str | None] = mapped_column(Text)
+    patient_ids: Mapped[str | None] = mapped_column(Text)

@@ -49,7 +49,7 @@ class PeopleStore(StoreBase):
     def list_patients(self) -> list[Patient]:
         with self.transaction() as s:
             rows = list(s.scalars(select(Patient).order_by(Patient.id)))
-            self._audit(s, "read", None, "patient_list")
+            self._audit(s, "read", None, "patient_list", patient_ids=[p.id for p in rows])
             return rows
 
     def find_patient(self, name: str) -> Patient | None:

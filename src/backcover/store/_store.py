@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import func, inspect, select, text
 
 from backcover.store._appeals import AppealStore
+from backcover.store._audit import AuditStore
 from backcover.store._cases import CaseStore
 from backcover.store._models import AuditEntry, Base
 from backcover.store._people import PeopleStore
@@ -21,7 +22,7 @@ from backcover.store._people import PeopleStore
 __all__ = ["Store"]
 
 
-class Store(PeopleStore, CaseStore, AppealStore):
+class Store(PeopleStore, CaseStore, AppealStore, AuditStore):
     """Patients, plans, providers, the treatment log, cases and their documents, denials and appeals."""
 
     def __enter__(self) -> Store:
@@ -48,10 +49,12 @@ class Store(PeopleStore, CaseStore, AppealStore):
         return counts
 
     def delete_everything(self) -> None:
-        """Delete every row (a person's "delete my data"); one audit entry says it was done."""
+        """Delete every row of patient data (a person's "delete my data"); one audit entry says it
+        was done. The audit log itself is append-only and stays: it holds ids, never data."""
         with self.transaction() as s:
             for table in reversed(Base.metadata.sorted_tables):
-                s.execute(table.delete())
+                if table.name != AuditEntry.__tablename__:
+                    s.execute(table.delete())
             self._audit(s, "delete", None, "everything")
 
     def table_counts(self) -> dict[str, int]:

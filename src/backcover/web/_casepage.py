@@ -11,6 +11,7 @@ from backcover.record.model import Record
 from backcover.store import Store
 from backcover.vocab import PlanKind
 from backcover.web import _cases, _letters, _services
+from backcover.web._actor import actor_of
 from backcover.web._context import ctx
 from backcover.web._forms import CASE_PLAN_KINDS, SETTING_NAMES, CaseId, flash, plan_kind
 
@@ -47,8 +48,13 @@ def case_plan_kind(request: Request) -> str | None:
     return None if kind == PlanKind.UNINSURED else kind
 
 
-def store_patient(request: Request) -> tuple[Store, int, Record | None]:
+def store_patient(request: Request, *, create: bool | None = None) -> tuple[Store, int, Record | None]:
+    """The store, the chosen person's store patient, and their record. The store patient is made on
+    first use in the single-user app; in clinic mode only when asked (opening a case), so that
+    reading a page never writes (0: no store patient for the workspace's person yet)."""
     web = ctx(request)
+    if create is None:
+        create = actor_of(request) is None
     store = web.store()
     record = None
     if web.workspace.record_paths():
@@ -56,7 +62,7 @@ def store_patient(request: Request) -> tuple[Store, int, Record | None]:
             record = _services.workspace_record(web.workspace)
         except BadInput:
             record = None  # a log with no entries yet (or a file to fix on Start) does not hide the cases
-    return store, _cases.store_patient_id(store, web.workspace, record), record
+    return store, _cases.store_patient_id(store, web.workspace, record, create=create), record
 
 
 def case_context(

@@ -60,12 +60,15 @@ class StoreHolder:
                 self._store = None
 
 
-def store_patient_id(store: Store, ws: Workspace, record: Record | None) -> int:
-    """The store patient for the chosen person, created the first time it is needed."""
+def store_patient_id(store: Store, ws: Workspace, record: Record | None, *, create: bool = True) -> int:
+    """The store patient for the chosen person, created the first time it is needed (0: none yet,
+    when ``create`` is False)."""
     key = ws.patient_id or "log"
     known: dict[str, int] = dict(ws.recall("store_patients") or {})
     if key in known:
         return int(known[key])
+    if not create:
+        return 0
     name = (plain_name(record.patient.name) if record is not None else None) or "Me"
     birth = record.patient.birth_date if record is not None else None
     p = store.add_patient(name, birth)

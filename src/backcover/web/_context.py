@@ -17,11 +17,13 @@ from markupsafe import Markup
 
 from backcover import DISCLAIMER, __version__, i18n
 from backcover.web import _plans
+from backcover.web._actor import actor_of
 from backcover.web._glossary import GLOSSARY
 from backcover.web._security import CSRF_COOKIE, CSRF_FIELD, csrf_token_for, new_session_id
 from backcover.web._workspace import Workspace
 
 if TYPE_CHECKING:
+    from backcover.clinic import ClinicSettings, SignIn
     from backcover.store import Store
     from backcover.web._cases import StoreHolder
 
@@ -52,6 +54,7 @@ class WebContext:
         max_upload_bytes: int,
         today: Callable[[], date],
         access_key: str,
+        clinic: ClinicSettings | None = None,
     ) -> None:
         self.store_url = store_url
         self.workspace = workspace
@@ -59,7 +62,9 @@ class WebContext:
         self.max_upload_bytes = max_upload_bytes
         self.today = today
         self.access_key = access_key
+        self.clinic = clinic
         self._store: StoreHolder | None = None
+        self._signin: SignIn | None = None
         self.templates = Jinja2Templates(directory=str(HERE / "templates"))
         env = self.templates.env
         env.globals.update(
@@ -80,6 +85,16 @@ class WebContext:
 
             self._store = StoreHolder(self.store_url)
         return self._store.get()
+
+    def signin(self) -> SignIn:
+        """Clinic mode's sign-in, over the store's database (made on first use)."""
+        if self._signin is None:
+            from backcover.clinic import ClinicSettings, SignIn
+            from backcover.store import Accounts
+
+            store = self.store()
+            self._signin = SignIn(Accounts(store.engine, store.actor), self.clinic or ClinicSettings())
+        return self._signin
 
 
 def _money(value: Any) -> str:
@@ -144,11 +159,14 @@ def render(
         "csrf_token": csrf_token_for(web.secret, sid),
         "path": request.url.path,
         "ws": web.workspace,
+        "actor": actor_of(request),
+        "clinic": web.clinic is not None,
         **(context or {}),
     }
     resp = web.templates.TemplateResponse(request, name, c, status_code=status_code)
+    secure = web.clinic is not None and web.clinic.secure_cookies  # clinic mode behind https
     if asked and request.cookies.get("lang") != asked:
-        resp.set_cookie("lang", asked, httponly=True, samesite="strict", path="/")
+        resp.set_cookie("lang", asked, httponly=True, samesite="strict", path="/", secure=secure)
     if request.cookies.get(CSRF_COOKIE) != sid:
-        resp.set_cookie(CSRF_COOKIE, sid, httponly=True, samesite="strict", path="/")
+        resp.set_cookie(CSRF_COOKIE, sid, httponly=True, samesite="strict", path="/", secure=secure)
     return resp

@@ -32,6 +32,7 @@ __all__ = [
     "plan_kind",
     "plan_payer",
     "procedure_choices",
+    "secret_field",
     "see_other",
 ]
 
@@ -73,6 +74,12 @@ async def checked_form(request: Request) -> FormData:
 def field(form: FormData, name: str, default: str = "") -> str:
     v = form.get(name)
     return v.strip() if isinstance(v, str) else default
+
+
+def secret_field(form: FormData, name: str) -> str:
+    """A password as typed: not stripped (spaces may be part of it)."""
+    v = form.get(name)
+    return v if isinstance(v, str) else ""
 
 
 def see_other(url: str) -> Response:

@@ -63,7 +63,7 @@ def cases_page(request: Request) -> Response:
 @router.post("/cases/new")
 async def case_new(request: Request) -> Response:
     form = await checked_form(request)
-    store, pid, _record = store_patient(request)
+    store, pid, _record = store_patient(request, create=True)
 
     proc, _setting = resolve(field(form, "procedure"), field(form, "setting") or None)
     try:
