@@ -9,6 +9,7 @@ from backcover.cli import (  # noqa: F401  (each module registers its commands)
     archive,
     case_appeals,
     case_docs,
+    caseload,
     cases,
     check,
     costs,

@@ -20,6 +20,7 @@ from backcover.ehr import CdsSettings, cds_router
 from backcover.errors import BadInput
 from backcover.web._access import AccessKeyMiddleware
 from backcover.web._api import router as api_router
+from backcover.web._api_worklist import router as worklist_api_router
 from backcover.web._context import HERE, WebContext, render
 from backcover.web._pages import router as page_router
 from backcover.web._security import (
@@ -89,6 +90,7 @@ def create_app(
         return {"status": "ok"}
 
     app.include_router(api_router)
+    app.include_router(worklist_api_router)
     app.include_router(page_router)
     public = f"http://127.0.0.1:{port}" if port is not None else "http://127.0.0.1:8765"
     app.include_router(cds_router(cds or CdsSettings(public_url=public, today=today)))
