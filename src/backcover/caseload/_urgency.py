@@ -57,6 +57,7 @@ STAGES: dict[str, str] = {
 }
 _RANK = {key: i for i, key in enumerate(STAGES)}
 _SAME = {"pa_denied": "denied", "appeal_pending": "appeal_filed"}
+_WORDS = {words: key for key, words in STAGES.items()}
 
 # Past dates that still call for action: a missed filing, a decision the plan owes. An authorization
 # that expired is history, not a task.
@@ -79,8 +80,9 @@ def stage_of(steps: Iterable[tuple[date, str]]) -> str:
 
 
 def parse_stage(value: str) -> str:
-    """A stage key, as given or in its words (``appeal_filed`` or ``appeal filed``)."""
-    key = value.strip().lower().replace(" ", "_").replace("-", "_")
+    """A stage key, as given or in its words (``appeal_filed``, ``appeal filed``, ``appeal lost``)."""
+    words = " ".join(value.lower().split())
+    key = _WORDS.get(words) or words.replace(" ", "_").replace("-", "_")
     key = _SAME.get(key, key)
     if key not in STAGES:
         raise BadInput(f"unknown status {value[:40]!r}", "use one of: " + ", ".join(STAGES), where="status")
