@@ -272,7 +272,8 @@ def test_the_metrics_page_cites_the_rule_and_says_whose_figures_these_are(
     body = metrics.text
     assert "CMS-0057-F" in body and "89 FR 8758" in body and "March 31, 2026" in body
     assert "clinic's own figures" in body and "not the payer's figures" in body
-    assert "50.0% (1 of 2 appealed)" in body and "8.5 days" in body and "66.7% (2 of 3 decided)" in body
+    assert '50.0% <span class="hint">1 of 2 appealed</span>' in body and "8.5 days" in body
+    assert '66.7% <span class="hint">2 of 3 decided</span>' in body
     assert client.get("/metrics?since=yesterday").status_code == 400
 
 

@@ -35,10 +35,10 @@ def _day(request: Request, name: str) -> date | None:
         ) from None
 
 
-def _share(part: int, whole: int, of: str) -> str:
+def _share(part: int, whole: int, of: str) -> dict[str, str]:
     if not whole:
-        return "—"
-    return f"{100 * part / whole:.1f}% ({part} of {whole}{of})"
+        return {"pct": "—", "count": f"none {of}"}
+    return {"pct": f"{100 * part / whole:.1f}%", "count": f"{part} of {whole} {of}"}
 
 
 def _days(value: float | None) -> str:
@@ -52,9 +52,9 @@ def _line(payer: str, service: str, kind: str, f: Figures) -> dict[str, Any]:
         "kind": kind,
         "requests": f.requests,
         "pending": f.pending,
-        "approved": _share(f.approved, f.decided, " decided"),
-        "denied": _share(f.denied, f.decided, " decided"),
-        "after_appeal": _share(f.approved_after_appeal, f.appealed, " appealed"),
+        "approved": _share(f.approved, f.decided, "decided"),
+        "denied": _share(f.denied, f.decided, "decided"),
+        "after_appeal": _share(f.approved_after_appeal, f.appealed, "appealed"),
         "mean": _days(f.mean_days),
         "median": _days(f.median_days),
     }
