@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.sql import Select
 
 from backcover.store._base import StoreBase
@@ -23,8 +23,8 @@ __all__ = ["WorklistStore"]
 
 def _with_history(q: Select[Case]) -> Select[Case]:
     return q.options(
-        selectinload(Case.patient),
-        selectinload(Case.plan),
+        joinedload(Case.patient),
+        joinedload(Case.plan),
         selectinload(Case.pa_requests).selectinload(PARequest.events),
         selectinload(Case.denials),
         selectinload(Case.appeals),
@@ -37,7 +37,7 @@ class WorklistStore(StoreBase):
 
     def worklist_cases(self) -> list[Case]:
         """Every open case with its patient, plan, requests (and their steps), denials, appeals and
-        external reviews, in six queries. Not audited: see :meth:`record_list_read`."""
+        external reviews, in five queries. Not audited: see :meth:`record_list_read`."""
         with self.transaction() as s:
             return list(s.scalars(_with_history(select(Case).where(Case.status == "open")).order_by(Case.id)))
 
