@@ -49,6 +49,16 @@ def test_the_worklist_shows_two_patients_and_the_expedited_case_stands_out(
     page.wait_for_url("**/worklist?done=assigned*")
     assert page.locator(f"#case-{k.b} [data-testid=assignee]").inner_text() == "kim"
     assert "Case assigned." in page.inner_text("[data-testid=flash]")
+    # the case page says who works it, and gives it to someone else
+    page.click(f"#case-{k.a} td[data-label=Procedure] a")
+    page.wait_for_selector("[data-testid=assign-form]")
+    assert page.locator("h1 [data-testid=expedited]").inner_text() == "Expedited"
+    page.fill("[data-testid=assign-form] input[name=assignee]", "lee")
+    page.click("[data-testid=assign-form] button:has-text('Assign')")
+    page.wait_for_url("**done=assigned*")
+    assert page.inner_text("[data-testid=case-assignee]").startswith("lee")
+    shoot(page, "16-case-assigned")
+    page.goto(server.url + "/worklist")
     # what is due in 7 days: the overdue case and nothing later than a week away
     page.click("text=in 7 days")
     page.wait_for_url("**/worklist?due=7")
