@@ -127,7 +127,7 @@ def test_db_upgrade_from_the_schema_before_clinic_mode_on_postgresql(db: str) ->
     assert code == 0 and orjson.loads(out)["revision"] == BEFORE and orjson.loads(out)["current"] is False
     code, _out, err = run("db", "upgrade")
     assert code == 0, err
-    assert f"from {BEFORE} to 0003_clinic" in err.replace("\n", " ")
+    assert f"from {BEFORE} to 0004_worklist" in err.replace("\n", " ")
     assert "nothing to do" in run("db", "upgrade")[2]
     with open_store(db) as store:
         assert store.get_case(1).patient.name == "Kim Old"

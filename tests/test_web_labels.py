@@ -83,7 +83,7 @@ def upload(c: TestClient, token: str, files: list[Path]) -> None:
     assert c.post("/start/import", data={"csrf_token": token}, files=sent).status_code == 200
 
 
-PAGES = ("/", "/record", "/record?all=1", "/cost", "/cases", "/compare", "/help")
+PAGES = ("/", "/record", "/record?all=1", "/cost", "/cases", "/worklist", "/metrics", "/compare", "/help")
 CHECKS = (
     "procedure=72148&payer=commercial&state=PA",
     "procedure=64483&payer=medicare&state=New+York",

@@ -10,6 +10,7 @@ from backcover.cli import (  # noqa: F401  (each module registers its commands)
     audit,
     case_appeals,
     case_docs,
+    caseload,
     cases,
     check,
     costs,

@@ -56,7 +56,10 @@ class Service(StrEnum):
 
 
 case_app = typer.Typer(help="Cases: one per procedure you are trying to get paid for.", no_args_is_help=True)
-cases_app = typer.Typer(help="Work across all cases (what is due).", no_args_is_help=True)
+cases_app = typer.Typer(
+    help="Work across all cases: the worklist, what is due, the prior-authorization figures.",
+    no_args_is_help=True,
+)
 doc_app = typer.Typer(
     help="Store documents (imaging reports, referrals, notes, denial letters, EOBs).", no_args_is_help=True
 )

@@ -1,5 +1,6 @@
 """The use cases the CLI and the web app share: import a record, check, estimate, open a case, add a
-denial, record an appeal or a prior-authorization step, draft a letter, and the deadlines of cases.
+denial, record an appeal or a prior-authorization step, draft a letter, the deadlines of cases, the
+clinic's worklist across patients and its prior-authorization figures.
 
 Each use case that writes is one store transaction: it validates everything first, and a failure
 part-way leaves nothing behind. Errors name fields (``state``, ``payer``, ``case``), not CLI options;
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
         letter_facts,
     )
     from backcover.services._log import LogEntry, delete_entry, edit_entry, log_entries
+    from backcover.services._metrics import pa_metrics, period, requests_of
     from backcover.services._notice import (
         NoticeReading,
         read_notice,
@@ -67,10 +69,19 @@ if TYPE_CHECKING:
         reopen_case,
     )
     from backcover.services._views import case_json, code_json
+    from backcover.services._worklist import assign_case, shown, work_item, worklist, worklist_json
 
 # Each name is imported when first used, so that ``backcover deadlines`` does not load the store,
 # the engine and the letters just to count days.
 _WHERE = {
+    "assign_case": "backcover.services._worklist",
+    "shown": "backcover.services._worklist",
+    "work_item": "backcover.services._worklist",
+    "worklist": "backcover.services._worklist",
+    "worklist_json": "backcover.services._worklist",
+    "pa_metrics": "backcover.services._metrics",
+    "period": "backcover.services._metrics",
+    "requests_of": "backcover.services._metrics",
     "CASE_EDIT_FIELDS": "backcover.services._story",
     "close_case": "backcover.services._story",
     "deadlines_ics": "backcover.services._story",
@@ -139,6 +150,7 @@ __all__ = [
     "PlanInput",
     "ProviderInput",
     "add_denial",
+    "assign_case",
     "case_deadlines",
     "case_input",
     "case_json",
@@ -167,8 +179,10 @@ __all__ = [
     "next_deadline",
     "notice_deadlines",
     "open_case",
+    "pa_metrics",
     "parse_prices",
     "payer_for_case",
+    "period",
     "read_files",
     "read_notice",
     "read_notice_text",
@@ -177,8 +191,13 @@ __all__ = [
     "record_external_review",
     "record_peer_to_peer",
     "reopen_case",
+    "requests_of",
     "set_prior_auth",
+    "shown",
     "upload_sources",
+    "work_item",
+    "worklist",
+    "worklist_json",
 ]
 
 

@@ -253,6 +253,8 @@ class CaseStore(DocumentStore):
         with self.transaction() as s:
             case = self._get(s, Case, case_id, "case")
             pa = PARequest(patient_id=case.patient_id, case_id=case_id, status=status, **fields)
+            if pa.expedited is None:  # asked for as the case is (urgent or not) when it is made
+                pa.expedited = case.urgent
             if status == "submitted" and pa.submitted_on is None:
                 pa.submitted_on = on_date
             s.add(pa)

@@ -147,7 +147,7 @@ class Case(Base):
     state: Mapped[str | None] = mapped_column(String(2))
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="SET NULL"))
     provider_id: Mapped[int | None] = mapped_column(ForeignKey("providers.id", ondelete="SET NULL"))
-    status: Mapped[str] = mapped_column(String(20), default="open")
+    status: Mapped[str] = mapped_column(String(20), default="open", index=True)
     service: Mapped[str] = mapped_column(String(10), default="pre")
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
@@ -158,6 +158,8 @@ class Case(Base):
     representative_name: Mapped[str | None] = mapped_column(String(200))
     representative_address: Mapped[str | None] = mapped_column(Text)
     closed_on: Mapped[date | None] = mapped_column(Date)
+    # Who works the case (a clinic user's name, free text: the users table is not the store's).
+    assignee: Mapped[str | None] = mapped_column(String(64), index=True)
 
     patient: Mapped[Patient] = relationship(back_populates="cases")
     plan: Mapped[Plan | None] = relationship()
@@ -180,6 +182,8 @@ class PARequest(Base):
     auth_number: Mapped[str | None] = mapped_column(String(100))
     expires_on: Mapped[date | None] = mapped_column(Date)
     payer_reference: Mapped[str | None] = mapped_column(String(100))
+    # Asked for as expedited (the case's urgency when the request was made); None: as the case says.
+    expedited: Mapped[bool | None] = mapped_column(Boolean)
     events: Mapped[list[PAEvent]] = relationship(order_by="PAEvent.id")
 
 

@@ -2,7 +2,8 @@
 
 :class:`Store` only persists. It is assembled from its parts: patients, plans and the log
 (:mod:`._people`), cases and prior authorization (:mod:`._cases`), documents (:mod:`._documents`),
-denials and appeals (:mod:`._appeals`). Deadlines and letters are derived from what it holds by
+denials and appeals (:mod:`._appeals`), the worklist across patients (:mod:`._worklist`). Deadlines
+and letters are derived from what it holds by
 :mod:`backcover.services`. Methods return ORM objects detached from their session, with what callers
 need loaded.
 """
@@ -18,12 +19,14 @@ from backcover.store._audit import AuditStore
 from backcover.store._cases import CaseStore
 from backcover.store._models import AuditEntry, Base
 from backcover.store._people import PeopleStore
+from backcover.store._worklist import WorklistStore
 
 __all__ = ["Store"]
 
 
-class Store(PeopleStore, CaseStore, AppealStore, AuditStore):
-    """Patients, plans, providers, the treatment log, cases and their documents, denials and appeals."""
+class Store(PeopleStore, CaseStore, AppealStore, AuditStore, WorklistStore):
+    """Patients, plans, providers, the treatment log, cases and their documents, denials and appeals,
+    the audit log, and the clinic's worklist across patients."""
 
     def __enter__(self) -> Store:
         return self

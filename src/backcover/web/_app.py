@@ -23,6 +23,7 @@ from backcover.store import Refused
 from backcover.web import _page_audit, _page_login, _page_users
 from backcover.web._access import AccessKeyMiddleware
 from backcover.web._api import router as api_router
+from backcover.web._api_worklist import router as worklist_api_router
 from backcover.web._context import HERE, WebContext, render
 from backcover.web._pages import router as page_router
 from backcover.web._policy import authorize
@@ -105,6 +106,7 @@ def create_app(
         app.include_router(_page_login.api_router)
         app.include_router(_page_login.page_router)
         app.include_router(_page_users.router)
+    app.include_router(worklist_api_router)
     app.include_router(page_router)
     app.include_router(_page_audit.page_router)
     public = f"http://127.0.0.1:{port}" if port is not None else "http://127.0.0.1:8765"

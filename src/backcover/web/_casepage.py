@@ -27,6 +27,7 @@ STORY_MESSAGES = {
     "reopened": "Case reopened.",
     "deleted": "Case deleted.",
     "docdeleted": "Document deleted.",
+    "assigned": "Case assigned.",
 }
 
 DOC_TYPE_WORDS: dict[str, str] = {
@@ -93,6 +94,7 @@ def case_context(
             ("state", "fully insured plan (state process)"),
         ],
         "outcomes": ["overturned", "upheld", "partial", "withdrawn"],
+        "assignees": store.assignees(),
         "review": None,
         "reading": None,
         **extra,

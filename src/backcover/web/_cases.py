@@ -195,6 +195,8 @@ def case_view(store: Store, case_id: int, patient_id: int, as_of: date) -> dict[
         "setting": case.setting,
         "state": case.state,
         "status": case.status,
+        "assignee": case.assignee,
+        "urgent": case.urgent,
         "pa": [
             {"id": p.id, "status": p.status, "words": PA_WORDS.get(p.status, p.status)}
             for p in case.pa_requests

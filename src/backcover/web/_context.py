@@ -37,6 +37,8 @@ NAV: tuple[tuple[str, str], ...] = (
     ("/check", "Check a procedure"),
     ("/cost", "What will it cost"),
     ("/cases", "Cases"),
+    ("/worklist", "Worklist"),
+    ("/metrics", "Metrics"),
     ("/compare", "Compare plans"),
     ("/help", "Help"),
 )

@@ -16,9 +16,11 @@ from backcover.web import (
     _page_check,
     _page_compare,
     _page_cost,
+    _page_metrics,
     _page_mydata,
     _page_record,
     _page_start,
+    _page_worklist,
 )
 from backcover.web._context import render
 
@@ -37,5 +39,15 @@ def docs_page(request: Request) -> Response:
     return render(request, "docs.html", {"title": "API"})
 
 
-for _module in (_page_start, _page_record, _page_check, _page_cost, _page_cases, _page_compare, _page_mydata):
+for _module in (
+    _page_start,
+    _page_record,
+    _page_check,
+    _page_cost,
+    _page_cases,
+    _page_worklist,
+    _page_metrics,
+    _page_compare,
+    _page_mydata,
+):
     router.include_router(_module.router)

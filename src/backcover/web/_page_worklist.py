@@ -1,0 +1,134 @@
+"""The worklist page: every open case across patients, most urgent first, with filters, "what is due
+in N days", and a form on each row (and on the case page) to assign the case to a clinic user."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import parse_qsl, urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from backcover import services
+from backcover.caseload import MAX_DAYS, STAGES, WorkItem
+from backcover.errors import BadInput
+from backcover.web._actor import Action, actor_of, allowed, require
+from backcover.web._casepage import case_context
+from backcover.web._context import ctx, render
+from backcover.web._forms import CASE_PLAN_KINDS, CaseId, checked_form, field, see_other
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False)
+
+FILTERS = ("assignee", "payer", "status", "due")
+FORM_WORDS = {"assignee": "Assigned to", "payer": "Payer", "status": "Status", "days": "Due within"}
+
+
+def _days(text: str) -> int | None:
+    if not text:
+        return None
+    if not text.isdigit() or int(text) > MAX_DAYS:
+        raise BadInput(
+            f"{text[:20]!r} is not a number of days from 0 to {MAX_DAYS}",
+            "give a number of days such as 14",
+            where="days",
+        )
+    return int(text)
+
+
+def _row(item: WorkItem, today: Any) -> dict[str, Any]:
+    data = item.to_json(today)
+    nxt = data["next_deadline"]
+    if nxt is not None:
+        left = nxt["days_left"]
+        nxt["when"] = (
+            f"{-left} day{'s' if left != -1 else ''} overdue"
+            if left < 0
+            else "today"
+            if left == 0
+            else f"in {left} day{'s' if left != 1 else ''}"
+        )
+    return data
+
+
+def _filters(request: Request) -> dict[str, str]:
+    q = request.query_params
+    return {k: (q.get(k) or "").strip()[:200] for k in FILTERS}
+
+
+@router.get("/worklist")
+def worklist_page(request: Request) -> Response:
+    require(request, Action.READ)
+    web = ctx(request)
+    today = web.today()
+    store = web.store()
+    chosen = _filters(request)
+    error: BadInput | None = None
+    rows: list[dict[str, Any]] = []
+    try:
+        items = services.worklist(
+            store,
+            today,
+            assignee=chosen["assignee"] or None,
+            payer=chosen["payer"] or None,
+            status=chosen["status"] or None,
+            due_within_days=_days(chosen["due"]),
+        )
+        rows = [_row(i, today) for i in items]
+    except BadInput as exc:
+        error = BadInput(exc.problem, exc.fix, exc.file, FORM_WORDS.get(exc.where or "", exc.where))
+    return render(
+        request,
+        "worklist.html",
+        {
+            "title": "Worklist",
+            "rows": rows,
+            "error": error,
+            "flash": "Case assigned." if request.query_params.get("done") == "assigned" else None,
+            "today": today.isoformat(),
+            "chosen": chosen,
+            "back": urlencode({k: v for k, v in chosen.items() if v}),
+            "assignees": store.assignees(),
+            "payers": CASE_PLAN_KINDS,
+            "stages": list(STAGES.items()),
+            "can_write": allowed(actor_of(request), Action.WRITE),
+        },
+        400 if error else 200,
+    )
+
+
+def _back(raw: str) -> str:
+    """The worklist's address with the filters it was showing (only the known ones, re-encoded)."""
+    kept = {k: v[:200] for k, v in parse_qsl(raw, keep_blank_values=False) if k in FILTERS}
+    return "/worklist" + (f"?{urlencode(kept)}&" if kept else "?")
+
+
+def _assignee(form: Any) -> str | None:
+    return None if field(form, "action") == "unassign" else field(form, "assignee")
+
+
+@router.post("/worklist/assign")
+async def worklist_assign(request: Request) -> Response:
+    require(request, Action.WRITE)
+    form = await checked_form(request)
+    web = ctx(request)
+    back = _back(field(form, "back"))
+    raw = field(form, "case_id")
+    if not raw.isdigit() or not 1 <= int(raw) <= 2**31 - 1:
+        raise BadInput("no case was chosen", "use the form on the case's row", where="case")
+    services.assign_case(web.store(), int(raw), _assignee(form), web.today())
+    return see_other(f"{back}done=assigned#case-{raw}")
+
+
+@router.post("/cases/{case_id}/assign")
+async def case_assign(request: Request, case_id: CaseId) -> Response:
+    require(request, Action.WRITE)
+    form = await checked_form(request)
+    web = ctx(request)
+    try:
+        services.assign_case(web.store(), case_id, _assignee(form), web.today())
+    except BadInput as exc:
+        err = BadInput(exc.problem, exc.fix, exc.file, FORM_WORDS.get(exc.where or "", exc.where))
+        return render(request, "case.html", case_context(request, case_id, err), 400)
+    return see_other(f"/cases/{case_id}?done=assigned#assign")
