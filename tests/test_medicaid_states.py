@@ -144,9 +144,9 @@ def test_chiropractic_where_the_state_covers_it_is_not_denied_and_states_the_lim
 
 def test_an_unconfirmed_fact_says_so_and_keeps_the_general_answer() -> None:
     general = check(_back_pain(), "98940", "medicaid", as_of=DAY)
-    d = check(_back_pain(), "98940", "medicaid", state="IL", as_of=DAY)
+    d = check(_back_pain(), "98940", "medicaid", state="NY", as_of=DAY)
     assert d.decision == general.decision
-    assert any("has not confirmed whether Illinois Medicaid" in n for n in d.notes)
+    assert any("has not confirmed whether New York Medicaid" in n for n in d.notes)
     assert d.to_json()["medicaid_state"]["confidence"] == "unconfirmed"
 
 
