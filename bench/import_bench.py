@@ -16,7 +16,11 @@ import orjson
 from backcover.record.load import source_from_bytes
 from backcover.record.merge import merge
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+# ../shared/data beside the repo (from a git worktree: the nearest folder above that holds it).
+DATA = next(
+    (p / "shared" / "data" for p in Path(__file__).resolve().parents if (p / "shared" / "data").is_dir()),
+    Path(__file__).resolve().parents[2] / "shared" / "data",
+)
 PATIENT = "ca15b832-01e4-41dd-6a52-97bd3e5510cb"
 
 

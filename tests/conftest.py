@@ -7,7 +7,10 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+# ../shared beside the repo; from a git worktree (wt/NAME) the nearest folder above that holds it.
+SHARED = next(
+    (p / "shared" for p in REPO.parents if (p / "shared" / "data").is_dir()), REPO.parent / "shared"
+)
 DATA = SHARED / "data"
 EXAMPLES = SHARED / "examples"
 SYNTHEA_FILES = sorted(DATA.glob("synthea-bulk10-*.ndjson"))
