@@ -11,6 +11,7 @@ within 1.5x of that at 1,300.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import subprocess
 import sys
@@ -25,7 +26,7 @@ import psutil
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from population import base_patients, generate
 
-BACKCOVER = Path(sys.executable).with_name("backcover")
+SRC = Path(__file__).resolve().parents[1] / "src"  # this checkout's code, not an installed copy
 
 
 def orjson_seconds(folder: Path) -> float:
@@ -42,13 +43,18 @@ def orjson_seconds(folder: Path) -> float:
 def run_screen(folder: Path, out: Path, workers: int, engine: str) -> tuple[float, int]:
     """Seconds of a `backcover screen` process and the peak RSS of its process tree, in bytes."""
     cmd = [
-        str(BACKCOVER), "screen", "--input", str(folder), "--procedure", "72148", "--payer", "commercial",
+        sys.executable, "-c", "from backcover.cli import main; main()", "screen", "--input", str(folder),
+        "--procedure", "72148", "--payer", "commercial",
         "--as-of", "2020-12-01", "--out", str(out), "--workers", str(workers), "--engine", engine,
         "--format", "json",
     ]  # fmt: skip
     peak = 0
     started = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(SRC), os.environ.get("PYTHONPATH")])),
+    }
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
     root = psutil.Process(proc.pid)
     stop = threading.Event()
 

@@ -13,7 +13,7 @@ from backcover.guards import OutOfRange
 from backcover.knowledge import Knowledge
 from backcover.record.fhir import _admin, _clinical, _results
 from backcover.record.fhir._context import Ctx, status_of
-from backcover.record.fhir._read import Found
+from backcover.record.fhir._read import Found, collector_paused
 from backcover.record.model import Item, Patient
 from backcover.vocab import Provenance
 
@@ -79,57 +79,72 @@ def parse_resources(
     """
     ctx = Ctx(file, resources, codesets_for(knowledge))
     parsed = Parsed(resource_count=len(resources))
-    for res, where, full_urls in resources:
-        ctx.where = where
-        ctx.full_urls = full_urls
-        rtype = res["resourceType"]
-        ctx.rid = f"{rtype}/{res.get('id', '?')}"
-        if rtype == "Patient":
-            pid = f"Patient/{res.get('id') or where}"
-            person = _admin.patient(ctx, res, pid)
-            before = parsed.patients.get(pid)
-            if before is not None and (before.name, before.birth_date) != (person.name, person.birth_date):
-                # Never the names themselves: a warning must not carry patient data.
-                ctx.notes.append(
-                    f"{pid} appears twice with a different name or birth date; the later one is used "
-                    f"({where}): check that the files describe one person"
-                )
-            parsed.patients[pid] = person
-            continue
-        handler = _HANDLERS.get(rtype)
-        if handler is None:
-            if rtype not in HANDLED:
-                parsed.ignored[rtype] = parsed.ignored.get(rtype, 0) + 1
-            continue
-        if status_of(res) == "entered-in-error" or status_of(res, "verificationStatus") in (
-            "entered-in-error",
-            "refuted",
-        ):
-            parsed.skipped_in_error += 1
-            continue
-        subject = ctx.subject(res)
-        try:
-            produced = handler(ctx, res)
-        except BadInput:
-            raise
-        except OutOfRange as exc:
-            raise ctx.bad(exc.problem, exc.fix) from None
-        except OverflowError:
-            raise ctx.bad(
-                "a date falls outside the calendar (before year 1 or after 9999) once its duration is added",
-                "correct the date or the duration (for example authoredOn or the supply duration)",
-            ) from None
-        except (TypeError, AttributeError, KeyError, ValueError, IndexError, InvalidOperation):
-            raise ctx.bad(
-                "an element has the wrong shape for FHIR R4 (for example a list where an object belongs)",
-                "validate the resource against the FHIR R4 specification, or re-export it",
-            ) from None
-        for item in produced:
-            if provenance is not None and item.provenance != provenance:
-                item = replace(item, provenance=provenance)
-            parsed.items.setdefault(subject, []).append(item)
+    items = parsed.items
+    handlers = _HANDLERS
+    with collector_paused():
+        for res, where, full_urls in resources:
+            ctx.where = where
+            ctx.full_urls = full_urls
+            rtype = res["resourceType"]
+            ctx.rid = f"{rtype}/{res.get('id', '?')}"
+            handler = handlers.get(rtype)
+            if handler is None:
+                if rtype == "Patient":
+                    _add_patient(ctx, parsed, res, where)
+                elif rtype not in HANDLED:
+                    parsed.ignored[rtype] = parsed.ignored.get(rtype, 0) + 1
+                continue
+            if status_of(res) == "entered-in-error" or status_of(res, "verificationStatus") in (
+                "entered-in-error",
+                "refuted",
+            ):
+                parsed.skipped_in_error += 1
+                continue
+            subject = ctx.subject(res)
+            try:
+                produced = handler(ctx, res)
+            except BadInput:
+                raise
+            except OutOfRange as exc:
+                raise ctx.bad(exc.problem, exc.fix) from None
+            except OverflowError:
+                raise ctx.bad(
+                    "a date falls outside the calendar (before year 1 or after 9999) once its duration is "
+                    "added",
+                    "correct the date or the duration (for example authoredOn or the supply duration)",
+                ) from None
+            except (TypeError, AttributeError, KeyError, ValueError, IndexError, InvalidOperation):
+                raise ctx.bad(
+                    "an element has the wrong shape for FHIR R4 (for example a list where an object belongs)",
+                    "validate the resource against the FHIR R4 specification, or re-export it",
+                ) from None
+            if not produced:
+                continue
+            if provenance is not None:
+                produced = [
+                    it if it.provenance == provenance else replace(it, provenance=provenance)
+                    for it in produced
+                ]
+            mine = items.get(subject)
+            if mine is None:
+                items[subject] = produced
+            else:
+                mine.extend(produced)
     parsed.notes.extend(ctx.notes)
     return parsed
+
+
+def _add_patient(ctx: Ctx, parsed: Parsed, res: dict[str, Any], where: str) -> None:
+    pid = f"Patient/{res.get('id') or where}"
+    person = _admin.patient(ctx, res, pid)
+    before = parsed.patients.get(pid)
+    if before is not None and (before.name, before.birth_date) != (person.name, person.birth_date):
+        # Never the names themselves: a warning must not carry patient data.
+        ctx.notes.append(
+            f"{pid} appears twice with a different name or birth date; the later one is used "
+            f"({where}): check that the files describe one person"
+        )
+    parsed.patients[pid] = person
 
 
 def iter_items(parsed: Parsed) -> Iterator[Item]:
