@@ -61,3 +61,87 @@ def test_the_collector_is_paused_during_a_parse_and_restored_even_on_error() -> 
         assert not gc.isenabled(), "a collector the caller turned off stays off"
     finally:
         gc.enable()
+
+
+_REF = {"reference": "Patient/p1"}
+_LINES = [
+    {"resourceType": "Patient", "id": "p1", "birthDate": "1960-01-01", "name": [{"text": "A"}]},
+    {
+        "resourceType": "MedicationRequest",
+        "id": "mr1",
+        "status": "active",
+        "intent": "order",
+        "subject": _REF,
+        "medicationReference": {"reference": "Medication/m"},  # defined on a later line
+        "authoredOn": "2026-01-01",
+        "requester": {"reference": "PractitionerRole/role", "display": "Dr Shown"},
+    },
+    {"resourceType": "Medication", "id": "m", "code": {"text": "ibuprofen 200 MG"}},
+    {"resourceType": "Medication", "id": "m", "code": {"text": "naproxen 500 MG"}},  # the later one wins
+    {"resourceType": "PractitionerRole", "id": "role", "practitioner": {"reference": "Practitioner/pr"}},
+    {"resourceType": "Practitioner", "id": "pr", "name": [{"given": ["Ann"], "family": "Lee"}]},
+    {
+        "resourceType": "Condition",
+        "id": "c1",
+        "subject": _REF,
+        "clinicalStatus": "active",
+        "code": {"text": "x"},
+    },
+    {"resourceType": "Patient", "id": "p1", "birthDate": "1961-01-01", "name": [{"text": "B"}]},
+]
+
+
+def _both(lines: list[bytes]) -> tuple[object, object]:
+    from backcover.record import fhir
+
+    data = b"\n".join(lines) + b"\n"
+
+    def run(fn):  # type: ignore[no-untyped-def]
+        try:
+            parsed = fn()
+        except BadInput as exc:
+            return exc.message()
+        items = {k: [it.to_json() for it in v] for k, v in parsed.items.items()}
+        patients = {k: p.to_json() for k, p in parsed.patients.items()}
+        return items, patients, parsed.notes, parsed.ignored, parsed.skipped_in_error, parsed.resource_count
+
+    streamed = run(lambda: fhir.map_ndjson_bytes(data, "x.ndjson"))
+    plain = run(lambda: fhir.parse_resources(fhir.parse_ndjson_bytes(data, "x.ndjson"), "x.ndjson"))
+    return streamed, plain
+
+
+@pytest.mark.parametrize("order", [None, "reversed"])
+def test_one_pass_ndjson_maps_as_the_two_steps_do(order: str | None) -> None:
+    import json
+
+    docs = _LINES[::-1] if order else _LINES
+    streamed, plain = _both([json.dumps(d).encode() for d in docs])
+    assert streamed == plain
+    items, _, notes, *_ = streamed  # type: ignore[misc]
+    med = items["Patient/p1"][0 if order is None else 1]
+    later = "ibuprofen 200 MG" if order else "naproxen 500 MG"  # of two resources with one id, the later
+    assert med["text"] == later and med["details"]["performer"] == ["Ann Lee"]
+    assert any("appears twice" in n for n in notes) and any("clinicalStatus" in n for n in notes)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        pytest.param(b'{"resourceType": "Condition", "id": "cut', id="cut-line"),
+        pytest.param(b'{"resourceType": "ProcedureRequest", "id": "x"}', id="stu3"),
+        pytest.param(
+            b'{"resourceType": "Condition", "id": "d", "subject": {"reference": "Patient/p1"}, '
+            b'"onsetDateTime": "2026-02-30"}',
+            id="bad-date",
+        ),
+        pytest.param(b"[1, 2]", id="not-a-resource"),
+    ],
+)
+def test_one_pass_ndjson_refuses_with_the_same_first_error(bad: bytes) -> None:
+    import json
+
+    bad_date = b'{"resourceType": "MedicationRequest", "id": "m0", "subject": {"reference": "Patient/p1"}}'
+    lines = [json.dumps(d).encode() for d in _LINES]
+    for at in (0, 3, len(lines)):
+        streamed, plain = _both([*lines[:at], bad_date, *lines[at:], bad])
+        assert isinstance(plain, str) and streamed == plain

@@ -18,6 +18,7 @@ __all__ = [
     "Instant",
     "add_months",
     "add_weeks",
+    "fast_datetime",
     "local_date",
     "parse_date_only",
     "parse_fhir_datetime",
@@ -44,7 +45,7 @@ def parse_fhir_datetime(text: object) -> tuple[Instant, str]:
     """
     if not isinstance(text, str):
         raise BadInput(f"a date must be text, got {type(text).__name__}", _FIX)
-    fast = _fast_path(text)
+    fast = fast_datetime(text)
     if fast is not None:
         return fast
     return _strict(text)
@@ -79,7 +80,7 @@ def _strict(text: str) -> tuple[Instant, str]:
     return datetime(y, int(m["m"]), int(m["d"]), int(m["H"]), int(m["M"]), sec, micro, tzinfo=tz), "time"
 
 
-def _fast_path(text: str) -> tuple[Instant, str] | None:
+def fast_datetime(text: str) -> tuple[Instant, str] | None:
     """The common shapes without the regular expression: ``2026-05-04``, and the full instant
     ``2026-05-04T09:30:00[.fff](Z|-04:00)`` with an offset FHIR allows.
 

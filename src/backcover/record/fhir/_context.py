@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from backcover.codesets import Codesets
-from backcover.dates import Instant, parse_fhir_datetime
+from backcover.dates import Instant, fast_datetime, parse_fhir_datetime
 from backcover.errors import BadInput
 from backcover.guards import finite_decimal
 from backcover.record.codes import Coding
@@ -33,24 +33,37 @@ Matched = tuple[list[str], Region | None, str | None]
 _VISIT_KINDS = (ItemKind.ENCOUNTER, ItemKind.REFERRAL)
 
 
+class RefIndex(Protocol):
+    """Resources by ``Type/id`` (a dict, or the streaming reader's index)."""
+
+    def get(self, key: str, /) -> dict[str, Any] | None: ...
+
+
 class Ctx:
     """Per-input state: where we are, the code sets, and the resources that others refer to."""
 
-    __slots__ = ("_index", "_resources", "cs", "file", "full_urls", "lookup", "notes", "rid", "where")
+    __slots__ = ("_index", "_resources", "cs", "file", "full_urls", "lookup", "notes", "rid", "seen", "where")
 
     def __init__(self, file: str, resources: Sequence[Found], codesets: Codesets) -> None:
         self.file = file
         self.cs = codesets
         self.lookup = codesets.lookup
         self._resources = resources
-        self._index: dict[str, dict[str, Any]] | None = None  # built when a reference is first resolved
+        self._index: RefIndex | None = None  # built when a reference is first resolved
         self.where = ""
         self.rid = ""
         self.full_urls: Mapping[str, str] = _NO_URLS
         self.notes: list[str] = []
+        # When set, every reference looked up in the index is written down with what it found
+        # (the streaming reader maps a resource before the whole input is read: see _stream).
+        self.seen: list[tuple[str, dict[str, Any] | None]] | None = None
+
+    def use_index(self, index: RefIndex) -> None:
+        """Resolve references with ``index`` instead of the resources given."""
+        self._index = index
 
     @property
-    def index(self) -> dict[str, dict[str, Any]]:
+    def index(self) -> RefIndex:
         """Every resource of the input with an id, as ``Type/id``."""
         if self._index is None:
             index: dict[str, dict[str, Any]] = {}
@@ -67,6 +80,10 @@ class Ctx:
 
     def when_value(self, raw: Any, field_name: str, part: str = "") -> tuple[Instant, str]:
         """A date element's value; ``field_name + part`` names it in the message."""
+        if type(raw) is str:
+            fast = fast_datetime(raw)
+            if fast is not None:
+                return fast
         try:
             return parse_fhir_datetime(raw)
         except BadInput as exc:
@@ -85,8 +102,11 @@ class Ctx:
                 if isinstance(c, dict) and c.get("id") == target[1:]:
                     return c
             return None
-        target = self.full_urls.get(target, target)
-        return self.index.get(tail(target))
+        key = tail(self.full_urls.get(target, target))
+        found = self.index.get(key)
+        if self.seen is not None:
+            self.seen.append((key, found))
+        return found
 
     def subject(self, res: Mapping[str, Any]) -> str | None:
         for key in ("subject", "patient", "beneficiary"):
@@ -127,7 +147,9 @@ class Ctx:
         end = self.when_value(p["end"], name, ".end")[0] if raw else None
         if start is None:
             return None if end is None else make_when(end)
-        if end is not None and as_date(end) < as_date(start):
+        if end is not None and (end.date() if isinstance(end, datetime) else end) < (
+            start.date() if isinstance(start, datetime) else start
+        ):
             raise self.bad(
                 f"{name} ends ({end}) before it starts ({start})", "fix the period's start or end date"
             )
@@ -248,8 +270,7 @@ def tail(ref: str) -> str:
     if ref.startswith("urn:"):
         return ref
     parts = ref.split("/")
-    n = len(parts)
-    if n == 2:
+    if len(parts) == 2:
         return ref
     if "_history" in parts:
         parts = parts[: parts.index("_history")]
@@ -286,11 +307,18 @@ def codings(cc: Any) -> list[Coding]:
     if not isinstance(raw, list):
         return []
     out = []
+    shared = _CODINGS
     for c in raw:
         if isinstance(c, dict):
             code = c.get("code")
             if code is not None:
-                out.append(_coding(c.get("system"), code, c.get("display")))
+                system = c.get("system")
+                display = c.get("display")
+                try:  # a hit is a Coding made by _coding from these very values
+                    found = shared.get((system, code, display))
+                except TypeError:  # a list or an object where text belongs
+                    found = None
+                out.append(found if found is not None else _coding(system, code, display))
     return out
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from types import MappingProxyType
 from typing import Any, NamedTuple
@@ -91,37 +91,41 @@ def parse_json_bytes(data: bytes, file: str) -> list[Found]:
 def parse_ndjson_bytes(data: bytes, file: str) -> list[Found]:
     """Resources from an NDJSON bulk-export file, one resource per line."""
     out: list[Found] = []
-    append = out.append
-    loads = orjson.loads
     lines = data.split(b"\n")
     with collector_paused():
         for n, line in enumerate(lines, start=1):
-            try:
-                doc = loads(line)
-            except orjson.JSONDecodeError as exc:
-                if not line.strip():
-                    continue  # a blank line
-                cut = n == len(lines) or (n == len(lines) - 1 and not lines[-1].strip())
-                problem = "the last line is cut off" if cut else f"malformed JSON ({exc.msg})"
-                raise BadInput(
-                    problem,
-                    "each line of an NDJSON file must be one complete FHIR resource; re-export the file",
-                    file,
-                    f"line {n}",
-                ) from None
-            where = f"line {n}"
-            if type(doc) is dict:
-                rtype = doc.get("resourceType")
-                if type(rtype) is str and rtype != "Bundle":
-                    check = _SHAPE_CHECKS.get(rtype)
-                    if check is not None:
-                        _refuse_other_version(doc, check(doc), file, where)
-                    append(tuple.__new__(Found, (doc, where, _NO_URLS)))  # as Found(...), without its frame
-                    continue
-            _collect(doc, where, file, out)
+            read_line(line, n, lines, file, out)
     if not out:
         raise BadInput("the file holds no FHIR resources", "give a non-empty NDJSON bulk export", file)
     return out
+
+
+def read_line(line: bytes, n: int, lines: Sequence[bytes], file: str, out: list[Found]) -> None:
+    """The resources of line ``n`` (of ``lines``) of an NDJSON file, added to ``out``; none for a
+    blank line. Raises BadInput for a line that is not FHIR R4 JSON."""
+    try:
+        doc = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        if not line.strip():
+            return  # a blank line
+        cut = n == len(lines) or (n == len(lines) - 1 and not lines[-1].strip())
+        problem = "the last line is cut off" if cut else f"malformed JSON ({exc.msg})"
+        raise BadInput(
+            problem,
+            "each line of an NDJSON file must be one complete FHIR resource; re-export the file",
+            file,
+            f"line {n}",
+        ) from None
+    where = f"line {n}"
+    if type(doc) is dict:
+        rtype = doc.get("resourceType")
+        if type(rtype) is str and rtype != "Bundle":
+            check = _SHAPE_CHECKS.get(rtype)
+            if check is not None:
+                _refuse_other_version(doc, check(doc), file, where)
+            out.append(tuple.__new__(Found, (doc, where, _NO_URLS)))  # as Found(...), without its frame
+            return
+    _collect(doc, where, file, out)
 
 
 @contextmanager
