@@ -142,9 +142,15 @@ class Ctx:
         if not isinstance(p, dict):
             return None
         raw = p.get("start")
-        start = self.when_value(p["start"], name, ".start")[0] if raw else None
+        start = None
+        if raw:
+            fast = fast_datetime(raw) if type(raw) is str else None
+            start = fast[0] if fast is not None else self.when_value(raw, name, ".start")[0]
         raw = p.get("end")
-        end = self.when_value(p["end"], name, ".end")[0] if raw else None
+        end = None
+        if raw:
+            fast = fast_datetime(raw) if type(raw) is str else None
+            end = fast[0] if fast is not None else self.when_value(raw, name, ".end")[0]
         if start is None:
             return None if end is None else make_when(end)
         if end is not None and (end.date() if isinstance(end, datetime) else end) < (
@@ -157,14 +163,19 @@ class Ctx:
 
     def choice_when(self, res: Mapping[str, Any], prefix: str) -> When | None:
         """Read a FHIR choice element such as performed[x] / effective[x] / onset[x]."""
-        keys = _CHOICES.get(prefix) or _choice_keys(prefix)
-        for key in keys[:3]:
-            raw = res.get(key)
-            if raw is not None:
-                return make_when(self.when_value(raw, key)[0])
-        period = keys[3]
-        if res.get(period) is not None:
-            return self.period(res[period], period)
+        at, instant, day, period = _CHOICES.get(prefix) or _choice_keys(prefix)
+        raw = res.get(at)
+        if raw is not None:
+            return make_when(self.when_value(raw, at)[0])
+        raw = res.get(instant)
+        if raw is not None:
+            return make_when(self.when_value(raw, instant)[0])
+        raw = res.get(day)
+        if raw is not None:
+            return make_when(self.when_value(raw, day)[0])
+        raw = res.get(period)
+        if raw is not None:
+            return self.period(raw, period)
         return None
 
     def performers(
@@ -272,9 +283,18 @@ def tail(ref: str) -> str:
     parts = ref.split("/")
     if len(parts) == 2:
         return ref
-    if "_history" in parts:
-        parts = parts[: parts.index("_history")]
-    return "/".join(parts[-2:]) if len(parts) >= 2 else ref
+    found = _TAILS.get(ref)
+    if found is None:
+        if "_history" in parts:
+            parts = parts[: parts.index("_history")]
+        found = "/".join(parts[-2:]) if len(parts) >= 2 else ref
+        if len(_TAILS) >= _CODINGS_MAX:
+            _TAILS.clear()
+        _TAILS[ref] = found
+    return found
+
+
+_TAILS: dict[str, str] = {}  # full references (a server's URL, a search) seen again and again
 
 
 # One Coding per (system, code, display) as read: an import repeats the same codes thousands of

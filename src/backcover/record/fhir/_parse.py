@@ -12,7 +12,7 @@ from backcover.errors import BadInput
 from backcover.guards import OutOfRange
 from backcover.knowledge import Knowledge
 from backcover.record.fhir import _admin, _clinical, _results
-from backcover.record.fhir._context import Ctx, status_of
+from backcover.record.fhir._context import Ctx, status_of, tail
 from backcover.record.fhir._read import Found, collector_paused
 from backcover.record.model import Item, Patient
 from backcover.vocab import Provenance
@@ -109,12 +109,15 @@ def map_one(ctx: Ctx, res: dict[str, Any], where: str, full_urls: Mapping[str, s
             pid = f"Patient/{res.get('id') or where}"
             return (PATIENT, pid, _admin.patient(ctx, res, pid))
         return (IGNORED, rtype, None) if rtype not in HANDLED else None
-    if status_of(res) == "entered-in-error" or status_of(res, "verificationStatus") in (
-        "entered-in-error",
-        "refuted",
+    status = res.get("status")
+    if (status if type(status) is str else status_of(res)) == "entered-in-error" or (
+        res.get("verificationStatus") is not None
+        and status_of(res, "verificationStatus") in ("entered-in-error", "refuted")
     ):
         return _SKIPPED
-    subject = ctx.subject(res)
+    ref = res.get("subject")
+    target = ref.get("reference") if type(ref) is dict else None
+    subject = tail(target) if type(target) is str and not full_urls else ctx.subject(res)
     try:
         produced = handler(ctx, res)
     except BadInput:

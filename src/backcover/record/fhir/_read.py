@@ -18,10 +18,20 @@ import orjson
 
 from backcover.errors import BadInput
 
-__all__ = ["Found", "collector_paused", "iter_resources", "parse_json_bytes", "parse_ndjson_bytes"]
+__all__ = [
+    "NO_URLS",
+    "SHAPE_CHECKS",
+    "Found",
+    "collector_paused",
+    "iter_resources",
+    "parse_json_bytes",
+    "parse_ndjson_bytes",
+    "read_line",
+    "refuse_other_version",
+]
 
 
-_NO_URLS: Mapping[str, str] = MappingProxyType({})
+NO_URLS: Mapping[str, str] = MappingProxyType({})
 
 
 class Found(NamedTuple):
@@ -29,7 +39,7 @@ class Found(NamedTuple):
 
     resource: dict[str, Any]
     where: str
-    full_urls: Mapping[str, str] = _NO_URLS
+    full_urls: Mapping[str, str] = NO_URLS
 
 
 # Resource types that exist only in other FHIR versions (DSTU2/STU3 or R5).
@@ -120,10 +130,10 @@ def read_line(line: bytes, n: int, lines: Sequence[bytes], file: str, out: list[
     if type(doc) is dict:
         rtype = doc.get("resourceType")
         if type(rtype) is str and rtype != "Bundle":
-            check = _SHAPE_CHECKS.get(rtype)
+            check = SHAPE_CHECKS.get(rtype)
             if check is not None:
-                _refuse_other_version(doc, check(doc), file, where)
-            out.append(tuple.__new__(Found, (doc, where, _NO_URLS)))  # as Found(...), without its frame
+                refuse_other_version(doc, check(doc), file, where)
+            out.append(tuple.__new__(Found, (doc, where, NO_URLS)))  # as Found(...), without its frame
             return
     _collect(doc, where, file, out)
 
@@ -192,16 +202,16 @@ def _collect(doc: Any, where: str, file: str, out: list[Found]) -> None:
                 if not out[i].full_urls:
                     out[i] = Found(out[i].resource, out[i].where, full_urls)
         return
-    out.append(tuple.__new__(Found, (doc, where, _NO_URLS)))  # as Found(...), without its frame
+    out.append(tuple.__new__(Found, (doc, where, NO_URLS)))  # as Found(...), without its frame
 
 
 def _check_version(res: Mapping[str, Any], file: str, where: str) -> None:
-    check = _SHAPE_CHECKS.get(res["resourceType"])
+    check = SHAPE_CHECKS.get(res["resourceType"])
     if check is not None:
-        _refuse_other_version(res, check(res), file, where)
+        refuse_other_version(res, check(res), file, where)
 
 
-def _refuse_other_version(
+def refuse_other_version(
     res: Mapping[str, Any], found: tuple[str, str] | None, file: str, where: str
 ) -> None:
     if found is not None:
@@ -253,7 +263,7 @@ def _only_in(version: str, rtype: str) -> Callable[[Mapping[str, Any]], tuple[st
 
 # The resource types whose shape (or very name) can show another FHIR version; other types are
 # not looked at. One dictionary lookup per resource, in the same pass that reads it.
-_SHAPE_CHECKS: dict[str, Callable[[Mapping[str, Any]], tuple[str, str] | None]] = {
+SHAPE_CHECKS: dict[str, Callable[[Mapping[str, Any]], tuple[str, str] | None]] = {
     **{rtype: _only_in(version, rtype) for rtype, version in _OTHER_VERSION_TYPES.items()},
     "Condition": _condition,
     "Procedure": _procedure,

@@ -16,14 +16,23 @@ and raised only once every line has been read and every resource before it has b
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from typing import Any
+
+import orjson
 
 from backcover.codesets import codesets_for
 from backcover.errors import BadInput
 from backcover.knowledge import Knowledge
 from backcover.record.fhir._context import Ctx
-from backcover.record.fhir._parse import Outcome, Parsed, add_outcome, map_one
-from backcover.record.fhir._read import Found, collector_paused, read_line
+from backcover.record.fhir._parse import Parsed, add_outcome, map_one
+from backcover.record.fhir._read import (
+    NO_URLS,
+    SHAPE_CHECKS,
+    Found,
+    collector_paused,
+    read_line,
+    refuse_other_version,
+)
 
 __all__ = ["map_ndjson_bytes"]
 
@@ -61,58 +70,83 @@ class _Index:
         return doc
 
 
-class _Step(NamedTuple):
-    """One resource, mapped with the references known when it was read (or not yet mapped)."""
-
-    place: tuple[int, int]
-    where: str
-    outcome: Outcome | None
-    error: Exception | None
-    seen: list[tuple[str, dict[str, Any] | None]] | None  # the references it looked up
-    notes: list[str] | None
-    pending: bool = False
+# A step is one resource: ``(n, k, where, outcome)`` when it was mapped with nothing to look at
+# again, else ``(n, k, where, outcome, error, seen, notes)``: the error it raised, the references
+# it looked up (with what they found), the notes it wrote; ``(n, k, where)`` when not yet mapped.
+_Step = tuple[Any, ...]
+_Seen = list[tuple[str, dict[str, Any] | None]]
 
 
 def map_ndjson_bytes(data: bytes, file: str, knowledge: Knowledge | None = None) -> Parsed:
     """Read and map an NDJSON bulk-export file (see the module doc)."""
     lines = data.split(b"\n")
     index = _Index(lines, file)
+    places = index.places
     ctx = Ctx(file, (), codesets_for(knowledge))
     ctx.use_index(index)
     notes = ctx.notes
+    seen: _Seen = []
+    ctx.seen = seen
     steps: list[_Step] = []
+    append = steps.append
+    loads = orjson.loads
+    shape_checks = SHAPE_CHECKS
     failed = False
     with collector_paused():
         for n, line in enumerate(lines, start=1):
+            try:
+                doc = loads(line)
+            except orjson.JSONDecodeError:
+                doc = None  # read_line says why (or skips a blank line)
+            if type(doc) is dict:
+                rtype = doc.get("resourceType")
+                if type(rtype) is str and rtype != "Bundle":  # the common line: one resource
+                    where = f"line {n}"
+                    check = shape_checks.get(rtype)
+                    if check is not None:
+                        refuse_other_version(doc, check(doc), file, where)
+                    rid = doc.get("id")
+                    if isinstance(rid, str):
+                        places[f"{rtype}/{rid}"] = (n, 0)
+                    if failed:
+                        append((n, 0, where))
+                        continue
+                    try:
+                        outcome = map_one(ctx, doc, where, NO_URLS)
+                    except Exception as exc:  # kept, and raised in its turn (see the module doc)
+                        append((n, 0, where, None, exc, _take(seen), _take(notes)))
+                        failed = True
+                        continue
+                    if seen or notes:
+                        append((n, 0, where, outcome, None, _take(seen), _take(notes)))
+                    else:
+                        append((n, 0, where, outcome))
+                    continue
             found: list[Found] = []
             read_line(line, n, lines, file, found)
             for k, f in enumerate(found):
                 index.add(f.resource, (n, k))
             for k, (res, where, full_urls) in enumerate(found):
                 if failed:
-                    steps.append(_Step((n, k), where, None, None, None, None, True))
+                    append((n, k, where))
                     continue
-                seen: list[tuple[str, dict[str, Any] | None]] = []
-                ctx.seen = seen
                 try:
                     outcome = map_one(ctx, res, where, full_urls)
-                except Exception as exc:  # kept, and raised in its turn (see the module doc)
-                    steps.append(_Step((n, k), where, None, exc, seen or None, _take(notes)))
+                except Exception as exc:
+                    append((n, k, where, None, exc, _take(seen), _take(notes)))
                     failed = True
                     continue
-                steps.append(
-                    _Step((n, k), where, outcome, None, seen or None, _take(notes) if notes else None)
-                )
+                append((n, k, where, outcome, None, _take(seen), _take(notes)))
         ctx.seen = None
         if not steps:
             raise BadInput("the file holds no FHIR resources", "give a non-empty NDJSON bulk export", file)
         return _settle(ctx, index, steps)
 
 
-def _take(notes: list[str]) -> list[str]:
-    taken = notes[:]
-    notes.clear()
-    return taken
+def _take(taken: list[Any]) -> list[Any]:
+    out = taken[:]
+    taken.clear()
+    return out
 
 
 def _settle(ctx: Ctx, index: _Index, steps: list[_Step]) -> Parsed:
@@ -120,16 +154,19 @@ def _settle(ctx: Ctx, index: _Index, steps: list[_Step]) -> Parsed:
     parsed = Parsed(resource_count=len(steps))
     notes = parsed.notes
     for step in steps:
-        outcome = step.outcome
-        if step.pending or (step.seen and any(index.get(key) is not doc for key, doc in step.seen)):
-            res, where, full_urls = index.found(step.place)
-            outcome = map_one(ctx, res, where, full_urls)  # raises its error in its turn
-            notes.extend(_take(ctx.notes))
+        if len(step) == 4:
+            outcome = step[3]
         else:
-            if step.error is not None:
-                raise step.error
-            if step.notes:
-                notes.extend(step.notes)
+            seen = step[5] if len(step) > 3 else None
+            if len(step) == 3 or (seen and any(index.get(key) is not doc for key, doc in seen)):
+                res, where, full_urls = index.found((step[0], step[1]))
+                outcome = map_one(ctx, res, where, full_urls)  # raises its error in its turn
+                notes.extend(_take(ctx.notes))
+            else:
+                if step[4] is not None:
+                    raise step[4]
+                outcome = step[3]
+                notes.extend(step[6])
         if outcome is not None:
-            add_outcome(parsed, outcome, step.where, notes)
+            add_outcome(parsed, outcome, step[2], notes)
     return parsed
