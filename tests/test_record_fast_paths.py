@@ -145,3 +145,18 @@ def test_one_pass_ndjson_refuses_with_the_same_first_error(bad: bytes) -> None:
     for at in (0, 3, len(lines)):
         streamed, plain = _both([*lines[:at], bad_date, *lines[at:], bad])
         assert isinstance(plain, str) and streamed == plain
+
+
+def test_one_patient_index_gives_each_persons_record() -> None:
+    from backcover.record.load import read_source
+    from backcover.record.merge import PatientIndex, merge
+    from tests.conftest import SYNTHEA_FILES
+
+    sources = [read_source(f) for f in SYNTHEA_FILES]
+    index = PatientIndex(sources)
+    people = sorted(p.split("/", 1)[1] for p in index.patients)
+    assert len(people) > 1
+    for pid in people:
+        assert index.record(pid) == merge(sources, pid)
+    with pytest.raises(BadInput, match="different people"):
+        index.record()

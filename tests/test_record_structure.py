@@ -202,4 +202,3 @@ def test_a_clinic_code_set_overlay_maps_its_own_codes(tmp_path: Path) -> None:
     assert plain.concept is None
     (mapped,) = source_from_bytes(data, "c.json", Knowledge.from_dir(tmp_path)).items["Patient/p1"]
     assert mapped.concept == "low_back_pain"
-

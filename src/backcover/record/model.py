@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, fields, replace
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from backcover import codesets
-from backcover.dates import Instant, local_date, sort_key
+from backcover.dates import Instant, local_date
 from backcover.record.codes import Coding
 from backcover.record.details import NO_DETAILS, Details
 from backcover.vocab import ItemKind, Provenance, Region
@@ -313,6 +313,20 @@ def make_when(start: Instant, end: Instant | None = None, ongoing: bool = False)
     return o  # type: ignore[no-any-return]
 
 
+_UNRECOGNIZED_DRAFT = _draft(Unrecognized)
+
+
+def make_unrecognized(system: str, code: str, display: str | None, item: str) -> Unrecognized:
+    """``Unrecognized(system, code, display, item)``, made faster (see :func:`make_item`)."""
+    o: Any = _new(_UNRECOGNIZED_DRAFT)
+    o.system = system
+    o.code = code
+    o.display = display
+    o.item = item
+    _set(o, "__class__", Unrecognized)
+    return o  # type: ignore[no-any-return]
+
+
 def make_source(resource: str, file: str | None) -> SourceRef:
     """``SourceRef(resource, file)``, made faster (see :func:`make_item`)."""
     o: Any = _new(_SOURCE_DRAFT)
@@ -324,7 +338,10 @@ def make_source(resource: str, file: str | None) -> SourceRef:
 
 def item_sort_key(it: Item) -> tuple[Any, ...]:
     """Timeline order: undated items last, then by date/instant, then by id for stability."""
-    if it.when is None:
-        return (1, date.max, 0, 0.0, it.id)
-    d, rank, ts = sort_key(it.when.start)
-    return (0, d, rank, ts, it.id)
+    when = it.when
+    if when is None:
+        return (1, date.max, 0, 0.0, it.source.resource)
+    start = when.start
+    if isinstance(start, datetime):  # as dates.sort_key, inline: it is asked once per item
+        return (0, start.date(), 1, start.timestamp(), it.source.resource)
+    return (0, start, 0, 0.0, it.source.resource)

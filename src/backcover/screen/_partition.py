@@ -21,11 +21,12 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import orjson
 
 from backcover.errors import BadInput
+from backcover.record import fhir
 
 __all__ = [
     "Chunk",
@@ -35,6 +36,7 @@ __all__ = [
     "partition_of",
     "plan_chunks",
     "private_dir",
+    "read_partition",
 ]
 
 _NDJSON = (".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz")
@@ -278,3 +280,83 @@ def private_dir(parent: Path) -> Path:
     path = Path(tempfile.mkdtemp(prefix=".screen-", dir=parent))
     os.chmod(path, 0o700)
     return path
+
+
+# ------------------------------------------------------------------------ phase two: the reading
+
+
+def read_partition(
+    files: Sequence[str], bundles: Sequence[str], name: str, warnings: list[str]
+) -> fhir.Parsed:
+    """The record items of one partition: its spill files (the shared resources first), then its
+    Bundles. A resource the reader refuses is left out, with a warning that names it, and the
+    partition is mapped again without it (what it referred to, or what referred to it, may change);
+    a Bundle that cannot be read is skipped with a warning. A spill line that is not FHIR R4 JSON is
+    bad input.
+
+    Without Bundles the spill files are read and mapped in one pass (``fhir.map_ndjson_bytes``),
+    each resource kept only while it is mapped; the result is the same as the two steps below.
+    """
+    data = b"".join(Path(f).read_bytes() for f in files)
+    if bundles:
+        return _map_refusing(_resources(data, bundles, name, warnings), name, warnings)
+    if not data.strip():
+        return fhir.Parsed()
+    skip: set[tuple[int, int]] = set()
+    with fhir.collector_paused():
+        for _ in range(_MAX_REFUSED):
+            refused: list[tuple[tuple[int, int], dict[str, Any]]] = []
+            try:
+                return fhir.map_ndjson_bytes(data, name, skip=skip, refused=refused)
+            except BadInput as exc:
+                if not refused:
+                    raise  # a line that is not FHIR R4 JSON
+                place, res = refused[0]
+                warnings.append(_skipped(res, exc))
+                skip.add(place)
+    raise BadInput("too many unreadable resources in one partition", "check the export", name)
+
+
+_MAX_REFUSED = 1000
+
+
+def _skipped(res: dict[str, Any], exc: BadInput) -> str:
+    return f"{res.get('resourceType', 'resource')}/{res.get('id', '?')}: skipped: {exc.problem}"
+
+
+def _resources(data: bytes, bundles: Sequence[str], name: str, warnings: list[str]) -> list[fhir.Found]:
+    out: list[fhir.Found] = []
+    if data.strip():
+        out.extend(fhir.parse_ndjson_bytes(data, name))
+    for b in bundles:
+        try:
+            out.extend(fhir.parse_json_bytes(Path(b).read_bytes(), b))
+        except BadInput as exc:
+            warnings.append(f"{b}: skipped: {exc.problem}")
+    return out
+
+
+def _map_refusing(resources: list[fhir.Found], name: str, warnings: list[str]) -> fhir.Parsed:
+    """Map the resources; one the reader refuses is left out with a warning and the rest mapped again."""
+    remaining = resources
+    with fhir.collector_paused():
+        for _ in range(_MAX_REFUSED):
+            try:
+                return fhir.parse_resources(remaining, name)
+            except BadInput as exc:
+                where = exc.where or ""
+                bad = next((i for i, f in enumerate(remaining) if where.startswith(f.where + " ")), None)
+                if bad is None:
+                    bad = next(
+                        (
+                            i
+                            for i, f in enumerate(remaining)
+                            if f"{f.resource.get('resourceType')}/{f.resource.get('id')}" in where
+                        ),
+                        None,
+                    )
+                if bad is None:
+                    raise
+                warnings.append(_skipped(remaining[bad].resource, exc))
+                remaining = remaining[:bad] + remaining[bad + 1 :]
+    raise BadInput("too many unreadable resources in one partition", "check the export", name)

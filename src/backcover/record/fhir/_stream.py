@@ -15,7 +15,7 @@ and raised only once every line has been read and every resource before it has b
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import orjson
@@ -77,8 +77,25 @@ _Step = tuple[Any, ...]
 _Seen = list[tuple[str, dict[str, Any] | None]]
 
 
-def map_ndjson_bytes(data: bytes, file: str, knowledge: Knowledge | None = None) -> Parsed:
-    """Read and map an NDJSON bulk-export file (see the module doc)."""
+Place = tuple[int, int]
+"""A resource's place in an NDJSON file: its line (from 1) and its place on the line (0, or the
+entry of a Bundle written on one line)."""
+
+
+def map_ndjson_bytes(
+    data: bytes,
+    file: str,
+    knowledge: Knowledge | None = None,
+    *,
+    skip: Collection[Place] = (),
+    refused: list[tuple[Place, dict[str, Any]]] | None = None,
+) -> Parsed:
+    """Read and map an NDJSON bulk-export file (see the module doc).
+
+    The resources at the places in ``skip`` are left out, as if they were not in the file. When a
+    resource cannot be mapped, its place and the resource are added to ``refused`` (when given)
+    before its error is raised, so that a caller can leave it out and map the file again.
+    """
     lines = data.split(b"\n")
     index = _Index(lines, file)
     places = index.places
@@ -105,6 +122,8 @@ def map_ndjson_bytes(data: bytes, file: str, knowledge: Knowledge | None = None)
                     check = shape_checks.get(rtype)
                     if check is not None:
                         refuse_other_version(doc, check(doc), file, where)
+                    if skip and (n, 0) in skip:
+                        continue
                     rid = doc.get("id")
                     if isinstance(rid, str):
                         places[f"{rtype}/{rid}"] = (n, 0)
@@ -124,9 +143,10 @@ def map_ndjson_bytes(data: bytes, file: str, knowledge: Knowledge | None = None)
                     continue
             found: list[Found] = []
             read_line(line, n, lines, file, found)
-            for k, f in enumerate(found):
+            kept = [(k, f) for k, f in enumerate(found) if not (skip and (n, k) in skip)]
+            for k, f in kept:
                 index.add(f.resource, (n, k))
-            for k, (res, where, full_urls) in enumerate(found):
+            for k, (res, where, full_urls) in kept:
                 if failed:
                     append((n, k, where))
                     continue
@@ -140,7 +160,7 @@ def map_ndjson_bytes(data: bytes, file: str, knowledge: Knowledge | None = None)
         ctx.seen = None
         if not steps:
             raise BadInput("the file holds no FHIR resources", "give a non-empty NDJSON bulk export", file)
-        return _settle(ctx, index, steps)
+        return _settle(ctx, index, steps, refused)
 
 
 def _take(taken: list[Any]) -> list[Any]:
@@ -149,7 +169,9 @@ def _take(taken: list[Any]) -> list[Any]:
     return out
 
 
-def _settle(ctx: Ctx, index: _Index, steps: list[_Step]) -> Parsed:
+def _settle(
+    ctx: Ctx, index: _Index, steps: list[_Step], refused: list[tuple[Place, dict[str, Any]]] | None
+) -> Parsed:
     """Every resource's outcome in file order, mapping again those the whole file changes."""
     parsed = Parsed(resource_count=len(steps))
     notes = parsed.notes
@@ -157,13 +179,21 @@ def _settle(ctx: Ctx, index: _Index, steps: list[_Step]) -> Parsed:
         if len(step) == 4:
             outcome = step[3]
         else:
+            place = (step[0], step[1])
             seen = step[5] if len(step) > 3 else None
             if len(step) == 3 or (seen and any(index.get(key) is not doc for key, doc in seen)):
-                res, where, full_urls = index.found((step[0], step[1]))
-                outcome = map_one(ctx, res, where, full_urls)  # raises its error in its turn
+                res, where, full_urls = index.found(place)
+                try:
+                    outcome = map_one(ctx, res, where, full_urls)
+                except Exception:  # its error, in its turn
+                    if refused is not None:
+                        refused.append((place, res))
+                    raise
                 notes.extend(_take(ctx.notes))
             else:
                 if step[4] is not None:
+                    if refused is not None:
+                        refused.append((place, index.found(place).resource))
                     raise step[4]
                 outcome = step[3]
                 notes.extend(step[6])
