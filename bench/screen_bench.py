@@ -2,8 +2,9 @@
 
 For each size it prints the seconds, ms per patient, the ratio to orjson parsing the same bytes
 on one core, and the peak memory of the whole process tree (workers included, sampled every
-20 ms). Goals (issue): at most 2x the orjson time with 2 workers; peak memory at 13,000 patients
-within 1.5x of that at 1,300.
+20 ms), with the one-minute load average before and after (the machine may be shared). Goals
+(issue 16): at most 2x the orjson time with 2 workers; peak memory at 13,000 patients within 1.5x
+of that at 1,300.
 
     python bench/screen_bench.py [--sizes 1300 13000] [--workers 2] [--engine local|dask]
 """
@@ -99,13 +100,16 @@ def main() -> None:
             patients = -(-n // base_patients()) * base_patients()
             size = sum(f.stat().st_size for f in folder.glob("*.ndjson"))
             base = orjson_seconds(folder)
+            load_before = os.getloadavg()[0]
             secs, peak = run_screen(folder, root / f"out{n}.parquet", args.workers, args.engine)
+            load_after = os.getloadavg()[0]
             peaks[n] = peak
             print(
                 f"{patients:>6} patients ({size / 1e6:,.0f} MB): {secs:6.2f} s, "
                 f"{1000 * secs / patients:5.2f} ms/patient, "
                 f"{secs / base:4.2f}x orjson ({base:.2f} s on one core), peak {peak / 2**20:,.0f} MiB "
-                f"({args.engine}, {args.workers} workers)"
+                f"({args.engine}, {args.workers} workers; load average {load_before:.2f} before, "
+                f"{load_after:.2f} after, on {os.cpu_count()} cores)"
             )
         if len(peaks) > 1:
             small, large = min(peaks), max(peaks)
