@@ -18,6 +18,7 @@ __all__ = [
     "Instant",
     "add_months",
     "add_weeks",
+    "fast_datetime",
     "local_date",
     "parse_date_only",
     "parse_fhir_datetime",
@@ -44,9 +45,14 @@ def parse_fhir_datetime(text: object) -> tuple[Instant, str]:
     """
     if not isinstance(text, str):
         raise BadInput(f"a date must be text, got {type(text).__name__}", _FIX)
-    fast = _fast_path(text)
+    fast = fast_datetime(text)
     if fast is not None:
         return fast
+    return _strict(text)
+
+
+def _strict(text: str) -> tuple[Instant, str]:
+    """Every shape FHIR allows, by its regular expression; the messages for what it does not allow."""
     m = _FHIR_DATETIME.match(text.strip())
     if not m:
         raise BadInput(f"{text!r} is not a valid date or dateTime", _FIX)
@@ -74,21 +80,42 @@ def parse_fhir_datetime(text: object) -> tuple[Instant, str]:
     return datetime(y, int(m["m"]), int(m["d"]), int(m["H"]), int(m["M"]), sec, micro, tzinfo=tz), "time"
 
 
-def _fast_path(text: str) -> tuple[Instant, str] | None:
-    """The common shapes (``2026-05-04``, ``2026-05-04T09:30:00-04:00``) without the regex.
+def fast_datetime(text: str) -> tuple[Instant, str] | None:
+    """The common shapes without the regular expression: ``2026-05-04``, and the full instant
+    ``2026-05-04T09:30:00[.fff](Z|-04:00)`` with an offset FHIR allows.
 
-    Anything unusual returns ``None`` and takes the strict path, which also writes the message.
+    The shape is checked here character by character; the digits and the calendar by
+    ``fromisoformat``, which rejects a non-digit where a digit belongs and any impossible value.
+    Anything else, and anything ``fromisoformat`` refuses, returns ``None`` and takes the strict
+    path, which also writes the message (a leap second, an offset outside -12:00..+14:00, ...).
     """
+    n = len(text)
+    if n == 10:
+        if text[4] == "-" and text[7] == "-" and text.isascii():
+            try:
+                return date.fromisoformat(text), "day"
+            except ValueError:
+                return None
+        return None
+    if n < 20 or text[4:17:3] != "--T::":  # the separators at 4, 7, 10, 13 and 16
+        return None
+    if text[-1] == "Z":
+        body = n - 1
+    elif text[-3] == ":" and text[-6] in "+-":
+        hours, minutes = text[-5:-3], text[-2:]
+        if not ((hours < "14" and minutes < "60") or (hours == "14" and minutes == "00")):
+            return None
+        body = n - 6
+    else:
+        return None
+    if body != 19 and not (body > 20 and text[19] == "." and text[20:body].isdigit()):
+        return None
+    if not text.isascii():
+        return None
     try:
-        if len(text) == 10 and text[4] == "-" and text[7] == "-":
-            return date.fromisoformat(text), "day"
-        if len(text) >= 20 and text[10] == "T" and text[4] == "-" and (text[-1] == "Z" or text[-3] == ":"):
-            value = datetime.fromisoformat(text)
-            if value.tzinfo is not None and _FHIR_DATETIME.match(text):
-                return value, "time"
+        return datetime.fromisoformat(text), "time"
     except ValueError:
         return None
-    return None
 
 
 def parse_date_only(text: object) -> date:

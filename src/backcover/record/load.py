@@ -74,8 +74,13 @@ def source_from_bytes(data: bytes, name: str, knowledge: Knowledge | None = None
             "name FHIR files .json or .ndjson and treatment logs .yaml",
             name,
         )
-    resources = fhir.iter_resources(data, name, ndjson)
-    parsed = fhir.parse_resources(resources, name, knowledge=knowledge)
+    with fhir.collector_paused():  # until the parsed JSON is gone again: only the items stay
+        if ndjson:  # each resource kept only while it is mapped
+            parsed = fhir.map_ndjson_bytes(data, name, knowledge)
+        else:
+            resources = fhir.iter_resources(data, name, ndjson)
+            parsed = fhir.parse_resources(resources, name, knowledge=knowledge)
+            del resources
     src = Source(file=name, patients=parsed.patients, items=parsed.items)
     if parsed.ignored:
         kinds = ", ".join(f"{k} ({n})" for k, n in sorted(parsed.ignored.items()))

@@ -12,9 +12,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from backcover.errors import BadInput
-from backcover.record.model import Item, Patient, Record, Unrecognized, item_sort_key
+from backcover.record.model import Item, Patient, Record, Unrecognized, item_sort_key, make_unrecognized
 
-__all__ = ["Source", "merge"]
+__all__ = ["PatientIndex", "Source", "merge"]
 
 
 @dataclass
@@ -53,70 +53,96 @@ def _name_key(p: Patient) -> tuple[str, str] | None:
 
 def merge(sources: Sequence[Source], patient: str | None = None) -> Record:
     """Merge inputs into the record of one person; ``patient`` picks one when there are several."""
-    uf = _UnionFind()
-    patients: dict[str, Patient] = {}
-    by_ident: dict[tuple[str, str], str] = {}
-    by_name: dict[tuple[str, str], str] = {}
-    log_patients: list[Patient] = []
-    for src in sources:
-        for ref, p in src.patients.items():
-            if src.personal:
-                log_patients.append(p)
-                continue
-            patients[ref] = _combine(patients.get(ref), p)
-            uf.find(ref)
-        for subject in src.items:
-            if subject is not None and not src.personal:
-                uf.find(subject)
-    for ref, p in patients.items():
-        for ident in p.identifiers:
-            if ident in by_ident:
-                uf.union(ref, by_ident[ident])
-            else:
-                by_ident[ident] = ref
-        nk = _name_key(p)
-        if nk is not None:
-            if nk in by_name:
-                uf.union(ref, by_name[nk])
-            else:
-                by_name[nk] = ref
+    return PatientIndex(sources).record(patient)
 
-    groups: dict[str, set[str]] = {}
-    for ref in uf.parent:
-        groups.setdefault(uf.find(ref), set()).add(ref)
 
-    chosen = _choose(groups, patients, patient, log_patients)
-    refs = groups[chosen] if chosen is not None else set()
+class PatientIndex:
+    """Who is who across the inputs, worked out once: then each person's record in turn, each in
+    time proportional to that person's items (``merge`` for many people of the same inputs)."""
 
-    person = Patient()
-    for ref in sorted(refs):
-        if ref in patients:
-            person = _combine(person, patients[ref])
-    if person.id is None and chosen is not None:
-        person = Patient(id=chosen.split("/", 1)[-1])
-    for lp in log_patients:
-        person = _combine(person, lp)
+    def __init__(self, sources: Sequence[Source]) -> None:
+        self.sources = sources
+        uf = _UnionFind()
+        patients: dict[str, Patient] = {}
+        by_ident: dict[tuple[str, str], str] = {}
+        by_name: dict[tuple[str, str], str] = {}
+        self.log_patients: list[Patient] = []
+        # Each input's item lists by subject, with their place (input, position) for the order.
+        self._lists: dict[str | None, list[tuple[int, int, list[Item]]]] = {}
+        self._personal: list[tuple[int, int, list[Item]]] = []
+        self.warnings = [w for src in sources for w in src.warnings]
+        for i, src in enumerate(sources):
+            for ref, p in src.patients.items():
+                if src.personal:
+                    self.log_patients.append(p)
+                    continue
+                patients[ref] = _combine(patients.get(ref), p)
+                uf.find(ref)
+            for pos, (subject, its) in enumerate(src.items.items()):
+                if src.personal:
+                    self._personal.append((i, pos, its))
+                    continue
+                if subject is not None:
+                    uf.find(subject)
+                self._lists.setdefault(subject, []).append((i, pos, its))
+        for ref, p in patients.items():
+            for ident in p.identifiers:
+                if ident in by_ident:
+                    uf.union(ref, by_ident[ident])
+                else:
+                    by_ident[ident] = ref
+            nk = _name_key(p)
+            if nk is not None:
+                if nk in by_name:
+                    uf.union(ref, by_name[nk])
+                else:
+                    by_name[nk] = ref
+        self.patients = patients
+        self.groups: dict[str, set[str]] = {}
+        for ref in uf.parent:
+            self.groups.setdefault(uf.find(ref), set()).add(ref)
 
-    items: list[Item] = []
-    seen: set[tuple[str, str]] = set()
-    warnings: list[str] = []
-    single = len(groups) <= 1
-    for src in sources:
-        warnings.extend(src.warnings)
-        for subject, its in src.items.items():
-            mine = src.personal or (subject in refs) or (subject is None and single)
-            if not mine:
-                continue
+    def record(self, patient: str | None = None) -> Record:
+        """The record of one person; ``patient`` picks one when there are several."""
+        groups, patients = self.groups, self.patients
+        chosen = _choose(groups, patients, patient, self.log_patients)
+        refs = groups[chosen] if chosen is not None else set()
+
+        person = Patient()
+        for ref in sorted(refs):
+            if ref in patients:
+                person = _combine(person, patients[ref])
+        if person.id is None and chosen is not None:
+            person = Patient(id=chosen.split("/", 1)[-1])
+        for lp in self.log_patients:
+            person = _combine(person, lp)
+
+        lists = [*self._personal]
+        for ref in refs:
+            lists.extend(self._lists.get(ref, ()))
+        if len(groups) <= 1:
+            lists.extend(self._lists.get(None, ()))
+        lists.sort(key=_place)  # in input order, as the inputs list them
+        items: list[Item] = []
+        seen: set[tuple[str, str]] = set()
+        for _, _, its in lists:
             for it in its:
                 key = (it.source.resource, str(it.provenance))  # str: a plain hash, not Enum's
                 if key in seen:
                     continue
                 seen.add(key)
                 items.append(it)
-    items.sort(key=item_sort_key)
-    return Record(
-        patient=person, items=tuple(items), unrecognized=tuple(_unrecognized(items)), warnings=tuple(warnings)
-    )
+        items.sort(key=item_sort_key)
+        return Record(
+            patient=person,
+            items=tuple(items),
+            unrecognized=tuple(_unrecognized(items)),
+            warnings=tuple(self.warnings),
+        )
+
+
+def _place(entry: tuple[int, int, list[Item]]) -> tuple[int, int]:
+    return entry[0], entry[1]
 
 
 def _choose(
@@ -195,9 +221,10 @@ def _unrecognized(items: Iterable[Item]) -> list[Unrecognized]:
     for it in items:
         if it.concept is not None:
             continue
+        item_id = it.source.resource
         for c in it.codes:
-            key = (c.system, c.code, it.id)
+            key = (c.system, c.code, item_id)
             if key not in seen:
                 seen.add(key)
-                out.append(Unrecognized(c.system, c.code, c.display, it.id))
+                out.append(make_unrecognized(c.system, c.code, c.display, item_id))
     return out

@@ -8,13 +8,13 @@ the engine, the letters and the web pages. Nothing here does I/O or reads the cl
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
-from datetime import date
+from dataclasses import dataclass, fields, replace
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from backcover import codesets
-from backcover.dates import Instant, local_date, sort_key
+from backcover.dates import Instant, local_date
 from backcover.record.codes import Coding
 from backcover.record.details import NO_DETAILS, Details
 from backcover.vocab import ItemKind, Provenance, Region
@@ -246,9 +246,102 @@ class Record:
         }
 
 
+# ------------------------------------------------------------------------- fast construction
+# A frozen dataclass sets each field through object.__setattr__, which is most of the cost of an
+# import that makes an Item per resource. The builders below fill a plain object with the same
+# slots and then give it the frozen class: the result is an ordinary, immutable Item (When,
+# SourceRef), equal to the one the constructor makes. Python refuses the class change unless the
+# two layouts are the same, and tests/test_record_structure.py checks the field lists.
+
+
+def _draft(cls: type) -> type:
+    return type(f"_{cls.__name__}Draft", (), {"__slots__": tuple(f.name for f in fields(cls))})
+
+
+_ITEM_DRAFT = _draft(Item)
+_WHEN_DRAFT = _draft(When)
+_SOURCE_DRAFT = _draft(SourceRef)
+_new = object.__new__
+_set = object.__setattr__
+
+
+def make_item(
+    kind: ItemKind,
+    when: When | None,
+    codes: tuple[Coding, ...],
+    provenance: Provenance,
+    source: SourceRef,
+    concept: str | None,
+    concepts: tuple[str, ...],
+    region: Region | None,
+    text: str | None,
+    status: str | None,
+    value: Decimal | str | None,
+    unit: str | None,
+    scale: str | None,
+    refs: tuple[str, ...],
+    details: Details,
+) -> Item:
+    """``Item(...)`` with every field given, in field order, made about five times faster."""
+    o: Any = _new(_ITEM_DRAFT)
+    o.kind = kind
+    o.when = when
+    o.codes = codes
+    o.provenance = provenance
+    o.source = source
+    o.concept = concept
+    o.concepts = concepts
+    o.region = region
+    o.text = text
+    o.status = status
+    o.value = value
+    o.unit = unit
+    o.scale = scale
+    o.refs = refs
+    o.details = details
+    _set(o, "__class__", Item)
+    return o  # type: ignore[no-any-return]
+
+
+def make_when(start: Instant, end: Instant | None = None, ongoing: bool = False) -> When:
+    """``When(start, end, ongoing)``, made faster (see :func:`make_item`)."""
+    o: Any = _new(_WHEN_DRAFT)
+    o.start = start
+    o.end = end
+    o.ongoing = ongoing
+    _set(o, "__class__", When)
+    return o  # type: ignore[no-any-return]
+
+
+_UNRECOGNIZED_DRAFT = _draft(Unrecognized)
+
+
+def make_unrecognized(system: str, code: str, display: str | None, item: str) -> Unrecognized:
+    """``Unrecognized(system, code, display, item)``, made faster (see :func:`make_item`)."""
+    o: Any = _new(_UNRECOGNIZED_DRAFT)
+    o.system = system
+    o.code = code
+    o.display = display
+    o.item = item
+    _set(o, "__class__", Unrecognized)
+    return o  # type: ignore[no-any-return]
+
+
+def make_source(resource: str, file: str | None) -> SourceRef:
+    """``SourceRef(resource, file)``, made faster (see :func:`make_item`)."""
+    o: Any = _new(_SOURCE_DRAFT)
+    o.resource = resource
+    o.file = file
+    _set(o, "__class__", SourceRef)
+    return o  # type: ignore[no-any-return]
+
+
 def item_sort_key(it: Item) -> tuple[Any, ...]:
     """Timeline order: undated items last, then by date/instant, then by id for stability."""
-    if it.when is None:
-        return (1, date.max, 0, 0.0, it.id)
-    d, rank, ts = sort_key(it.when.start)
-    return (0, d, rank, ts, it.id)
+    when = it.when
+    if when is None:
+        return (1, date.max, 0, 0.0, it.source.resource)
+    start = when.start
+    if isinstance(start, datetime):  # as dates.sort_key, inline: it is asked once per item
+        return (0, start.date(), 1, start.timestamp(), it.source.resource)
+    return (0, start, 0, 0.0, it.source.resource)

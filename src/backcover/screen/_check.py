@@ -8,7 +8,6 @@ own, so the output is produced partition by partition and never held whole.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -16,10 +15,10 @@ from pathlib import Path
 from typing import Any
 
 from backcover.engine import Determination, check
-from backcover.errors import BadInput
 from backcover.record import fhir
 from backcover.record.fhir import Found
 from backcover.record.merge import Source, merge
+from backcover.screen._partition import read_partition
 
 __all__ = ["ROW_FIELDS", "PartitionResult", "Question", "check_partition", "row_for", "warm"]
 
@@ -93,47 +92,6 @@ def row_for(patient_id: str, det: Determination) -> dict[str, Any]:
     }
 
 
-def _resources(files: Sequence[str], bundles: Sequence[str], name: str, warnings: list[str]) -> list[Found]:
-    out: list[Found] = []
-    data = b"".join(Path(f).read_bytes() for f in files)
-    if data.strip():
-        out.extend(fhir.parse_ndjson_bytes(data, name))
-    for b in bundles:
-        try:
-            out.extend(fhir.parse_json_bytes(Path(b).read_bytes(), b))
-        except BadInput as exc:
-            warnings.append(f"{b}: skipped: {exc.problem}")
-    return out
-
-
-def _parse(resources: list[Found], name: str, warnings: list[str]) -> fhir.Parsed:
-    """Map the resources; a resource the reader refuses is left out with a warning, the rest kept."""
-    remaining = resources
-    for _ in range(1000):
-        try:
-            return fhir.parse_resources(remaining, name)
-        except BadInput as exc:
-            where = exc.where or ""
-            bad = next((i for i, f in enumerate(remaining) if where.startswith(f.where + " ")), None)
-            if bad is None:
-                bad = next(
-                    (
-                        i
-                        for i, f in enumerate(remaining)
-                        if f"{f.resource.get('resourceType')}/{f.resource.get('id')}" in where
-                    ),
-                    None,
-                )
-            if bad is None:
-                raise
-            res = remaining[bad].resource
-            warnings.append(
-                f"{res.get('resourceType', 'resource')}/{res.get('id', '?')}: skipped: {exc.problem}"
-            )
-            remaining = remaining[:bad] + remaining[bad + 1 :]
-    raise BadInput("too many unreadable resources in one partition", "check the export", name)
-
-
 def check_partition(
     index: int,
     files: Sequence[str],
@@ -146,11 +104,7 @@ def check_partition(
 
     warnings: list[str] = []
     name = f"partition {index}"
-    gc.disable()  # parsing builds many small objects that live until the partition is done
-    try:
-        parsed = _parse(_resources(files, bundles, name, warnings), name, warnings)
-    finally:
-        gc.enable()
+    parsed = read_partition(files, bundles, name, warnings)
     rows: list[dict[str, Any]] = []
     for pid in sorted(parsed.patients):
         patient = parsed.patients[pid]

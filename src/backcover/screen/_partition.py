@@ -21,11 +21,12 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 import orjson
 
 from backcover.errors import BadInput
+from backcover.record import fhir
 
 __all__ = [
     "Chunk",
@@ -35,12 +36,13 @@ __all__ = [
     "partition_of",
     "plan_chunks",
     "private_dir",
+    "read_partition",
 ]
 
 _NDJSON = (".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz")
 _BUNDLE = (".json", ".json.gz")
 CHUNK_BYTES = 32 * 1024 * 1024
-_BUFFER = 1 << 18  # per open spill file
+_BUFFER = 1 << 18  # for the shared spill file
 
 # The patient a resource belongs to, read without parsing the whole line (compact or spaced JSON).
 _REF = re.compile(rb'"(?:subject|patient|beneficiary)"\s*:\s*\{[^{}]*?"reference"\s*:\s*"([^"]+)"')
@@ -182,19 +184,22 @@ def _patient_key(line: bytes) -> str | None:
             return None
         if isinstance(doc, dict) and doc.get("resourceType") == "Patient" and isinstance(doc.get("id"), str):
             return "Patient/" + str(doc["id"])
-    ref: bytes | None = None
+    ref = _reference(line)
+    return None if ref is None else _key_of(ref)
+
+
+def _reference(line: bytes) -> bytes | None:
+    """The first subject, patient or beneficiary reference of a line, as written."""
     for marker in _FAST:
         i = line.find(marker)
         if i >= 0:
             start = i + len(marker)
-            ref = line[start : line.find(b'"', start)]
-            break
-    else:
-        m = _REF.search(line)
-        if m:
-            ref = m.group(1)
-    if ref is None:
-        return None
+            return line[start : line.find(b'"', start)]
+    m = _REF.search(line)
+    return m.group(1) if m else None
+
+
+def _key_of(ref: bytes) -> str:
     text = ref.decode("utf-8", "replace")
     tail = text.rsplit("/", 2)
     return "/".join(tail[-2:]) if len(tail) >= 2 else text
@@ -215,19 +220,38 @@ def partition_chunk(chunk: Chunk, index: int, partitions: int, spill_dir: str) -
             return result
         result.bundles.setdefault(partition_of(chunk.file, partitions), []).append(chunk.file)
         return result
-    handles: dict[int, BinaryIO] = {}
     files: dict[int, str] = {}
+    buffers: dict[int, list[bytes]] = {}  # lines not yet written, by partition
+    buffered = 0
     shared_path = where / f"shared-{index:05d}.ndjson"
     shared: BinaryIO | None = None
     seen: dict[str, int] = {}  # patient -> partition, for the patients of this chunk
+    by_ref: dict[bytes, int] = {}  # a reference as written -> its patient's partition
+    lines = 0
     try:
         for n, raw in _lines(chunk):
             line = raw if raw.endswith(b"\n") else raw + b"\n"
             if len(line) < 8 and not line.strip():
                 continue
-            result.lines += 1
-            key = _patient_key(line)
-            if key is None:
+            lines += 1
+            p: int | None = None
+            if b'"Patient"' in line:  # perhaps a Patient: _patient_key reads its id
+                key = _patient_key(line)
+                if key is not None:
+                    p = seen.get(key)
+                    if p is None:
+                        p = seen[key] = partition_of(key, partitions)
+            else:
+                ref = _reference(line)
+                if ref is not None:
+                    p = by_ref.get(ref)
+                    if p is None:
+                        key = _key_of(ref)
+                        p = seen.get(key)
+                        if p is None:
+                            p = seen[key] = partition_of(key, partitions)
+                        by_ref[ref] = p
+            if p is None:
                 try:
                     doc = orjson.loads(line)
                 except orjson.JSONDecodeError:
@@ -241,16 +265,16 @@ def partition_chunk(chunk: Chunk, index: int, partitions: int, spill_dir: str) -
                     result.shared = str(shared_path)
                 shared.write(line)
                 continue
-            p = seen.get(key)
-            if p is None:
-                p = seen[key] = partition_of(key, partitions)
-            fh = handles.get(p)
-            if fh is None:
-                name = where / f"part-{p:05d}-{index:05d}.ndjson"
-                fh = open(name, "ab", buffering=_BUFFER)  # noqa: SIM115 - closed in finally
-                handles[p] = fh
-                files[p] = str(name)
-            fh.write(line)
+            buf = buffers.get(p)
+            if buf is None:
+                buf = buffers[p] = []
+                files[p] = str(where / f"part-{p:05d}-{index:05d}.ndjson")
+            buf.append(line)
+            buffered += len(line)
+            if buffered > _FLUSH_BYTES:
+                _flush(buffers, files)
+                buffered = 0
+        _flush(buffers, files)
     except OSError as exc:
         raise BadInput(
             f"cannot read or spill the input ({exc.strerror})",
@@ -258,12 +282,22 @@ def partition_chunk(chunk: Chunk, index: int, partitions: int, spill_dir: str) -
             chunk.file,
         ) from None
     finally:
-        for fh in handles.values():
-            fh.close()
         if shared is not None:
             shared.close()
+    result.lines = lines
     result.spills = files
     return result
+
+
+_FLUSH_BYTES = 8 * 1024 * 1024  # lines held before they are written, over all partitions
+
+
+def _flush(buffers: dict[int, list[bytes]], files: dict[int, str]) -> None:
+    for p, buf in buffers.items():
+        if buf:
+            with open(files[p], "ab") as fh:
+                fh.writelines(buf)
+            buf.clear()
 
 
 def _place(chunk: Chunk, n: int) -> str:
@@ -278,3 +312,83 @@ def private_dir(parent: Path) -> Path:
     path = Path(tempfile.mkdtemp(prefix=".screen-", dir=parent))
     os.chmod(path, 0o700)
     return path
+
+
+# ------------------------------------------------------------------------ phase two: the reading
+
+
+def read_partition(
+    files: Sequence[str], bundles: Sequence[str], name: str, warnings: list[str]
+) -> fhir.Parsed:
+    """The record items of one partition: its spill files (the shared resources first), then its
+    Bundles. A resource the reader refuses is left out, with a warning that names it, and the
+    partition is mapped again without it (what it referred to, or what referred to it, may change);
+    a Bundle that cannot be read is skipped with a warning. A spill line that is not FHIR R4 JSON is
+    bad input.
+
+    Without Bundles the spill files are read and mapped in one pass (``fhir.map_ndjson_bytes``),
+    each resource kept only while it is mapped; the result is the same as the two steps below.
+    """
+    data = b"".join(Path(f).read_bytes() for f in files)
+    if bundles:
+        return _map_refusing(_resources(data, bundles, name, warnings), name, warnings)
+    if not data.strip():
+        return fhir.Parsed()
+    skip: set[tuple[int, int]] = set()
+    with fhir.collector_paused():
+        for _ in range(_MAX_REFUSED):
+            refused: list[tuple[tuple[int, int], dict[str, Any]]] = []
+            try:
+                return fhir.map_ndjson_bytes(data, name, skip=skip, refused=refused)
+            except BadInput as exc:
+                if not refused:
+                    raise  # a line that is not FHIR R4 JSON
+                place, res = refused[0]
+                warnings.append(_skipped(res, exc))
+                skip.add(place)
+    raise BadInput("too many unreadable resources in one partition", "check the export", name)
+
+
+_MAX_REFUSED = 1000
+
+
+def _skipped(res: dict[str, Any], exc: BadInput) -> str:
+    return f"{res.get('resourceType', 'resource')}/{res.get('id', '?')}: skipped: {exc.problem}"
+
+
+def _resources(data: bytes, bundles: Sequence[str], name: str, warnings: list[str]) -> list[fhir.Found]:
+    out: list[fhir.Found] = []
+    if data.strip():
+        out.extend(fhir.parse_ndjson_bytes(data, name))
+    for b in bundles:
+        try:
+            out.extend(fhir.parse_json_bytes(Path(b).read_bytes(), b))
+        except BadInput as exc:
+            warnings.append(f"{b}: skipped: {exc.problem}")
+    return out
+
+
+def _map_refusing(resources: list[fhir.Found], name: str, warnings: list[str]) -> fhir.Parsed:
+    """Map the resources; one the reader refuses is left out with a warning and the rest mapped again."""
+    remaining = resources
+    with fhir.collector_paused():
+        for _ in range(_MAX_REFUSED):
+            try:
+                return fhir.parse_resources(remaining, name)
+            except BadInput as exc:
+                where = exc.where or ""
+                bad = next((i for i, f in enumerate(remaining) if where.startswith(f.where + " ")), None)
+                if bad is None:
+                    bad = next(
+                        (
+                            i
+                            for i, f in enumerate(remaining)
+                            if f"{f.resource.get('resourceType')}/{f.resource.get('id')}" in where
+                        ),
+                        None,
+                    )
+                if bad is None:
+                    raise
+                warnings.append(_skipped(remaining[bad].resource, exc))
+                remaining = remaining[:bad] + remaining[bad + 1 :]
+    raise BadInput("too many unreadable resources in one partition", "check the export", name)

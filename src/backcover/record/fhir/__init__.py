@@ -9,19 +9,31 @@ Reading is split in two steps:
   medications; :mod:`._results`: Observation, DiagnosticReport, ImagingStudy; :mod:`._admin`:
   Encounter, ServiceRequest, DocumentReference, Coverage, ExplanationOfBenefit, Patient).
 
+For an NDJSON file, :func:`map_ndjson_bytes` (:mod:`._stream`) does both in one pass, keeping each
+resource only while it is mapped, with the same result.
+
 The result of a file is a :class:`Parsed` value; merging several of them into one person's record is
 :mod:`backcover.record.merge`'s job. The parsed resources are never changed.
 """
 
 from backcover.record.fhir._parse import HANDLED, Parsed, iter_items, parse_resources
-from backcover.record.fhir._read import Found, iter_resources, parse_json_bytes, parse_ndjson_bytes
+from backcover.record.fhir._read import (
+    Found,
+    collector_paused,
+    iter_resources,
+    parse_json_bytes,
+    parse_ndjson_bytes,
+)
+from backcover.record.fhir._stream import map_ndjson_bytes
 
 __all__ = [
     "HANDLED",
     "Found",
     "Parsed",
+    "collector_paused",
     "iter_items",
     "iter_resources",
+    "map_ndjson_bytes",
     "parse_json_bytes",
     "parse_ndjson_bytes",
     "parse_resources",

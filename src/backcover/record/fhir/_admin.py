@@ -26,7 +26,7 @@ from backcover.record.fhir._context import (
     status_of,
     text_of,
 )
-from backcover.record.model import Item, Patient, When
+from backcover.record.model import Item, Patient, When, make_when
 from backcover.vocab import ItemKind, Provenance
 
 _encounter = shared(EncounterDetails)
@@ -43,9 +43,9 @@ def encounter(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
     text = "; ".join(dict.fromkeys(texts)) or None
     when = ctx.period(res.get("period"), "period") if res.get("period") else None
     if when is not None and when.ongoing and status_of(res) == "finished":
-        when = When(when.start)
+        when = make_when(when.start)
     if when is not None and when.end is not None and as_date(when.end) == as_date(when.start):
-        when = When(when.start)
+        when = make_when(when.start)
     cls = res.get("class")
     names, specialties = ctx.performers(
         res, (p.get("individual") for p in lst(res.get("participant")) if isinstance(p, dict))
@@ -57,18 +57,30 @@ def encounter(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
         reason=reasons(res) or None,
     )
     extra: list[str] = []
-    if not ctx.concepts_for(codes)[0]:
+    matched = ctx.concepts_for(codes)
+    if not matched[0]:
         hit = ctx.cs.match_visit_text(" ".join([text or "", *specialties]))
         if hit:
             extra.append(hit)
-    return [ctx.item(res, ItemKind.ENCOUNTER, when, codes, text=text, extra_concepts=extra, details=details)]
+    return [
+        ctx.item(
+            res,
+            ItemKind.ENCOUNTER,
+            when,
+            codes,
+            matched=matched,
+            text=text,
+            extra_concepts=extra,
+            details=details,
+        )
+    ]
 
 
 def service_request(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
     codes = codings(res.get("code"))
     text = text_of(res.get("code"))
     when = (
-        When(ctx.when_value(res["authoredOn"], "authoredOn")[0])
+        make_when(ctx.when_value(res["authoredOn"], "authoredOn")[0])
         if res.get("authoredOn")
         else ctx.choice_when(res, "occurrence")
     )
@@ -79,8 +91,20 @@ def service_request(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
         performer=names,
         specialty=specialties or None,
     )
-    extra = ["referral"] if "referral" not in ctx.concepts_for(codes)[0] else []
-    return [ctx.item(res, ItemKind.REFERRAL, when, codes, text=text, extra_concepts=extra, details=details)]
+    matched = ctx.concepts_for(codes)
+    extra = ["referral"] if "referral" not in matched[0] else []
+    return [
+        ctx.item(
+            res,
+            ItemKind.REFERRAL,
+            when,
+            codes,
+            matched=matched,
+            text=text,
+            extra_concepts=extra,
+            details=details,
+        )
+    ]
 
 
 def coverage(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
@@ -95,7 +119,7 @@ def coverage(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
 
 def document_reference(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
     codes = codings(res.get("type"))
-    when = When(ctx.when_value(res["date"], "date")[0]) if res.get("date") else None
+    when = make_when(ctx.when_value(res["date"], "date")[0]) if res.get("date") else None
     if when is None and isinstance(res.get("context"), dict) and res["context"].get("period"):
         when = ctx.period(res["context"]["period"], "context.period")
     attachments = []
@@ -120,7 +144,7 @@ def eob(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
             continue
         codes = codings(dx.get("diagnosisCodeableConcept"))
         if codes:
-            when = When(billable.start) if billable else None
+            when = make_when(billable.start) if billable else None
             items.append(
                 ctx.item(
                     res,
@@ -139,12 +163,13 @@ def eob(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
         codes = codings(line.get("productOrService"))
         line_when: When | None
         if line.get("servicedDate"):
-            line_when = When(ctx.when_value(line["servicedDate"], "item.servicedDate")[0])
+            line_when = make_when(ctx.when_value(line["servicedDate"], "item.servicedDate")[0])
         elif line.get("servicedPeriod"):
             line_when = ctx.period(line["servicedPeriod"], "item.servicedPeriod")
         else:
             line_when = billable
-        concepts, _, _ = ctx.concepts_for(codes)
+        matched = ctx.concepts_for(codes)
+        concepts = matched[0]
         kind = (
             ItemKind.MEDICATION
             if any(ctx.cs.is_a(c, "medication_trial") for c in concepts)
@@ -161,6 +186,7 @@ def eob(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
                 kind,
                 line_when,
                 codes,
+                matched=matched,
                 text=text_of(line.get("productOrService")),
                 provenance=Provenance.CLAIM,
                 source=f"{base}#item[{i}]",

@@ -13,10 +13,12 @@ from backcover.record.details import (
     ImagingDetails,
     MedicationDetails,
     ProcedureDetails,
+    empty_details,
     shared,
 )
 from backcover.record.fhir._context import (
     Ctx,
+    Matched,
     as_date,
     categories,
     codings,
@@ -28,12 +30,11 @@ from backcover.record.fhir._context import (
     status_of,
     text_of,
 )
-from backcover.record.model import Item, When
+from backcover.record.model import Item, make_when
 from backcover.vocab import ItemKind
 
 __all__ = ["condition", "medication_request", "medication_statement", "procedure"]
 
-_details = shared(Details)
 _medication = shared(MedicationDetails)
 _procedure = shared(ProcedureDetails)
 _imaging = shared(ImagingDetails)
@@ -52,10 +53,11 @@ _SUPPLY_UNITS = {
 
 
 def condition(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
-    codes = codings(res.get("code"))
+    code = res.get("code")
+    codes = codings(code)
     when = ctx.choice_when(res, "onset")
     if when is None and res.get("recordedDate"):
-        when = When(ctx.when_value(res["recordedDate"], "recordedDate")[0])
+        when = make_when(ctx.when_value(res["recordedDate"], "recordedDate")[0])
     abated = ctx.choice_when(res, "abatement")
     clinical = status_of(res, "clinicalStatus")
     if isinstance(res.get("clinicalStatus"), str):
@@ -64,43 +66,77 @@ def condition(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
         ctx.notes.append(f"{ctx.rid}: clinicalStatus is plain text (an STU3 habit); read as {clinical!r}")
     if when is not None:
         if abated is not None:
-            when = When(when.start, abated.end or abated.start)
+            when = make_when(when.start, abated.end or abated.start)
         elif clinical in (None, "active", "recurrence", "relapse"):
-            when = When(when.start, None, ongoing=True)
+            when = make_when(when.start, None, True)
     return [
         ctx.item(
             res,
             ItemKind.DIAGNOSIS,
             when,
             codes,
-            text=text_of(res.get("code")),
+            text=text_of(code),
             status=clinical,
-            details=_details(category=categories(res)),
+            details=_condition_details(categories(res)),
         )
     ]
+
+
+def _condition_details(category: tuple[str, ...]) -> Details:
+    found = _CONDITION_DETAILS.get(category)
+    if found is None:
+        if len(_CONDITION_DETAILS) >= _SHARED_MAX:
+            _CONDITION_DETAILS.clear()
+        found = _CONDITION_DETAILS[category] = Details(category=category)
+    return found
+
+
+# Shared details (they are immutable), keyed by their values: text and tuples of text only.
+_SHARED_MAX = 4096
+_CONDITION_DETAILS: dict[tuple[str, ...], Details] = {}
+_MEDICATION_DETAILS: dict[tuple[Any, ...], MedicationDetails] = {}
 
 
 def procedure(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
-    codes = codings(res.get("code"))
+    code = res.get("code")
+    codes = codings(code)
     when = ctx.choice_when(res, "performed")
-    concepts, _, _ = ctx.concepts_for(codes)
-    kind = ctx.kind_for(concepts, ItemKind.PROCEDURE)
-    names, specialties = ctx.performers(
-        res, (p.get("actor") for p in lst(res.get("performer")) if isinstance(p, dict))
+    matched = ctx.concepts_for(codes)
+    kind = ctx.kind_for(matched[0], ItemKind.PROCEDURE)
+    performer = res.get("performer")
+    names, specialties = (
+        ctx.performers(res, (p.get("actor") for p in lst(performer) if isinstance(p, dict)))
+        if performer
+        else _NOBODY
     )
-    details = (_imaging if kind is ItemKind.IMAGING else _procedure)(
-        note=notes(res), performer=names, specialty=specialties or None, reason=reasons(res) or None
-    )
+    note = notes(res)
+    why = reasons(res)
+    if note is None and not names and not specialties and not why:
+        details: Details = empty_details(kind)
+    else:
+        details = (_imaging if kind is ItemKind.IMAGING else _procedure)(
+            note=note, performer=names, specialty=specialties or None, reason=why or None
+        )
     return [
         ctx.item(
-            res, kind, when, codes, text=text_of(res.get("code")), details=details, refs=refs(res, "basedOn")
+            res,
+            kind,
+            when,
+            codes,
+            matched=matched,
+            text=text_of(code),
+            details=details,
+            refs=refs(res, "basedOn"),
         )
     ]
 
 
+_NOBODY: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+
+
 def _medication_codes(ctx: Ctx, res: dict[str, Any]) -> tuple[list[Coding], str | None]:
-    if isinstance(res.get("medicationCodeableConcept"), dict):
-        cc = res["medicationCodeableConcept"]
+    cc = res.get("medicationCodeableConcept")
+    if isinstance(cc, dict):
         return codings(cc), text_of(cc)
     med = ctx.resolve(res.get("medicationReference"), res)
     if med is not None:
@@ -109,17 +145,22 @@ def _medication_codes(ctx: Ctx, res: dict[str, Any]) -> tuple[list[Coding], str 
     return [], ref.get("display") if isinstance(ref, dict) else None
 
 
-def _med_concepts(ctx: Ctx, codes: list[Coding], text: str | None) -> list[str]:
-    concepts, _, _ = ctx.concepts_for(codes)
-    if not concepts:
-        for c in codes:
-            hit = ctx.cs.match_medication_text(c.display)
-            if hit:
-                concepts.append(hit)
-        hit = ctx.cs.match_medication_text(text)
+def _med_matched(ctx: Ctx, codes: list[Coding], text: str | None) -> tuple[Matched, list[str]]:
+    """The codes' concepts, and the medication concepts: the coded ones, else those named in text."""
+    matched = ctx.concepts_for(codes)
+    concepts = matched[0]
+    if concepts:
+        return matched, concepts
+    named: list[str] = []
+    match = ctx.cs.match_medication_text
+    for c in codes:
+        hit = match(c.display)
         if hit:
-            concepts.append(hit)
-    return concepts
+            named.append(hit)
+    hit = match(text)
+    if hit:
+        named.append(hit)
+    return matched, named
 
 
 def medication_request(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
@@ -128,7 +169,8 @@ def medication_request(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
     end: Instant | None = None
     basis: DurationBasis | None = None
     supply_text: str | None = None
-    for d in lst(res.get("dosageInstruction")):
+    dosages = lst(res.get("dosageInstruction"))
+    for d in dosages:
         bounds = (
             ((d.get("timing") or {}).get("repeat") or {}).get("boundsPeriod") if isinstance(d, dict) else None
         )
@@ -151,51 +193,60 @@ def medication_request(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
             end = as_date(start) + timedelta(days=max(days - 1, 0))
             basis, supply_text = DurationBasis.SUPPLY, f"{supply.get('value')} {unit}"
         else:
-            end = as_date(start) + timedelta(days=29)
+            end = as_date(start) + _THIRTY_DAYS
             basis = DurationBasis.ASSUMED_30_DAYS
     if start is None:
         raise ctx.bad(
             "MedicationRequest has no date (authoredOn or dosage bounds)", "add authoredOn to the order"
         )
-    dosage = [
-        d.get("text") for d in lst(res.get("dosageInstruction")) if isinstance(d, dict) and d.get("text")
-    ]
+    dosage = [d.get("text") for d in dosages if isinstance(d, dict) and d.get("text")]
     names, specialties = ctx.performers(res, [res.get("requester")])
-    details = _medication(
-        duration_basis=basis,
-        supply=supply_text,
-        dose="; ".join(str(x) for x in dosage) if dosage else None,
-        performer=names,
-        specialty=specialties or None,
-    )
+    dose = "; ".join(str(x) for x in dosage) if dosage else None
+    key = (basis, supply_text, dose, names, specialties)
+    details = _MEDICATION_DETAILS.get(key)
+    if details is None:
+        if len(_MEDICATION_DETAILS) >= _SHARED_MAX:
+            _MEDICATION_DETAILS.clear()
+        details = _MEDICATION_DETAILS[key] = MedicationDetails(
+            duration_basis=basis,
+            supply=supply_text,
+            dose=dose,
+            performer=names,
+            specialty=specialties or None,
+        )
+    matched, concepts = _med_matched(ctx, codes, text)
     return [
         ctx.item(
             res,
             ItemKind.MEDICATION,
-            When(start, end),
+            make_when(start, end),
             codes,
+            matched=(concepts, matched[1], matched[2]),
             text=text,
-            extra_concepts=_med_concepts(ctx, codes, text),
             details=details,
         )
     ]
+
+
+_THIRTY_DAYS = timedelta(days=29)  # the first day and 29 more
 
 
 def medication_statement(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
     codes, text = _medication_codes(ctx, res)
     when = ctx.choice_when(res, "effective")
     if when is None and res.get("dateAsserted"):
-        when = When(ctx.when_value(res["dateAsserted"], "dateAsserted")[0])
+        when = make_when(ctx.when_value(res["dateAsserted"], "dateAsserted")[0])
     if when is not None and when.end is None and status_of(res) in ("active", "intended", None):
-        when = When(when.start, None, ongoing=True)
+        when = make_when(when.start, None, True)
+    matched, concepts = _med_matched(ctx, codes, text)
     return [
         ctx.item(
             res,
             ItemKind.MEDICATION,
             when,
             codes,
+            matched=(concepts, matched[1], matched[2]),
             text=text,
-            extra_concepts=_med_concepts(ctx, codes, text),
             details=_medication(note=notes(res)),
         )
     ]

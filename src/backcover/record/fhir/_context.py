@@ -1,52 +1,94 @@
-"""What every FHIR mapper shares: the per-input context and the readers of FHIR data types."""
+"""What every FHIR mapper shares: the per-input context and the readers of FHIR data types.
+
+The import makes an item per resource, so these are written for speed: codings are shared (one
+:class:`Coding` per system, code and display), a mapper asks for a coding's concept once and
+hands the answer to :meth:`Ctx.item`, names of fields are only put together for a message, and
+items are made with :func:`make_item`. What they read and what they make is unchanged.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from backcover.codesets import Codesets
-from backcover.dates import Instant, parse_fhir_datetime
+from backcover.dates import Instant, fast_datetime, parse_fhir_datetime
 from backcover.errors import BadInput
 from backcover.guards import finite_decimal
 from backcover.record.codes import Coding
 from backcover.record.details import Details, empty_details
 from backcover.record.fhir._read import Found
-from backcover.record.model import Item, SourceRef, When
+from backcover.record.model import Item, When, make_item, make_source, make_when
 from backcover.vocab import ItemKind, Provenance, Region
 
-__all__ = ["Ctx"]
+__all__ = ["Ctx", "Matched"]
 
 _NO_URLS: Mapping[str, str] = {}
+
+Matched = tuple[list[str], Region | None, str | None]
+"""What a list of codings maps to: the concepts (in order), the first region and the first scale."""
+
+_VISIT_KINDS = (ItemKind.ENCOUNTER, ItemKind.REFERRAL)
+
+
+class RefIndex(Protocol):
+    """Resources by ``Type/id`` (a dict, or the streaming reader's index)."""
+
+    def get(self, key: str, /) -> dict[str, Any] | None: ...
 
 
 class Ctx:
     """Per-input state: where we are, the code sets, and the resources that others refer to."""
 
-    def __init__(self, file: str, resources: Iterable[Found], codesets: Codesets) -> None:
+    __slots__ = ("_index", "_resources", "cs", "file", "full_urls", "lookup", "notes", "rid", "seen", "where")
+
+    def __init__(self, file: str, resources: Sequence[Found], codesets: Codesets) -> None:
         self.file = file
         self.cs = codesets
-        self.index: dict[str, dict[str, Any]] = {}
-        for found in resources:
-            rid = found.resource.get("id")
-            if isinstance(rid, str):
-                self.index[f"{found.resource['resourceType']}/{rid}"] = found.resource
+        self.lookup = codesets.lookup
+        self._resources = resources
+        self._index: RefIndex | None = None  # built when a reference is first resolved
         self.where = ""
         self.rid = ""
         self.full_urls: Mapping[str, str] = _NO_URLS
         self.notes: list[str] = []
+        # When set, every reference looked up in the index is written down with what it found
+        # (the streaming reader maps a resource before the whole input is read: see _stream).
+        self.seen: list[tuple[str, dict[str, Any] | None]] | None = None
+
+    def use_index(self, index: RefIndex) -> None:
+        """Resolve references with ``index`` instead of the resources given."""
+        self._index = index
+
+    @property
+    def index(self) -> RefIndex:
+        """Every resource of the input with an id, as ``Type/id``."""
+        if self._index is None:
+            index: dict[str, dict[str, Any]] = {}
+            for found in self._resources:
+                res = found[0]
+                rid = res.get("id")
+                if isinstance(rid, str):
+                    index[f"{res['resourceType']}/{rid}"] = res
+            self._index = index
+        return self._index
 
     def bad(self, problem: str, fix: str) -> BadInput:
         return BadInput(problem, fix, self.file, f"{self.where} ({self.rid})")
 
-    def when_value(self, raw: Any, field_name: str) -> tuple[Instant, str]:
+    def when_value(self, raw: Any, field_name: str, part: str = "") -> tuple[Instant, str]:
+        """A date element's value; ``field_name + part`` names it in the message."""
+        if type(raw) is str:
+            fast = fast_datetime(raw)
+            if fast is not None:
+                return fast
         try:
             return parse_fhir_datetime(raw)
         except BadInput as exc:
             raise BadInput(
-                f"{field_name}: {exc.problem}", exc.fix, self.file, f"{self.where} ({self.rid})"
+                f"{field_name}{part}: {exc.problem}", exc.fix, self.file, f"{self.where} ({self.rid})"
             ) from None
 
     def resolve(self, ref: Any, res: Mapping[str, Any]) -> dict[str, Any] | None:
@@ -60,23 +102,28 @@ class Ctx:
                 if isinstance(c, dict) and c.get("id") == target[1:]:
                     return c
             return None
-        target = self.full_urls.get(target, target)
-        return self.index.get(tail(target))
+        key = tail(self.full_urls.get(target, target))
+        found = self.index.get(key)
+        if self.seen is not None:
+            self.seen.append((key, found))
+        return found
 
     def subject(self, res: Mapping[str, Any]) -> str | None:
         for key in ("subject", "patient", "beneficiary"):
             ref = res.get(key)
-            if isinstance(ref, dict) and isinstance(ref.get("reference"), str):
-                target = ref["reference"]
-                return tail(str(self.full_urls.get(target, target)))
+            if isinstance(ref, dict):
+                target = ref.get("reference")
+                if isinstance(target, str):
+                    return tail(str(self.full_urls.get(target, target)))
         return None
 
-    def concepts_for(self, codes: Iterable[Coding]) -> tuple[list[str], Region | None, str | None]:
+    def concepts_for(self, codes: Iterable[Coding]) -> Matched:
         concepts: list[str] = []
         region: Region | None = None
         scale: str | None = None
+        lookup = self.lookup
         for c in codes:
-            m = self.cs.lookup(c.system, c.code)
+            m = lookup(c.system, c.code)
             if m is not None:
                 concepts.append(m.concept)
                 region = region or m.region
@@ -84,34 +131,51 @@ class Ctx:
         return concepts, region, scale
 
     def kind_for(self, concepts: list[str], default: ItemKind) -> ItemKind:
-        if any(self.cs.is_a(c, "imaging") for c in concepts):
-            return ItemKind.IMAGING
+        if concepts:
+            is_a = self.cs.is_a
+            for c in concepts:
+                if is_a(c, "imaging"):
+                    return ItemKind.IMAGING
         return default
 
     def period(self, p: Any, name: str) -> When | None:
         if not isinstance(p, dict):
             return None
-        start = self.when_value(p["start"], f"{name}.start")[0] if p.get("start") else None
-        end = self.when_value(p["end"], f"{name}.end")[0] if p.get("end") else None
-        if start is None and end is None:
-            return None
+        raw = p.get("start")
+        start = None
+        if raw:
+            fast = fast_datetime(raw) if type(raw) is str else None
+            start = fast[0] if fast is not None else self.when_value(raw, name, ".start")[0]
+        raw = p.get("end")
+        end = None
+        if raw:
+            fast = fast_datetime(raw) if type(raw) is str else None
+            end = fast[0] if fast is not None else self.when_value(raw, name, ".end")[0]
         if start is None:
-            assert end is not None
-            return When(end)
-        if end is not None and as_date(end) < as_date(start):
+            return None if end is None else make_when(end)
+        if end is not None and (end.date() if isinstance(end, datetime) else end) < (
+            start.date() if isinstance(start, datetime) else start
+        ):
             raise self.bad(
                 f"{name} ends ({end}) before it starts ({start})", "fix the period's start or end date"
             )
-        return When(start, end, ongoing=end is None)
+        return make_when(start, end, end is None)
 
     def choice_when(self, res: Mapping[str, Any], prefix: str) -> When | None:
         """Read a FHIR choice element such as performed[x] / effective[x] / onset[x]."""
-        for suffix in ("DateTime", "Instant", "Date"):
-            raw = res.get(prefix + suffix)
-            if raw is not None:
-                return When(self.when_value(raw, prefix + suffix)[0])
-        if res.get(prefix + "Period") is not None:
-            return self.period(res[prefix + "Period"], prefix + "Period")
+        at, instant, day, period = _CHOICES.get(prefix) or _choice_keys(prefix)
+        raw = res.get(at)
+        if raw is not None:
+            return make_when(self.when_value(raw, at)[0])
+        raw = res.get(instant)
+        if raw is not None:
+            return make_when(self.when_value(raw, instant)[0])
+        raw = res.get(day)
+        if raw is not None:
+            return make_when(self.when_value(raw, day)[0])
+        raw = res.get(period)
+        if raw is not None:
+            return self.period(raw, period)
         return None
 
     def performers(
@@ -157,37 +221,54 @@ class Ctx:
         when: When | None,
         codes: list[Coding],
         *,
+        matched: Matched | None = None,
         text: str | None = None,
         extra_concepts: Iterable[str] = (),
         provenance: Provenance = Provenance.EHR,
         source: str | None = None,
         details: Details | None = None,
-        **kw: Any,
+        status: Any = ...,
+        value: Decimal | str | None = None,
+        unit: str | None = None,
+        scale: Any = ...,
+        region: Any = ...,
+        refs: tuple[str, ...] = (),
     ) -> Item:
-        concepts, region, scale = self.concepts_for(codes)
-        concepts.extend(extra_concepts)
-        if not concepts and text:
-            fallback = (
-                self.cs.match_visit_text(text) if kind in (ItemKind.ENCOUNTER, ItemKind.REFERRAL) else None
-            )
+        """The item of a resource. ``matched`` is ``concepts_for(codes)`` when the mapper has it
+        already; ``status``, ``scale`` and ``region`` given (even as ``None``) win over the codes'."""
+        found, code_region, code_scale = matched if matched is not None else self.concepts_for(codes)
+        concepts = [*found, *extra_concepts] if extra_concepts else found
+        if not concepts and text and kind in _VISIT_KINDS:
+            fallback = self.cs.match_visit_text(text)
             if fallback:
-                concepts.append(fallback)
-        kw.setdefault("scale", scale)
-        kw.setdefault("region", region)
-        cs = tuple(dict.fromkeys(concepts))
-        return Item(
-            kind=kind,
-            when=when,
-            codes=tuple(codes),
-            provenance=provenance,
-            source=SourceRef(source or self.rid, self.file),
-            concept=cs[0] if cs else None,
-            concepts=cs,
-            text=text,
-            status=kw.pop("status", status_of(res)),
-            details=details if details is not None else empty_details(kind),
-            **kw,
+                concepts = [fallback]
+        cs = tuple(dict.fromkeys(concepts)) if len(concepts) > 1 else tuple(concepts)
+        return make_item(
+            kind,
+            when,
+            tuple(codes),
+            provenance,
+            make_source(source or self.rid, self.file),
+            cs[0] if cs else None,
+            cs,
+            code_region if region is ... else region,
+            text,
+            status_of(res) if status is ... else status,
+            value,
+            unit,
+            code_scale if scale is ... else scale,
+            refs,
+            details if details is not None else empty_details(kind),
         )
+
+
+def _choice_keys(prefix: str) -> tuple[str, str, str, str]:
+    keys = (prefix + "DateTime", prefix + "Instant", prefix + "Date", prefix + "Period")
+    _CHOICES[prefix] = keys
+    return keys
+
+
+_CHOICES: dict[str, tuple[str, str, str, str]] = {}
 
 
 def lst(value: Any) -> list[Any]:
@@ -200,26 +281,89 @@ def tail(ref: str) -> str:
     if ref.startswith("urn:"):
         return ref
     parts = ref.split("/")
-    if "_history" in parts:
-        parts = parts[: parts.index("_history")]
-    return "/".join(parts[-2:]) if len(parts) >= 2 else ref
+    if len(parts) == 2:
+        return ref
+    found = _TAILS.get(ref)
+    if found is None:
+        if "_history" in parts:
+            parts = parts[: parts.index("_history")]
+        found = "/".join(parts[-2:]) if len(parts) >= 2 else ref
+        if len(_TAILS) >= _CODINGS_MAX:
+            _TAILS.clear()
+        _TAILS[ref] = found
+    return found
+
+
+_TAILS: dict[str, str] = {}  # full references (a server's URL, a search) seen again and again
+
+
+# One Coding per (system, code, display) as read: an import repeats the same codes thousands of
+# times, and a Coding is immutable. Only plain text values are shared (the key must not mix 1 and
+# "1" or True); the table is emptied when it grows large.
+_CODINGS: dict[tuple[Any, str, Any], Coding] = {}
+_CODINGS_MAX = 65536
+
+
+def _coding(system: Any, code: Any, display: Any) -> Coding:
+    if (
+        type(code) is str
+        and (system is None or type(system) is str)
+        and (display is None or type(display) is str)
+    ):
+        key = (system, code, display)
+        found = _CODINGS.get(key)
+        if found is None:
+            if len(_CODINGS) >= _CODINGS_MAX:
+                _CODINGS.clear()
+            found = _CODINGS[key] = Coding(system or "", code, display)
+        return found
+    return Coding(str(system or ""), str(code), display)
 
 
 def codings(cc: Any) -> list[Coding]:
     if not isinstance(cc, dict):
         return []
+    raw = cc.get("coding")
+    if not isinstance(raw, list):
+        return []
     out = []
-    for c in lst(cc.get("coding")):
-        if isinstance(c, dict) and c.get("code") is not None:
-            out.append(Coding(str(c.get("system") or ""), str(c["code"]), c.get("display")))
+    shared = _CODINGS
+    for c in raw:
+        if isinstance(c, dict):
+            code = c.get("code")
+            if code is not None:
+                system = c.get("system")
+                display = c.get("display")
+                try:  # a hit is a Coding made by _coding from these very values
+                    found = shared.get((system, code, display))
+                except TypeError:  # a list or an object where text belongs
+                    found = None
+                out.append(found if found is not None else _coding(system, code, display))
+    return out
+
+
+def codes_of(cc: Any) -> list[str]:
+    """The codes of a CodeableConcept as text (what ``codings`` would give, without the Codings)."""
+    if not isinstance(cc, dict):
+        return []
+    raw = cc.get("coding")
+    if not isinstance(raw, list):
+        return []
+    out = []
+    for c in raw:
+        if isinstance(c, dict):
+            code = c.get("code")
+            if code is not None:
+                out.append(code if type(code) is str else str(code))
     return out
 
 
 def text_of(cc: Any) -> str | None:
     if not isinstance(cc, dict):
         return None
-    if isinstance(cc.get("text"), str):
-        return str(cc["text"])
+    text = cc.get("text")
+    if isinstance(text, str):
+        return str(text)
     for c in lst(cc.get("coding")):
         if isinstance(c, dict) and isinstance(c.get("display"), str):
             return str(c["display"])
@@ -231,8 +375,13 @@ def status_of(res: Mapping[str, Any], key: str = "status") -> str | None:
     if isinstance(v, str):
         return v
     if isinstance(v, dict):
-        cs = codings(v)
-        return cs[0].code if cs else None
+        raw = v.get("coding")
+        if isinstance(raw, list):
+            for c in raw:
+                if isinstance(c, dict):
+                    code = c.get("code")
+                    if code is not None:
+                        return code if type(code) is str else str(code)
     return None
 
 
@@ -260,25 +409,34 @@ def human_name(names: Any) -> str | None:
 
 def reasons(res: Mapping[str, Any]) -> tuple[str, ...]:
     """The codes of ``reasonCode`` (why a service was done)."""
-    return tuple(c.code for r in lst(res.get("reasonCode")) for c in codings(r))
+    raw = res.get("reasonCode")
+    if not raw or not isinstance(raw, list):
+        return ()
+    return tuple(code for r in raw for code in codes_of(r))
 
 
 def refs(res: Mapping[str, Any], *keys: str) -> tuple[str, ...]:
     """The targets of the references in list elements such as ``partOf`` or ``basedOn``."""
-    return tuple(
-        tail(r["reference"])
-        for key in keys
-        for r in lst(res.get(key))
-        if isinstance(r, dict) and isinstance(r.get("reference"), str)
-    )
+    out: list[str] = []
+    for key in keys:
+        raw = res.get(key)
+        if raw and isinstance(raw, list):
+            for r in raw:
+                if isinstance(r, dict) and isinstance(r.get("reference"), str):
+                    out.append(tail(r["reference"]))
+    return tuple(out)
 
 
 def notes(res: Mapping[str, Any]) -> str | None:
-    texts = [
-        n["text"] for n in lst(res.get("note")) if isinstance(n, dict) and isinstance(n.get("text"), str)
-    ]
+    raw = res.get("note")
+    if not raw or not isinstance(raw, list):
+        return None
+    texts = [n["text"] for n in raw if isinstance(n, dict) and isinstance(n.get("text"), str)]
     return " ".join(texts) if texts else None
 
 
 def categories(res: Mapping[str, Any]) -> tuple[str, ...]:
-    return tuple(c.code for cat in lst(res.get("category")) for c in codings(cat))
+    raw = res.get("category")
+    if not raw or not isinstance(raw, list):
+        return ()
+    return tuple(code for cat in raw for code in codes_of(cat))

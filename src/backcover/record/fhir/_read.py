@@ -7,7 +7,10 @@ them (where each sits, how its Bundle's ``fullUrl`` references resolve) is kept 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import gc
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
@@ -15,10 +18,20 @@ import orjson
 
 from backcover.errors import BadInput
 
-__all__ = ["Found", "iter_resources", "parse_json_bytes", "parse_ndjson_bytes"]
+__all__ = [
+    "NO_URLS",
+    "SHAPE_CHECKS",
+    "Found",
+    "collector_paused",
+    "iter_resources",
+    "parse_json_bytes",
+    "parse_ndjson_bytes",
+    "read_line",
+    "refuse_other_version",
+]
 
 
-_NO_URLS: Mapping[str, str] = MappingProxyType({})
+NO_URLS: Mapping[str, str] = MappingProxyType({})
 
 
 class Found(NamedTuple):
@@ -26,7 +39,7 @@ class Found(NamedTuple):
 
     resource: dict[str, Any]
     where: str
-    full_urls: Mapping[str, str] = _NO_URLS
+    full_urls: Mapping[str, str] = NO_URLS
 
 
 # Resource types that exist only in other FHIR versions (DSTU2/STU3 or R5).
@@ -78,9 +91,10 @@ def parse_json_bytes(data: bytes, file: str) -> list[Found]:
         raise BadInput(
             "the file is empty", "give a FHIR R4 JSON file, an NDJSON export or a treatment log", file
         )
-    doc = _loads(data, file, None)
     out: list[Found] = []
-    _collect(doc, "$", file, out)
+    with collector_paused():
+        doc = _loads(data, file, None)
+        _collect(doc, "$", file, out)
     return out
 
 
@@ -88,24 +102,67 @@ def parse_ndjson_bytes(data: bytes, file: str) -> list[Found]:
     """Resources from an NDJSON bulk-export file, one resource per line."""
     out: list[Found] = []
     lines = data.split(b"\n")
-    for n, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            doc = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            cut = n == len(lines) or (n == len(lines) - 1 and not lines[-1].strip())
-            problem = "the last line is cut off" if cut else f"malformed JSON ({exc.msg})"
-            raise BadInput(
-                problem,
-                "each line of an NDJSON file must be one complete FHIR resource; re-export the file",
-                file,
-                f"line {n}",
-            ) from None
-        _collect(doc, f"line {n}", file, out)
+    with collector_paused():
+        for n, line in enumerate(lines, start=1):
+            read_line(line, n, lines, file, out)
     if not out:
         raise BadInput("the file holds no FHIR resources", "give a non-empty NDJSON bulk export", file)
     return out
+
+
+def read_line(line: bytes, n: int, lines: Sequence[bytes], file: str, out: list[Found]) -> None:
+    """The resources of line ``n`` (of ``lines``) of an NDJSON file, added to ``out``; none for a
+    blank line. Raises BadInput for a line that is not FHIR R4 JSON."""
+    try:
+        doc = orjson.loads(line)
+    except orjson.JSONDecodeError as exc:
+        if not line.strip():
+            return  # a blank line
+        cut = n == len(lines) or (n == len(lines) - 1 and not lines[-1].strip())
+        problem = "the last line is cut off" if cut else f"malformed JSON ({exc.msg})"
+        raise BadInput(
+            problem,
+            "each line of an NDJSON file must be one complete FHIR resource; re-export the file",
+            file,
+            f"line {n}",
+        ) from None
+    where = f"line {n}"
+    if type(doc) is dict:
+        rtype = doc.get("resourceType")
+        if type(rtype) is str and rtype != "Bundle":
+            check = SHAPE_CHECKS.get(rtype)
+            if check is not None:
+                refuse_other_version(doc, check(doc), file, where)
+            out.append(tuple.__new__(Found, (doc, where, NO_URLS)))  # as Found(...), without its frame
+            return
+    _collect(doc, where, file, out)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Bulk parsing makes a great many small objects that all stay alive and hold no cycles; the
+    cyclic garbage collector would walk them again and again as they pile up (most of the time of
+    a large import). It is paused while they are made, and restored after, even on error. Nested
+    and concurrent pauses are counted, and the collector's state before the first one is restored.
+    """
+    global _paused, _was_enabled
+    with _pause_lock:
+        if _paused == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _paused += 1
+    try:
+        yield
+    finally:
+        with _pause_lock:
+            _paused -= 1
+            if _paused == 0 and _was_enabled:
+                gc.enable()
+
+
+_pause_lock = threading.Lock()
+_paused = 0
+_was_enabled = True
 
 
 def _collect(doc: Any, where: str, file: str, out: list[Found]) -> None:
@@ -145,33 +202,75 @@ def _collect(doc: Any, where: str, file: str, out: list[Found]) -> None:
                 if not out[i].full_urls:
                     out[i] = Found(out[i].resource, out[i].where, full_urls)
         return
-    out.append(tuple.__new__(Found, (doc, where, _NO_URLS)))  # as Found(...), without its frame
+    out.append(tuple.__new__(Found, (doc, where, NO_URLS)))  # as Found(...), without its frame
 
 
 def _check_version(res: Mapping[str, Any], file: str, where: str) -> None:
-    rtype = res["resourceType"]
-    version = _OTHER_VERSION_TYPES.get(rtype)
-    reason = f"{rtype} exists only in FHIR {version}" if version else None
-    if reason is None:
-        if rtype == "Condition" and "patient" in res and "subject" not in res:
-            version, reason = "DSTU2", "Condition has 'patient' (R4 uses 'subject')"
-        elif rtype == "Procedure" and not _R5_OCCURRENCE.isdisjoint(res):
-            version, reason = "R5", "Procedure has occurrence[x] (R4 uses performed[x])"
-        elif rtype in ("MedicationRequest", "MedicationStatement") and isinstance(
-            res.get("medication"), dict
-        ):
-            version, reason = "R5", f"{rtype}.medication is a CodeableReference (R4 uses medication[x])"
-        elif rtype == "Encounter" and isinstance(res.get("class"), list):
-            version, reason = "R5", "Encounter.class is a list (R4 has a single Coding)"
-        elif rtype == "MedicationRequest" and "context" in res:
-            version, reason = "STU3", "MedicationRequest has 'context' (R4 uses 'encounter')"
-    if reason:
+    check = SHAPE_CHECKS.get(res["resourceType"])
+    if check is not None:
+        refuse_other_version(res, check(res), file, where)
+
+
+def refuse_other_version(
+    res: Mapping[str, Any], found: tuple[str, str] | None, file: str, where: str
+) -> None:
+    if found is not None:
+        version, reason = found
         raise BadInput(
             f"this looks like FHIR {version}, not R4: {reason}",
             _R4_FIX,
             file,
-            f"{where} ({rtype}/{res.get('id', '?')})",
+            f"{where} ({res['resourceType']}/{res.get('id', '?')})",
         )
+
+
+def _condition(res: Mapping[str, Any]) -> tuple[str, str] | None:
+    if "patient" in res and "subject" not in res:
+        return "DSTU2", "Condition has 'patient' (R4 uses 'subject')"
+    return None
+
+
+def _procedure(res: Mapping[str, Any]) -> tuple[str, str] | None:
+    if not _R5_OCCURRENCE.isdisjoint(res):
+        return "R5", "Procedure has occurrence[x] (R4 uses performed[x])"
+    return None
+
+
+def _medication_request(res: Mapping[str, Any]) -> tuple[str, str] | None:
+    if isinstance(res.get("medication"), dict):
+        return "R5", "MedicationRequest.medication is a CodeableReference (R4 uses medication[x])"
+    if "context" in res:
+        return "STU3", "MedicationRequest has 'context' (R4 uses 'encounter')"
+    return None
+
+
+def _medication_statement(res: Mapping[str, Any]) -> tuple[str, str] | None:
+    if isinstance(res.get("medication"), dict):
+        return "R5", "MedicationStatement.medication is a CodeableReference (R4 uses medication[x])"
+    return None
+
+
+def _encounter(res: Mapping[str, Any]) -> tuple[str, str] | None:
+    if isinstance(res.get("class"), list):
+        return "R5", "Encounter.class is a list (R4 has a single Coding)"
+    return None
+
+
+def _only_in(version: str, rtype: str) -> Callable[[Mapping[str, Any]], tuple[str, str]]:
+    found = (version, f"{rtype} exists only in FHIR {version}")
+    return lambda res: found
+
+
+# The resource types whose shape (or very name) can show another FHIR version; other types are
+# not looked at. One dictionary lookup per resource, in the same pass that reads it.
+SHAPE_CHECKS: dict[str, Callable[[Mapping[str, Any]], tuple[str, str] | None]] = {
+    **{rtype: _only_in(version, rtype) for rtype, version in _OTHER_VERSION_TYPES.items()},
+    "Condition": _condition,
+    "Procedure": _procedure,
+    "MedicationRequest": _medication_request,
+    "MedicationStatement": _medication_statement,
+    "Encounter": _encounter,
+}
 
 
 def iter_resources(data: bytes, file: str, ndjson: bool) -> list[Found]:

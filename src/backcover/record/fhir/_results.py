@@ -8,7 +8,7 @@ from typing import Any
 from backcover.record.codes import Coding
 from backcover.record.details import ImagingDetails, ObservationDetails, ScoreDetails, shared
 from backcover.record.fhir._context import Ctx, categories, codings, decimal_of, lst, notes, refs, text_of
-from backcover.record.model import Item, When
+from backcover.record.model import Item, make_when
 from backcover.vocab import ItemKind
 
 __all__ = ["diagnostic_report", "imaging_study", "observation"]
@@ -25,7 +25,7 @@ def observation(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
     text = text_of(res.get("code"))
     when = ctx.choice_when(res, "effective")
     if when is None and res.get("issued"):
-        when = When(ctx.when_value(res["issued"], "issued")[0])
+        when = make_when(ctx.when_value(res["issued"], "issued")[0])
     concepts, region, scale = ctx.concepts_for(codes)
     coded = list(concepts)
     if not concepts:
@@ -65,6 +65,7 @@ def observation(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
             kind,
             when,
             codes,
+            matched=(coded, region, scale),
             text=text,
             extra_concepts=[c for c in concepts if c not in coded],
             value=value,
@@ -81,9 +82,10 @@ def diagnostic_report(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
     codes = codings(res.get("code"))
     when = ctx.choice_when(res, "effective")
     if when is None and res.get("issued"):
-        when = When(ctx.when_value(res["issued"], "issued")[0])
+        when = make_when(ctx.when_value(res["issued"], "issued")[0])
     cats = categories(res)
-    concepts, _, _ = ctx.concepts_for(codes)
+    matched = ctx.concepts_for(codes)
+    concepts = matched[0]
     imaging = any(c in _IMAGING_CATEGORIES for c in cats) or any(ctx.cs.is_a(c, "imaging") for c in concepts)
     conclusion = res.get("conclusion") if isinstance(res.get("conclusion"), str) else None
     ccodes = [c for cc in lst(res.get("conclusionCode")) for c in codings(cc)]
@@ -96,6 +98,7 @@ def diagnostic_report(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
             ItemKind.IMAGING if imaging else ItemKind.LAB,
             when,
             codes,
+            matched=matched,
             text=conclusion or text_of(res.get("code")),
             extra_concepts=extra,
             refs=refs(res, "imagingStudy", "result", "basedOn"),
@@ -106,16 +109,18 @@ def diagnostic_report(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
 
 def imaging_study(ctx: Ctx, res: dict[str, Any]) -> list[Item]:
     codes = [c for cc in lst(res.get("procedureCode")) for c in codings(cc)]
-    when = When(ctx.when_value(res["started"], "started")[0]) if res.get("started") else None
+    when = make_when(ctx.when_value(res["started"], "started")[0]) if res.get("started") else None
     modality = tuple(str(m.get("code")) for m in lst(res.get("modality")) if isinstance(m, dict))
     desc = res.get("description") if isinstance(res.get("description"), str) else None
-    extra = [] if ctx.concepts_for(codes)[0] else ["imaging"]
+    matched = ctx.concepts_for(codes)
+    extra = [] if matched[0] else ["imaging"]
     return [
         ctx.item(
             res,
             ItemKind.IMAGING,
             when,
             codes,
+            matched=matched,
             text=desc or text_of((res.get("procedureCode") or [None])[0]),
             extra_concepts=extra,
             details=_imaging(modality=modality),
