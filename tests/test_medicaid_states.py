@@ -241,3 +241,26 @@ def test_a_missing_state_is_bad_input(tmp_path: Path) -> None:
 
 def test_the_table_codes_are_the_fifty_states_and_dc() -> None:
     assert len(MEDICAID_STATES) == 51 and "DC" in MEDICAID_STATES
+
+
+def test_the_check_page_shows_the_states_medicaid_program_and_its_sources(tmp_path: Path) -> None:
+    import re
+
+    from tests._web_support import web_client
+    from tests.conftest import SYNTHEA_FILES, SYNTHEA_LBP
+
+    c = web_client(tmp_path, DAY)
+    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', c.get("/").text)
+    assert csrf
+    files = [("files", (p.name, p.read_bytes(), "application/x-ndjson")) for p in SYNTHEA_FILES]
+    assert c.post("/start/import", data={"csrf_token": csrf.group(1)}, files=files).status_code == 200
+    chosen = {"csrf_token": csrf.group(1), "patient": SYNTHEA_LBP}
+    assert c.post("/start/patient", data=chosen, follow_redirects=False).status_code == 303
+    r = c.get(f"/check?procedure=98940&payer=medicaid&state=WA&as_of={DAY.isoformat()}")
+    assert r.status_code == 200, r.text[:500]
+    shown = r.text.split('data-testid="medicaid-state"', 1)[1].split("</ul>", 1)[0]
+    assert "Washington" in shown
+    assert "lawfilesext.leg.wa.gov" in shown  # the state's own rule, linked
+    # Another payer: no state Medicaid section.
+    other = c.get(f"/check?procedure=98940&payer=commercial&state=WA&as_of={DAY.isoformat()}")
+    assert 'data-testid="medicaid-state"' not in other.text
