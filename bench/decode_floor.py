@@ -29,9 +29,10 @@ import orjson
 from backcover.codesets import codesets_for
 from backcover.dates import fast_datetime
 from backcover.record.details import empty_details
-from backcover.record.fhir._context import _CODINGS, Ctx, _coding, tail
+from backcover.record.fhir._context import Ctx
 from backcover.record.fhir._parse import map_one
 from backcover.record.fhir._read import NO_URLS
+from backcover.record.fhir._values import _CODINGS, _coding, tail
 from backcover.record.model import make_item, make_source, make_when
 from backcover.vocab import ItemKind, Provenance
 

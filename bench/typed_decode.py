@@ -25,9 +25,10 @@ from msgspec import UNSET, UnsetType, convert
 from backcover.record.codes import Coding
 from backcover.record.details import Details, DurationBasis, MedicationDetails, empty_details
 from backcover.record.fhir import _clinical as cl
-from backcover.record.fhir._context import _CODINGS, Ctx, _coding, as_date, tail
+from backcover.record.fhir._context import Ctx
 from backcover.record.fhir._parse import _SKIPPED, ITEMS, Outcome, map_one
 from backcover.record.fhir._read import NO_URLS
+from backcover.record.fhir._values import _CODINGS, _coding, as_date, tail
 from backcover.record.model import Item, When, make_when
 from backcover.vocab import ItemKind
 

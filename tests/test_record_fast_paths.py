@@ -10,8 +10,8 @@ import pytest
 
 from backcover.errors import BadInput
 from backcover.record.details import empty_details
-from backcover.record.fhir._context import codings
 from backcover.record.fhir._read import collector_paused
+from backcover.record.fhir._values import codings
 from backcover.record.load import source_from_bytes
 from backcover.record.model import Coding, Item, SourceRef, When, make_item, make_source, make_when
 from backcover.vocab import ItemKind, Provenance

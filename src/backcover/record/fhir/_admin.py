@@ -15,8 +15,8 @@ from backcover.record.details import (
     details_class,
     shared,
 )
-from backcover.record.fhir._context import (
-    Ctx,
+from backcover.record.fhir._context import Ctx
+from backcover.record.fhir._values import (
     as_date,
     codings,
     decimal_of,

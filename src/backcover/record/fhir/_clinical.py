@@ -16,9 +16,8 @@ from backcover.record.details import (
     empty_details,
     shared,
 )
-from backcover.record.fhir._context import (
-    Ctx,
-    Matched,
+from backcover.record.fhir._context import Ctx, Matched
+from backcover.record.fhir._values import (
     as_date,
     categories,
     codings,

@@ -12,8 +12,9 @@ from backcover.errors import BadInput
 from backcover.guards import OutOfRange
 from backcover.knowledge import Knowledge
 from backcover.record.fhir import _admin, _clinical, _results
-from backcover.record.fhir._context import Ctx, status_of, tail
+from backcover.record.fhir._context import Ctx
 from backcover.record.fhir._read import Found, collector_paused
+from backcover.record.fhir._values import status_of, tail
 from backcover.record.model import Item, Patient
 from backcover.vocab import Provenance
 

@@ -7,7 +7,8 @@ from typing import Any
 
 from backcover.record.codes import Coding
 from backcover.record.details import ImagingDetails, ObservationDetails, ScoreDetails, shared
-from backcover.record.fhir._context import Ctx, categories, codings, decimal_of, lst, notes, refs, text_of
+from backcover.record.fhir._context import Ctx
+from backcover.record.fhir._values import categories, codings, decimal_of, lst, notes, refs, text_of
 from backcover.record.model import Item, make_when
 from backcover.vocab import ItemKind
 
