@@ -69,12 +69,20 @@ if TYPE_CHECKING:
         reopen_case,
     )
     from backcover.services._views import case_json, code_json
-    from backcover.services._worklist import assign_case, shown, work_item, worklist, worklist_json
+    from backcover.services._worklist import (
+        assign_case,
+        clinic_users,
+        shown,
+        work_item,
+        worklist,
+        worklist_json,
+    )
 
 # Each name is imported when first used, so that ``backcover deadlines`` does not load the store,
 # the engine and the letters just to count days.
 _WHERE = {
     "assign_case": "backcover.services._worklist",
+    "clinic_users": "backcover.services._worklist",
     "shown": "backcover.services._worklist",
     "work_item": "backcover.services._worklist",
     "worklist": "backcover.services._worklist",
@@ -158,6 +166,7 @@ __all__ = [
     "check",
     "check_case",
     "check_level",
+    "clinic_users",
     "close_case",
     "code_json",
     "deadlines_ics",

@@ -70,5 +70,5 @@ def period(since: date | None, until: date | None, as_of: date) -> tuple[date, d
 def pa_metrics(store: Store, since: date, until: date) -> Metrics:
     """The figures for requests sent from ``since`` to ``until``; the read is audited (no patient named)."""
     result = metrics([r for c in store.metrics_cases(since, until) for r in requests_of(c)], since, until)
-    store.record_list_read("pa_metrics", [None])
+    store.record_list_read("pa_metrics", None)
     return result

@@ -2,8 +2,8 @@
 the cases behind the prior-authorization figures, assigning a case, and the audit of a list read.
 
 Loading does not audit by itself: the use case filters first and then names the patients it hands
-back with :meth:`WorklistStore.record_list_read` (one entry per patient), so the audit says what was
-shown, not what was looked at to decide.
+back with :meth:`WorklistStore.record_list_read` (one entry naming the patients shown), so the audit
+says what was shown, not what was looked at to decide.
 """
 
 from __future__ import annotations
@@ -63,12 +63,9 @@ class WorklistStore(StoreBase):
             self._audit(s, "update", case.patient_id, "case_assignment", case.id)
             return case
 
-    def record_list_read(self, entity: str, patient_ids: Iterable[int | None]) -> None:
-        """The audit of a list read: one ``read`` entry per patient whose data the list showed
+    def record_list_read(self, entity: str, patient_ids: Iterable[int] | None) -> None:
+        """The audit of a list read: one ``read`` entry (through the one audit gate, under the
+        signed-in actor and route) naming in ``patient_ids`` the patients whose data the list showed
         (``None``: figures that name no one). Every worklist and metrics read goes through here."""
         with self.transaction() as s:
-            ids = set(patient_ids)
-            for pid in sorted(i for i in ids if i is not None):
-                self._audit(s, "read", pid, entity)
-            if None in ids:
-                self._audit(s, "read", None, entity)
+            self._audit(s, "read", None, entity, patient_ids=patient_ids)
