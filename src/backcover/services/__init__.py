@@ -71,6 +71,7 @@ if TYPE_CHECKING:
     from backcover.services._views import case_json, code_json
     from backcover.services._worklist import (
         assign_case,
+        case_stage,
         clinic_users,
         shown,
         work_item,
@@ -82,6 +83,7 @@ if TYPE_CHECKING:
 # the engine and the letters just to count days.
 _WHERE = {
     "assign_case": "backcover.services._worklist",
+    "case_stage": "backcover.services._worklist",
     "clinic_users": "backcover.services._worklist",
     "shown": "backcover.services._worklist",
     "work_item": "backcover.services._worklist",
@@ -162,6 +164,7 @@ __all__ = [
     "case_deadlines",
     "case_input",
     "case_json",
+    "case_stage",
     "cases_due",
     "check",
     "check_case",

@@ -30,7 +30,7 @@ from backcover.errors import BadInput
 from backcover.services._deadlines import case_deadlines
 from backcover.store import Accounts, Case, Store
 
-__all__ = ["assign_case", "clinic_users", "shown", "work_item", "worklist", "worklist_json"]
+__all__ = ["assign_case", "case_stage", "clinic_users", "shown", "work_item", "worklist", "worklist_json"]
 
 # The roles that work cases: a viewer may not change one, so is not given one.
 WORKING_ROLES = ("admin", "staff")
@@ -52,6 +52,11 @@ def _steps(case: Case) -> list[tuple[date, str]]:
     return steps
 
 
+def case_stage(case: Case) -> str:
+    """Where a loaded case stands: its latest step, a key of :data:`backcover.caseload.STAGES`."""
+    return stage_of(_steps(case))
+
+
 def work_item(case: Case, as_of: date) -> WorkItem:
     """A loaded case (from ``Store.worklist_cases`` or ``Store.get_case``) as a worklist row."""
     proc = find(case.procedure_code)
@@ -64,7 +69,7 @@ def work_item(case: Case, as_of: date) -> WorkItem:
         procedure=proc.name if proc else f"procedure {case.procedure_code}",
         payer_kind=case.payer,
         payer_name=(case.plan.payer if case.plan is not None else None) or None,
-        stage=stage_of(_steps(case)),
+        stage=case_stage(case),
         assignee=case.assignee,
         expedited=bool(case.urgent),
         dates=open_dates(dates, as_of),
