@@ -15,13 +15,13 @@ from datetime import date
 from backcover.caseload import Metrics, Request, Review, metrics, with_reviews
 from backcover.catalog import find
 from backcover.errors import BadInput
-from backcover.store import Case, Store
+from backcover.store import Case, CaseSummary, Store
 from backcover.vocab import PlanKind
 
 __all__ = ["pa_metrics", "period", "requests_of"]
 
 
-def _payer(case: Case) -> str:
+def _payer(case: Case | CaseSummary) -> str:
     name = case.plan.payer if case.plan is not None else None
     if name:
         return name
@@ -31,7 +31,7 @@ def _payer(case: Case) -> str:
         return case.payer
 
 
-def requests_of(case: Case) -> list[Request]:
+def requests_of(case: Case | CaseSummary) -> list[Request]:
     """The sent prior-authorization requests of a loaded case, each with the reviews that followed it."""
     proc = find(case.procedure_code)
     code = case.procedure_code

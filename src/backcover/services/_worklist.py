@@ -28,7 +28,7 @@ from backcover.caseload import (
 from backcover.catalog import find
 from backcover.errors import BadInput
 from backcover.services._deadlines import case_deadlines
-from backcover.store import Accounts, Case, Store
+from backcover.store import Accounts, Case, CaseSummary, Store
 
 __all__ = ["assign_case", "case_stage", "clinic_users", "shown", "work_item", "worklist", "worklist_json"]
 
@@ -36,7 +36,7 @@ __all__ = ["assign_case", "case_stage", "clinic_users", "shown", "work_item", "w
 WORKING_ROLES = ("admin", "staff")
 
 
-def _steps(case: Case) -> list[tuple[date, str]]:
+def _steps(case: Case | CaseSummary) -> list[tuple[date, str]]:
     """What has happened on a case, as ``(date, stage)`` steps."""
     steps = [(e.on_date, f"pa_{e.status}") for pa in case.pa_requests for e in pa.events]
     steps += [(d.denial_date, "denied") for d in case.denials]
@@ -52,13 +52,13 @@ def _steps(case: Case) -> list[tuple[date, str]]:
     return steps
 
 
-def case_stage(case: Case) -> str:
+def case_stage(case: Case | CaseSummary) -> str:
     """Where a loaded case stands: its latest step, a key of :data:`backcover.caseload.STAGES`."""
     return stage_of(_steps(case))
 
 
-def work_item(case: Case, as_of: date) -> WorkItem:
-    """A loaded case (from ``Store.worklist_cases`` or ``Store.get_case``) as a worklist row."""
+def work_item(case: Case | CaseSummary, as_of: date) -> WorkItem:
+    """A case (from ``Store.worklist_cases`` or ``Store.get_case``) as a worklist row."""
     proc = find(case.procedure_code)
     dates = [Due(i.due, i.what, i.kind, i.rule) for i in case_deadlines(case)]
     return WorkItem(

@@ -109,8 +109,8 @@ def case_context(
             ("state", "fully insured plan (state process)"),
         ],
         "outcomes": ["overturned", "upheld", "partial", "withdrawn"],
-        "assignees": store.assignees(),
-        "users": assign_users(request, store),
+        "users": (users := assign_users(request, store)),
+        "assignees": store.assignees() if users is None else [],  # free text's suggestions
         "review": None,
         "reading": None,
         **extra,
