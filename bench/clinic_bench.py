@@ -1,15 +1,16 @@
-"""Clinic mode under load: 20 signed-in users on the case pages, on PostgreSQL, for 60 seconds.
+"""Clinic mode under load: 20 signed-in users on the worklist and the case pages, on PostgreSQL, for 60 s.
 
 Makes a database of its own on the PostgreSQL at BACKCOVER_TEST_PG_URL's server (default
 127.0.0.1:5432, trust auth), puts 40 patients with 2 cases each and 20 staff users in it, starts
 `backcover serve --clinic` (a separate process), signs every user in, then runs one client per user
-for --seconds, each fetching the pages of --paths in turn (``{case}`` is a random case). Prints the
-sign-in time, p50/p99 latency and errors per path and overall, and how many audit entries the run
-wrote (every page read writes some, in the same transaction). The database is dropped at the end.
+for --seconds, each fetching the pages of --paths in turn (``{case}`` is a random case; by default
+the worklist page and API and the case page). Prints the load average, the sign-in time, p50/p99
+latency and errors per path and overall, and how many audit entries the run wrote (every read writes
+one, in the same transaction). ``--workers N`` runs `serve --clinic --workers N`. The database is
+dropped at the end.
 
-    .venv/bin/python bench/clinic_bench.py [--seconds 60] [--clients 20] [--paths "/cases/{case},/api/me"]
-
-The worklist (``/worklist``) can be added to --paths once it exists.
+    .venv/bin/python bench/clinic_bench.py [--seconds 60] [--clients 20] [--workers 1]
+        [--paths "/worklist,/api/worklist,/cases/{case}"]
 """
 
 from __future__ import annotations
@@ -106,7 +107,8 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seconds", type=float, default=60)
     ap.add_argument("--clients", type=int, default=20)
-    ap.add_argument("--paths", default="/cases/{case},/api/me")
+    ap.add_argument("--paths", default="/worklist,/api/worklist,/cases/{case}")
+    ap.add_argument("--workers", type=int, default=1)
     args = ap.parse_args()
     paths = [p.strip() for p in args.paths.split(",") if p.strip()]
     name = f"bc_clinic_bench_{uuid.uuid4().hex[:8]}"
@@ -122,7 +124,12 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="backcover-clinic-bench-") as tmp:
             cli = [sys.executable, "-c", "from backcover.cli import main; main()"]
             proc = subprocess.Popen(
-                [*cli, "serve", "--clinic", "--port", str(port), "--store", url, "--data-dir", f"{tmp}/ws"],
+                [
+                    *cli,
+                    *("serve", "--clinic", "--port", str(port)),
+                    *(("--workers", str(args.workers)) if args.workers != 1 else ()),
+                    *("--store", url, "--data-dir", f"{tmp}/ws"),
+                ],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
                 env={**os.environ, "BACKCOVER_HOME": tmp, "BACKCOVER_DEBUG": ""},
@@ -147,12 +154,18 @@ def main() -> None:
             print(f"sign-in (Argon2id, default parameters): {signin * 1000:.0f} ms each, one at a time")
             with create_engine(url).connect() as conn:
                 before = conn.execute(text("SELECT count(*) FROM audit_log")).scalar_one()
+            load_before = os.getloadavg()
             t0 = time.perf_counter()
             res = asyncio.run(load(base, tokens, paths, cases, args.seconds))
             wall = time.perf_counter() - t0
+            load_after = os.getloadavg()
             with create_engine(url).connect() as conn:
                 after = conn.execute(text("SELECT count(*) FROM audit_log")).scalar_one()
-            print(f"{args.clients} signed-in clients for {args.seconds:.0f} s on PostgreSQL:")
+            print(
+                f"{args.clients} signed-in clients for {args.seconds:.0f} s on PostgreSQL, "
+                f"{args.workers} server worker(s), {os.cpu_count()} cores; load average "
+                f"{load_before[0]:.1f} before, {load_after[0]:.1f} after:"
+            )
             for p, (lat, err) in res.items():
                 print(line(p, lat, err, wall))
             every = [x for lat, _e in res.values() for x in lat]

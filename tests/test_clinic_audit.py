@@ -72,6 +72,26 @@ def test_audit_filters_by_user_patient_and_date(clinic_app: Clinic) -> None:
     assert clinic_app.client("staff", follow_redirects=False).get("/audit").status_code == 403
     rows = list(csv.DictReader(io.StringIO(admin.get("/audit.csv", params={"actor": "viewer"}).text)))
     assert rows and {r["actor"] for r in rows} == {"viewer"}
+    # the page's own form sends every box, the empty ones too: they are no filter
+    form = {"actor": "viewer", "patient": "", "since": "", "limit": "200"}
+    page = admin.get("/audit", params=form)
+    assert page.status_code == 200 and "GET /cases/{case_id}" in page.text
+    csv_rows = list(csv.DictReader(io.StringIO(admin.get("/audit.csv", params=form).text)))
+    assert {r["actor"] for r in csv_rows} == {"viewer"}
+    wrong = admin.get("/audit", params={**form, "patient": "kim"})
+    assert wrong.status_code == 400 and "is not a patient number" in wrong.text
+    assert 'value="kim"' in wrong.text  # what was typed stays in the box
+
+
+def test_an_admin_cannot_disable_their_own_account_on_the_page(clinic_app: Clinic) -> None:
+    admin = clinic_app.client("admin", follow_redirects=False)
+    page = admin.get("/users").text
+    assert 'action="/users/admin/disable"' not in page and 'action="/users/staff/disable"' in page
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    r = admin.post("/users/admin/disable", data={"csrf_token": token})
+    assert r.status_code == 400 and "your own account" in r.text
+    assert admin.get("/api/me").json()["username"] == "admin"  # still signed in
+    assert admin.post("/users/staff/disable", data={"csrf_token": token}).status_code == 303
 
 
 def test_the_audit_log_cannot_be_changed_or_emptied(clinic_app: Clinic) -> None:

@@ -189,3 +189,32 @@ def test_only_clinic_mode_binds_beyond_loopback(monkeypatch: pytest.MonkeyPatch,
     assert code == 0 and out.strip() == "https://backcover.clinic.example/login"
     code, out, _err = run("serve", "--clinic", "--port", "9001", "--print-url")
     assert code == 0 and out.strip() == "http://127.0.0.1:9001/login"
+
+
+def test_workers_are_for_clinic_mode_and_share_one_form_secret(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import json
+
+    from backcover.cli import _serve_clinic
+
+    monkeypatch.setenv("BACKCOVER_HOME", str(tmp_path))
+    code, _out, err = run("serve", "--workers", "2", "--print-url")
+    assert code == 2 and "--workers is for clinic mode" in err
+    settings = {
+        "url": "postgresql+psycopg://clinic@db.internal/backcover",
+        "data_dir": str(tmp_path / "ws"),
+        "port": 9001,
+        "allow_host": [],
+        "max_upload_mb": 32,
+        "cds_trust": None,
+        "public": "https://backcover.clinic.example",
+        "idle_minutes": 20,
+        "session_hours": 8,
+        "secret": "ab" * 32,
+    }
+    monkeypatch.setenv("BACKCOVER_CLINIC_WORKER", json.dumps(settings))
+    apps = [_serve_clinic.worker_app() for _ in range(2)]  # what each worker process makes
+    webs = [a.state.web for a in apps]
+    assert all(w.clinic is not None and w.clinic.idle.total_seconds() == 20 * 60 for w in webs)
+    assert webs[0].secret == webs[1].secret == bytes.fromhex("ab" * 32)

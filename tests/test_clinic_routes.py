@@ -13,7 +13,7 @@ from typing import Any
 
 import fastapi.routing
 from fastapi.routing import APIRoute
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from backcover.store import AuditEntry
 from backcover.store._models import Base
@@ -112,10 +112,11 @@ def _send(client: Any, method: str, path: str) -> Any:
     return client.request(method, path, data={} if method != "GET" else None)
 
 
-def _counts(c: Clinic) -> dict[str, int]:
+def _rows(c: Clinic) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every table but the audit log (an assignment changes a row, not the count)."""
     with c.store.engine.connect() as conn:
         return {
-            t.name: int(conn.execute(select(func.count()).select_from(t)).scalar_one())
+            t.name: sorted((tuple(r) for r in conn.execute(select(t))), key=repr)
             for t in Base.metadata.sorted_tables
             if t.name != "audit_log"
         }
@@ -150,19 +151,20 @@ def test_signed_out_nothing_is_read(clinic_app: Clinic) -> None:
 
 
 def test_a_viewer_changes_nothing(clinic_app: Clinic) -> None:
-    before = _counts(clinic_app)
+    before = _rows(clinic_app)
     viewer = clinic_app.client("viewer", follow_redirects=False)
     writes = [
         (m, t) for m, t in routes(clinic_app.app) if m != "GET" and (m, t) not in EXEMPT | VIEWER_MAY_POST
     ]
     assert len(writes) >= 25
+    assert {("POST", "/api/cases/{case_id}/assign"), ("POST", "/worklist/assign")} <= set(writes)
     wrong = []
     for method, template in writes + sorted(ADMIN_ONLY_GETS):
         r = _send(viewer, method, concrete(clinic_app, template))
         if r.status_code != 403:
             wrong.append((method, template, r.status_code))
     assert wrong == []
-    assert _counts(clinic_app) == before
+    assert _rows(clinic_app) == before
     assert viewer.get("/api/me").json()["role"] == "viewer"  # still signed in
 
 
@@ -196,6 +198,10 @@ def test_every_read_in_the_walk_is_in_the_audit_log(clinic_app: Clinic) -> None:
         "/cases/{case_id}/calendar.ics",
         "/record",
         "/my-data/download",
+        "/worklist",
+        "/api/worklist",
+        "/metrics",
+        "/api/metrics",
     } <= got
     events = clinic_app.store.audit_events(limit=100_000)
     recorded = {(e.actor, e.route) for e in events}
@@ -206,8 +212,13 @@ def test_every_read_in_the_walk_is_in_the_audit_log(clinic_app: Clinic) -> None:
     assert any(
         e.case_id == clinic_app.cases[0] and e.patient_id == clinic_app.patients[0] for e in case_reads
     )
+    both = ",".join(str(p) for p in sorted(clinic_app.patients))
     lists = [e for e in events if e.route == "GET /cases" and e.entity == "case_list" and e.actor == "staff"]
-    assert lists and lists[0].patient_ids == ",".join(str(p) for p in sorted(clinic_app.patients))
+    assert lists and lists[0].patient_ids == both
+    # the worklist too, in one entry per read (no entry per patient, no second entry for the route)
+    for route in ("GET /worklist", "GET /api/worklist"):
+        entries = [(e.entity, e.patient_id, e.patient_ids) for e in events if e.route == route]
+        assert entries == [("worklist", None, both)] * 2, route  # one read by staff, one by the admin
     # the import was recorded as a change by staff, and no event holds a patient's name
     assert ("staff", "POST /api/records") in recorded
     with clinic_app.store.engine.connect() as conn:

@@ -90,7 +90,8 @@ def test_assigning_a_case_is_audited_and_filters_the_worklist(store: Store) -> N
     before = len(store.audit_entries())
     assert _ids(services.worklist(store, TODAY, assignee="KIM")) == [k.b]
     reads = [e for e in store.audit_entries()[before:] if e.entity == "worklist"]
-    assert [(e.action, e.patient_id) for e in reads] == [("read", k.bob)]  # only the patient shown
+    # one entry for the list, naming only the patient shown
+    assert [(e.action, e.patient_id, e.patient_ids) for e in reads] == [("read", None, str(k.bob))]
     services.assign_case(store, k.b, None, TODAY)
     assert services.worklist(store, TODAY, assignee="kim") == []
     with pytest.raises(BadInput, match="at most 64"):
@@ -236,6 +237,8 @@ def test_the_worklist_page_in_plain_words_with_its_assign_forms(web: tuple[TestC
     assert page.index(f'id="case-{k.c}"') < page.index(f'id="case-{k.a}"') < page.index(f'id="case-{k.b}"')
     assert page.count('data-testid="expedited"') == 1 + 3  # Ann's case and the three expedited requests
     assert 'href="/worklist"' in page and 'href="/metrics"' in page  # the nav
+    # the single user types any name (clinic mode offers its users instead)
+    assert f'<input type="text" id="as-{k.c}" name="assignee" list="assignee-names"' in page
     token = page.split('name="csrf_token" value="')[1].split('"')[0]
     r = client.post(
         "/worklist/assign",

@@ -7,16 +7,22 @@ Secure flag (for https) and the CDS Hooks audience.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
+import secrets
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from backcover.cli._app import err_console
 from backcover.errors import BadInput
 
-__all__ = ["serve_clinic"]
+__all__ = ["serve_clinic", "worker_app"]
+
+# How `--workers N` hands each worker process its settings (the app is made in each process).
+_WORKER_ENV = "BACKCOVER_CLINIC_WORKER"
 
 _LOOPBACK = ("127.0.0.1", "localhost", "::1")
 ENV_URL = "BACKCOVER_DATABASE_URL"
@@ -80,6 +86,7 @@ def serve_clinic(
     print_url: bool,
     idle_minutes: int,
     session_hours: int,
+    workers: int = 1,
 ) -> None:
     url = _database(store)
     public = _public(public_url, host, port)
@@ -88,10 +95,7 @@ def serve_clinic(
         return
     import uvicorn
 
-    from backcover.clinic import ClinicSettings
-    from backcover.ehr import CdsSettings
     from backcover.store import Accounts, open_store
-    from backcover.web import create_app
 
     with open_store(url, route="cli: backcover serve --clinic") as s:  # migrates, and says if unreachable
         has_admin = any(u.role == "admin" and not u.disabled for u in Accounts(s.engine, s.actor).users())
@@ -115,30 +119,65 @@ def serve_clinic(
             highlight=False,
             soft_wrap=True,
         )
-    settings = ClinicSettings(
-        public_url=public, idle=timedelta(minutes=idle_minutes), absolute=timedelta(hours=session_hours)
-    )
-    web_app = create_app(
-        url,
-        data_dir=data_dir,
-        port=port,
-        allowed_hosts=allow_host,
-        max_upload_mb=max_upload_mb,
-        cds=CdsSettings.from_trust_file(cds_trust, public),
-        clinic=settings,
-    )
+    settings = {
+        "url": url,
+        "data_dir": str(data_dir),
+        "port": port,
+        "allow_host": list(allow_host),
+        "max_upload_mb": max_upload_mb,
+        "cds_trust": None if cds_trust is None else str(cds_trust),
+        "public": public,
+        "idle_minutes": idle_minutes,
+        "session_hours": session_hours,
+        # one form-token secret for every worker: a form from one is accepted by the others
+        "secret": secrets.token_hex(32),
+    }
     err_console.print(
-        f"backcover (clinic mode) is running; people sign in at [bold]{public}/login[/]", highlight=False
+        f"backcover (clinic mode) is running; people sign in at [bold]{public}/login[/]"
+        + (f" ({workers} worker processes)" if workers > 1 else ""),
+        highlight=False,
     )
     print(f"{public}/login", flush=True)
     logging.getLogger("uvicorn.access").disabled = True
-    uvicorn.run(
-        web_app,
-        host=host,
-        port=port,
-        access_log=False,
-        log_level="warning",
-        server_header=False,
-        proxy_headers=True,  # the client address from X-Forwarded-For, from FORWARDED_ALLOW_IPS only
-        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    options = {
+        "host": host,
+        "port": port,
+        "access_log": False,
+        "log_level": "warning",
+        "server_header": False,
+        "proxy_headers": True,  # the client address from X-Forwarded-For, from FORWARDED_ALLOW_IPS only
+        "forwarded_allow_ips": os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    }
+    if workers == 1:
+        uvicorn.run(_make_app(settings), **options)  # type: ignore[arg-type]
+        return
+    os.environ[_WORKER_ENV] = json.dumps(settings)  # each worker process builds its own app from it
+    uvicorn.run(f"{__name__}:worker_app", factory=True, workers=workers, **options)  # type: ignore[arg-type]
+
+
+def _make_app(settings: dict[str, Any]) -> Any:
+    from backcover.clinic import ClinicSettings
+    from backcover.ehr import CdsSettings
+    from backcover.web import create_app
+
+    public = settings["public"]
+    trust = settings["cds_trust"]
+    return create_app(
+        settings["url"],
+        data_dir=Path(settings["data_dir"]),
+        port=settings["port"],
+        allowed_hosts=settings["allow_host"],
+        max_upload_mb=settings["max_upload_mb"],
+        secret=bytes.fromhex(settings["secret"]),
+        cds=CdsSettings.from_trust_file(None if trust is None else Path(trust), public),
+        clinic=ClinicSettings(
+            public_url=public,
+            idle=timedelta(minutes=settings["idle_minutes"]),
+            absolute=timedelta(hours=settings["session_hours"]),
+        ),
     )
+
+
+def worker_app() -> Any:
+    """The app of one `serve --clinic --workers N` process (uvicorn calls this in each worker)."""
+    return _make_app(json.loads(os.environ[_WORKER_ENV]))

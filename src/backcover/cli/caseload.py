@@ -100,12 +100,14 @@ def case_assign(
     as_of: AsOfOpt = None,
     fmt: FormatOpt = Format.text,
 ) -> None:
-    """Assign a case to a clinic user (or, with --clear, to no one)."""
+    """Assign a case to a clinic user (or, with --clear, to no one). On a clinic database (one with
+    users) the name must be an enabled staff or admin user."""
     if clear == (to is not None):
         raise BadInput("say who works the case", "give --to NAME, or --clear", where="--to")
     day = as_of_option(as_of)
     with _options({"assignee": "--to"}), open_cases_store() as store:
-        item = services.assign_case(store, case_id, None if clear else to, day)
+        users = services.clinic_users(store) or None  # no accounts: the single user's store, any name
+        item = services.assign_case(store, case_id, None if clear else to, day, users=users)
     if fmt == Format.json:
         emit_json({"case": item.to_json(day)})
     else:

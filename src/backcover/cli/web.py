@@ -76,6 +76,15 @@ def serve(
             "--session-hours", help="Clinic mode: sign out this long after signing in.", min=1, max=168
         ),
     ] = 12,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            help="Clinic mode: this many server processes (uvicorn workers) share the port.",
+            min=1,
+            max=32,
+        ),
+    ] = 1,
 ) -> None:
     """Start the web app and print its address (with the access key). Stop it with Ctrl-C."""
     from backcover.paths import data_dir as home
@@ -96,8 +105,15 @@ def serve(
             print_url=print_url,
             idle_minutes=idle_minutes,
             session_hours=session_hours,
+            workers=workers,
         )
         return
+    if workers != 1:
+        raise BadInput(
+            "--workers is for clinic mode",
+            "add --clinic, or leave --workers out: the single-user app runs one process",
+            where="--workers",
+        )
     if host not in _LOOPBACK:
         raise BadInput(
             f"refusing to listen on {host!r}: backcover serves health data and only listens on this computer",

@@ -69,12 +69,22 @@ if TYPE_CHECKING:
         reopen_case,
     )
     from backcover.services._views import case_json, code_json
-    from backcover.services._worklist import assign_case, shown, work_item, worklist, worklist_json
+    from backcover.services._worklist import (
+        assign_case,
+        case_stage,
+        clinic_users,
+        shown,
+        work_item,
+        worklist,
+        worklist_json,
+    )
 
 # Each name is imported when first used, so that ``backcover deadlines`` does not load the store,
 # the engine and the letters just to count days.
 _WHERE = {
     "assign_case": "backcover.services._worklist",
+    "case_stage": "backcover.services._worklist",
+    "clinic_users": "backcover.services._worklist",
     "shown": "backcover.services._worklist",
     "work_item": "backcover.services._worklist",
     "worklist": "backcover.services._worklist",
@@ -154,10 +164,12 @@ __all__ = [
     "case_deadlines",
     "case_input",
     "case_json",
+    "case_stage",
     "cases_due",
     "check",
     "check_case",
     "check_level",
+    "clinic_users",
     "close_case",
     "code_json",
     "deadlines_ics",

@@ -15,7 +15,7 @@ from backcover.errors import BadInput
 from backcover.vocab import PlanKind, parse_plan_kind
 
 if TYPE_CHECKING:  # the store's SQLAlchemy is not needed to count days (``backcover deadlines``)
-    from backcover.store import Case, Denial, Store
+    from backcover.store import Case, CaseSummary, Denial, DenialRow, Store
 
 __all__ = [
     "DueItem",
@@ -78,7 +78,7 @@ def notice_deadlines(
     return deadlines(kind.value, notice_date, received_date=received_date, urgent=urgent, service=service)
 
 
-def first_level(case: Case, denial: Denial) -> Level:
+def first_level(case: Case | CaseSummary, denial: Denial | DenialRow) -> Level:
     """The first appeal level for a denial on a case: its last day to file and its rule."""
     return notice_deadlines(
         case.plan_kind,
@@ -107,7 +107,7 @@ _ROUTE_WORDS = {
 }
 
 
-def _route_words(case: Case, level: str) -> str:
+def _route_words(case: Case | CaseSummary, level: str) -> str:
     """Which external review the deadline is for, or a reminder to find out (commercial plans)."""
     if level != "external_review" or case.plan_kind not in ("commercial", "marketplace"):
         return ""
@@ -115,7 +115,7 @@ def _route_words(case: Case, level: str) -> str:
     return _ROUTE_WORDS.get(route or "", " (federal or state process: the SBC or plan document says which)")
 
 
-def _appeal_items(case: Case) -> list[DueItem]:
+def _appeal_items(case: Case | CaseSummary) -> list[DueItem]:
     items: list[DueItem] = []
     for a in case.appeals:
         if a.filed_on is None and a.deadline is not None:
@@ -142,8 +142,9 @@ def _appeal_items(case: Case) -> list[DueItem]:
     return items
 
 
-def case_deadlines(case: Case) -> list[DueItem]:
-    """Every dated item of a loaded case (from ``Store.get_case`` or ``Store.list_cases``), by date."""
+def case_deadlines(case: Case | CaseSummary) -> list[DueItem]:
+    """Every dated item of a loaded case (from ``Store.get_case`` or ``Store.list_cases``, or a
+    ``CaseSummary`` of the worklist), by date."""
     items: list[DueItem] = []
     appealed = {a.denial_id for a in case.appeals if a.denial_id is not None and a.filed_on is not None}
     for d in case.denials:

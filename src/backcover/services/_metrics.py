@@ -15,13 +15,13 @@ from datetime import date
 from backcover.caseload import Metrics, Request, Review, metrics, with_reviews
 from backcover.catalog import find
 from backcover.errors import BadInput
-from backcover.store import Case, Store
+from backcover.store import Case, CaseSummary, Store
 from backcover.vocab import PlanKind
 
 __all__ = ["pa_metrics", "period", "requests_of"]
 
 
-def _payer(case: Case) -> str:
+def _payer(case: Case | CaseSummary) -> str:
     name = case.plan.payer if case.plan is not None else None
     if name:
         return name
@@ -31,7 +31,7 @@ def _payer(case: Case) -> str:
         return case.payer
 
 
-def requests_of(case: Case) -> list[Request]:
+def requests_of(case: Case | CaseSummary) -> list[Request]:
     """The sent prior-authorization requests of a loaded case, each with the reviews that followed it."""
     proc = find(case.procedure_code)
     code = case.procedure_code
@@ -70,5 +70,5 @@ def period(since: date | None, until: date | None, as_of: date) -> tuple[date, d
 def pa_metrics(store: Store, since: date, until: date) -> Metrics:
     """The figures for requests sent from ``since`` to ``until``; the read is audited (no patient named)."""
     result = metrics([r for c in store.metrics_cases(since, until) for r in requests_of(c)], since, until)
-    store.record_list_read("pa_metrics", [None])
+    store.record_list_read("pa_metrics", None)
     return result

@@ -9,6 +9,7 @@ audit hooks in there.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import Any
 
@@ -25,13 +26,17 @@ from backcover.caseload import (
     stage_of,
 )
 from backcover.catalog import find
+from backcover.errors import BadInput
 from backcover.services._deadlines import case_deadlines
-from backcover.store import Case, Store
+from backcover.store import Accounts, Case, CaseSummary, Store
 
-__all__ = ["assign_case", "shown", "work_item", "worklist", "worklist_json"]
+__all__ = ["assign_case", "case_stage", "clinic_users", "shown", "work_item", "worklist", "worklist_json"]
+
+# The roles that work cases: a viewer may not change one, so is not given one.
+WORKING_ROLES = ("admin", "staff")
 
 
-def _steps(case: Case) -> list[tuple[date, str]]:
+def _steps(case: Case | CaseSummary) -> list[tuple[date, str]]:
     """What has happened on a case, as ``(date, stage)`` steps."""
     steps = [(e.on_date, f"pa_{e.status}") for pa in case.pa_requests for e in pa.events]
     steps += [(d.denial_date, "denied") for d in case.denials]
@@ -47,8 +52,13 @@ def _steps(case: Case) -> list[tuple[date, str]]:
     return steps
 
 
-def work_item(case: Case, as_of: date) -> WorkItem:
-    """A loaded case (from ``Store.worklist_cases`` or ``Store.get_case``) as a worklist row."""
+def case_stage(case: Case | CaseSummary) -> str:
+    """Where a loaded case stands: its latest step, a key of :data:`backcover.caseload.STAGES`."""
+    return stage_of(_steps(case))
+
+
+def work_item(case: Case | CaseSummary, as_of: date) -> WorkItem:
+    """A case (from ``Store.worklist_cases`` or ``Store.get_case``) as a worklist row."""
     proc = find(case.procedure_code)
     dates = [Due(i.due, i.what, i.kind, i.rule) for i in case_deadlines(case)]
     return WorkItem(
@@ -59,7 +69,7 @@ def work_item(case: Case, as_of: date) -> WorkItem:
         procedure=proc.name if proc else f"procedure {case.procedure_code}",
         payer_kind=case.payer,
         payer_name=(case.plan.payer if case.plan is not None else None) or None,
-        stage=stage_of(_steps(case)),
+        stage=case_stage(case),
         assignee=case.assignee,
         expedited=bool(case.urgent),
         dates=open_dates(dates, as_of),
@@ -103,9 +113,31 @@ def worklist_json(items: list[WorkItem], as_of: date, filters: dict[str, Any]) -
     }
 
 
-def assign_case(store: Store, case_id: int, assignee: str | None, as_of: date) -> WorkItem:
-    """Give a case to a clinic user (``None``: to no one); returns its worklist row."""
+def clinic_users(store: Store) -> list[str]:
+    """The clinic's enabled users who may work a case (staff and admins), A to Z; none for a store
+    without accounts (the single user's)."""
+    return Accounts(store.engine, store.actor).active_names(WORKING_ROLES)
+
+
+def _one_of(name: str, users: Collection[str]) -> str:
+    for user in users:
+        if user.casefold() == name.casefold():
+            return user
+    raise BadInput(
+        f"{name[:64]!r} is not one of the clinic's active staff or admin users",
+        "choose a name from the list (`backcover users list` shows them)",
+        where="assignee",
+    )
+
+
+def assign_case(
+    store: Store, case_id: int, assignee: str | None, as_of: date, *, users: Collection[str] | None = None
+) -> WorkItem:
+    """Give a case to a clinic user (``None``: to no one); returns its worklist row. With ``users``
+    (clinic mode: :func:`clinic_users`) the name must be one of them."""
     name = check_assignee(assignee)
+    if name is not None and users is not None:
+        name = _one_of(name, users)
     with store.transaction():
         store.assign_case(case_id, name)
         return work_item(store.get_case(case_id), as_of)

@@ -36,6 +36,7 @@ from backcover.store._models import (
 )
 from backcover.store._scope import AuditScope, Refused, acting, current_scope
 from backcover.store._store import Store
+from backcover.store._summaries import CaseSummary, DenialRow
 
 __all__ = [
     "CSV_COLUMNS",
@@ -52,9 +53,11 @@ __all__ = [
     "AuditScope",
     "Blob",
     "Case",
+    "CaseSummary",
     "CodeInput",
     "Denial",
     "DenialCode",
+    "DenialRow",
     "Document",
     "ExternalReview",
     "LogEntry",

@@ -100,6 +100,12 @@ class Accounts:
         with self._tx() as s:
             return list(s.scalars(select(User).order_by(User.username)))
 
+    def active_names(self, roles: Iterable[str]) -> list[str]:
+        """The user names of the enabled users with one of ``roles``, A to Z."""
+        with self._tx() as s:
+            q = select(User.username).where(User.disabled.is_(False), User.role.in_(list(roles)))
+            return list(s.scalars(q.order_by(User.username)))
+
     def _need(self, s: Session, username: str) -> User:
         user = s.scalars(select(User).where(User.username == username)).first()
         if user is None:

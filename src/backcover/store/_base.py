@@ -29,6 +29,16 @@ __all__ = ["CodeInput", "StoreBase", "now"]
 
 T = TypeVar("T")
 
+_READS = "backcover_audit_reads"  # Session.info: the reads this transaction has recorded
+
+
+def _reads_committed(session: Session) -> None:
+    """Once a transaction is committed, its recorded reads count for the rest of the request."""
+    scope = current_scope()
+    done = session.info.pop(_READS, None)
+    if scope is not None and done:
+        scope.reads.update(done)
+
 
 def now() -> datetime:
     return datetime.now(UTC)
@@ -57,6 +67,7 @@ class StoreBase:
         self.route = route  # the command, for the CLI: "cli: backcover case show"
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         event.listen(self._sessions, "before_flush", check_lengths)
+        event.listen(self._sessions, "after_commit", _reads_committed)
         self._local = threading.local()
 
     def close(self) -> None:
@@ -109,6 +120,13 @@ class StoreBase:
         if case_id is None and entity == "case" and isinstance(entity_id, int):
             case_id = entity_id
         ids = sorted(set(patient_ids)) if patient_ids is not None else None
+        if action in READ_ACTIONS:
+            # the same read twice in one request (a page that looks a case up, then loads it) is one
+            key = (action, patient_id, case_id, entity, entity_id, None if ids is None else tuple(ids))
+            pending: set[tuple[object, ...]] = s.info.setdefault(_READS, set())
+            if key in pending or (scope is not None and key in scope.reads):
+                return
+            pending.add(key)
         s.add(
             AuditEntry(
                 at=now(),

@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from backcover.errors import BadInput
 from backcover.store._base import now
@@ -136,9 +136,10 @@ class CaseStore(DocumentStore):
                 select(Case)
                 .where(Case.id == case_id)
                 .options(
-                    selectinload(Case.patient),
-                    selectinload(Case.plan),
-                    selectinload(Case.provider),
+                    # one row each: in the case's own query (three round trips fewer)
+                    joinedload(Case.patient),
+                    joinedload(Case.plan),
+                    joinedload(Case.provider),
                     selectinload(Case.pa_requests).selectinload(PARequest.events),
                     selectinload(Case.denials).selectinload(Denial.codes),
                     selectinload(Case.appeals),

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["READ_ACTIONS", "AuditScope", "Refused", "acting", "current_scope"]
 
@@ -39,6 +39,8 @@ class AuditScope:
     web request does to patient data (``"read"`` or ``"update"``; None: it touches none), and
     ``events`` counts the audit entries written under this scope: a request that touched patient
     data outside the store (the workspace's files) and wrote none gets one entry for its route.
+    ``reads`` are the reads already recorded (and committed) under this scope: reading the same thing
+    again in the same request or command writes no second entry.
     """
 
     actor: str | None = None
@@ -46,6 +48,7 @@ class AuditScope:
     may_write: bool = True
     access: str | None = None
     events: int = 0
+    reads: set[tuple[object, ...]] = field(default_factory=set)
 
 
 def current_scope() -> AuditScope | None:

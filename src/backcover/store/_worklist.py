@@ -2,8 +2,8 @@
 the cases behind the prior-authorization figures, assigning a case, and the audit of a list read.
 
 Loading does not audit by itself: the use case filters first and then names the patients it hands
-back with :meth:`WorklistStore.record_list_read` (one entry per patient), so the audit says what was
-shown, not what was looked at to decide.
+back with :meth:`WorklistStore.record_list_read` (one entry naming the patients shown), so the audit
+says what was shown, not what was looked at to decide.
 """
 
 from __future__ import annotations
@@ -12,42 +12,31 @@ from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.sql import Select
 
 from backcover.store._base import StoreBase
 from backcover.store._models import Case, PARequest
+from backcover.store._summaries import CaseSummary, load_summaries
 
 __all__ = ["WorklistStore"]
-
-
-def _with_history(q: Select[Case]) -> Select[Case]:
-    return q.options(
-        joinedload(Case.patient),
-        joinedload(Case.plan),
-        selectinload(Case.pa_requests).selectinload(PARequest.events),
-        selectinload(Case.denials),
-        selectinload(Case.appeals),
-        selectinload(Case.external_reviews),
-    )
 
 
 class WorklistStore(StoreBase):
     """Queries across patients for the clinic's worklist and figures."""
 
-    def worklist_cases(self) -> list[Case]:
-        """Every open case with its patient, plan, requests (and their steps), denials, appeals and
-        external reviews, in five queries. Not audited: see :meth:`record_list_read`."""
+    def worklist_cases(self) -> list[CaseSummary]:
+        """Every open case with its patient's name, its plan's payer, and its requests (with their
+        steps), denials, appeals and external reviews: two queries, plain values. Not audited: see
+        :meth:`record_list_read`."""
         with self.transaction() as s:
-            return list(s.scalars(_with_history(select(Case).where(Case.status == "open")).order_by(Case.id)))
+            return load_summaries(s, Case.status == "open", name="open")
 
-    def metrics_cases(self, since: date, until: date) -> list[Case]:
+    def metrics_cases(self, since: date, until: date) -> list[CaseSummary]:
         """The cases (open or closed) with a prior-authorization request sent from ``since`` to ``until``."""
         sent = select(PARequest.case_id).where(
             PARequest.submitted_on >= since, PARequest.submitted_on <= until
         )
         with self.transaction() as s:
-            return list(s.scalars(_with_history(select(Case).where(Case.id.in_(sent))).order_by(Case.id)))
+            return load_summaries(s, Case.id.in_(sent))
 
     def assignees(self) -> list[str]:
         """The names cases are assigned to, A to Z."""
@@ -63,12 +52,9 @@ class WorklistStore(StoreBase):
             self._audit(s, "update", case.patient_id, "case_assignment", case.id)
             return case
 
-    def record_list_read(self, entity: str, patient_ids: Iterable[int | None]) -> None:
-        """The audit of a list read: one ``read`` entry per patient whose data the list showed
+    def record_list_read(self, entity: str, patient_ids: Iterable[int] | None) -> None:
+        """The audit of a list read: one ``read`` entry (through the one audit gate, under the
+        signed-in actor and route) naming in ``patient_ids`` the patients whose data the list showed
         (``None``: figures that name no one). Every worklist and metrics read goes through here."""
         with self.transaction() as s:
-            ids = set(patient_ids)
-            for pid in sorted(i for i in ids if i is not None):
-                self._audit(s, "read", pid, entity)
-            if None in ids:
-                self._audit(s, "read", None, entity)
+            self._audit(s, "read", None, entity, patient_ids=patient_ids)

@@ -16,6 +16,7 @@ from backcover import services
 from backcover.caseload import MAX_DAYS
 from backcover.web._actor import Action, require
 from backcover.web._api import ERRORS
+from backcover.web._casepage import assign_users
 from backcover.web._context import ctx
 from backcover.web._forms import CaseId
 
@@ -82,12 +83,14 @@ class AssignRequest(BaseModel):
     responses={200: {"description": "The case's worklist row", **_OBJECT}},
 )
 def api_assign(case_id: CaseId, body: AssignRequest, request: Request) -> Response:
-    """Give the case to `assignee` (null: to no one). The change is audited. Returns the case as the
+    """Give the case to `assignee` (null: to no one). In clinic mode the name must be one of the
+    enabled staff or admin users (else 400). The change is audited. Returns the case as the
     worklist shows it."""
     require(request, Action.WRITE)
     web = ctx(request)
     as_of = web.today()
-    item = services.assign_case(web.store(), case_id, body.assignee, as_of)
+    store = web.store()
+    item = services.assign_case(store, case_id, body.assignee, as_of, users=assign_users(request, store))
     return _json({"case": item.to_json(as_of)})
 
 

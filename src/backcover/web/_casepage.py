@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import Request
 
+from backcover import services
 from backcover.errors import BadInput
 from backcover.record.model import Record
 from backcover.store import Store
@@ -15,7 +16,14 @@ from backcover.web._actor import actor_of
 from backcover.web._context import ctx
 from backcover.web._forms import CASE_PLAN_KINDS, SETTING_NAMES, CaseId, flash, plan_kind
 
-__all__ = ["DOC_TYPE_WORDS", "STORY_MESSAGES", "case_context", "case_plan_kind", "store_patient"]
+__all__ = [
+    "DOC_TYPE_WORDS",
+    "STORY_MESSAGES",
+    "assign_users",
+    "case_context",
+    "case_plan_kind",
+    "store_patient",
+]
 
 STORY_MESSAGES = {
     "edit": "Case details saved.",
@@ -66,6 +74,13 @@ def store_patient(request: Request, *, create: bool | None = None) -> tuple[Stor
     return store, _cases.store_patient_id(store, web.workspace, record, create=create), record
 
 
+def assign_users(request: Request, store: Store) -> list[str] | None:
+    """Who a case may be given to: in clinic mode the enabled staff and admin users (the form offers
+    only them, and an assignment to anyone else is refused); None in the single-user mode, where the
+    name is free text."""
+    return services.clinic_users(store) if ctx(request).clinic is not None else None
+
+
 def case_context(
     request: Request, case_id: CaseId, error: BadInput | None = None, **extra: Any
 ) -> dict[str, Any]:
@@ -94,7 +109,8 @@ def case_context(
             ("state", "fully insured plan (state process)"),
         ],
         "outcomes": ["overturned", "upheld", "partial", "withdrawn"],
-        "assignees": store.assignees(),
+        "users": (users := assign_users(request, store)),
+        "assignees": store.assignees() if users is None else [],  # free text's suggestions
         "review": None,
         "reading": None,
         **extra,

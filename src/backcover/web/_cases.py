@@ -12,6 +12,7 @@ from typing import Any
 
 from backcover import services
 from backcover.appeals import explain_carc, explain_rarc
+from backcover.caseload import STAGES
 from backcover.catalog import find
 from backcover.errors import BadInput
 from backcover.record.model import Record
@@ -195,6 +196,8 @@ def case_view(store: Store, case_id: int, patient_id: int, as_of: date) -> dict[
         "setting": case.setting,
         "state": case.state,
         "status": case.status,
+        "stage": STAGES[services.case_stage(case)],
+        "patient_id": case.patient_id,
         "assignee": case.assignee,
         "urgent": case.urgent,
         "pa": [

@@ -73,21 +73,41 @@ def api_audit(
     return {"events": [event_json(e) for e in _events(request, limit, actor, patient, since)]}
 
 
+def _number(raw: str, name: str, words: str, low: int, high: int) -> int | None:
+    if not raw:
+        return None
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise BadInput(
+            f"{raw[:20]!r} is not a {words}", f"give a whole number from {low} to {high:,}", where=name
+        )
+    return int(raw)
+
+
+def _page_filters(request: Request, default_limit: int) -> tuple[int, str | None, int | None, str | None]:
+    """The filter form's fields as typed (an empty box is no filter; the API is stricter)."""
+    q = request.query_params
+    actor = (q.get("actor") or "").strip()[:200]
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in actor):
+        raise BadInput("the user name has control characters", "type the name again", where="User")
+    patient = _number((q.get("patient") or "").strip(), "Patient number", "patient number", 1, 2**31 - 1)
+    limit = _number((q.get("limit") or "").strip(), "At most", "number of events", 1, 10_000)
+    since = (q.get("since") or "").strip()[:40]
+    return limit or default_limit, actor or None, patient, since or None
+
+
 @page_router.get("/audit")
-async def audit_page(
-    request: Request,
-    limit: Limit = 200,
-    actor: ActorQ = None,
-    patient: PatientQ = None,
-    since: SinceQ = None,
-) -> Response:
+async def audit_page(request: Request) -> Response:
+    require(request, Action.ADMIN)
     error: BadInput | None = None
     events: list[dict[str, Any]] = []
+    q = request.query_params
+    limit = 200
     try:
+        limit, actor, patient, since = _page_filters(request, limit)
         rows = await run_in_threadpool(_events, request, limit, actor, patient, since)
         events = [event_json(e) for e in rows]
     except BadInput as exc:
-        error = exc
+        error = BadInput(exc.problem, exc.fix, exc.file, "Since" if exc.where == "since" else exc.where)
     for e in events:
         e["shown_at"] = datetime.fromisoformat(e["at"]).strftime("%Y-%m-%d %H:%M:%S UTC")
     query = str(request.url.query)
@@ -98,7 +118,12 @@ async def audit_page(
             "title": "Audit log",
             "events": events,
             "error": error,
-            "filters": {"actor": actor or "", "patient": patient or "", "since": since or "", "limit": limit},
+            "filters": {
+                "actor": (q.get("actor") or "")[:200],
+                "patient": (q.get("patient") or "")[:20],
+                "since": (q.get("since") or "")[:40],
+                "limit": (q.get("limit") or "")[:20] or limit,
+            },
             "csv_href": "/audit.csv" + (f"?{query}" if query else ""),
         },
         400 if error else 200,
@@ -106,14 +131,9 @@ async def audit_page(
 
 
 @page_router.get("/audit.csv")
-def audit_csv_download(
-    request: Request,
-    limit: Limit = 10_000,
-    actor: ActorQ = None,
-    patient: PatientQ = None,
-    since: SinceQ = None,
-) -> Response:
-    rows = _events(request, limit, actor, patient, since)
+def audit_csv_download(request: Request) -> Response:
+    require(request, Action.ADMIN)
+    rows = _events(request, *_page_filters(request, 10_000))
     return Response(
         audit_csv([event_json(e) for e in rows]),
         media_type="text/csv; charset=utf-8",

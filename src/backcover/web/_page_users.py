@@ -40,7 +40,7 @@ ROLE_WORDS = {
 
 
 def _page(request: Request, error: BadInput | None = None, status: int = 200) -> Response:
-    require(request, Action.ADMIN)
+    me = require(request, Action.ADMIN)
     accounts = ctx(request).signin().accounts
     counts = accounts.session_counts()
     users = [clinic.user_json(u, counts.get(u.id, 0)) for u in accounts.users()]
@@ -54,6 +54,7 @@ def _page(request: Request, error: BadInput | None = None, status: int = 200) ->
             "error": error,
             "flash": DONE.get(request.query_params.get("done", "")),
             "min_password": clinic.MIN_PASSWORD,
+            "me": me.username if me else None,
         },
         status,
     )
@@ -90,6 +91,15 @@ async def users_add(request: Request) -> Response:
 @router.post("/users/{name}/disable")
 async def users_disable(request: Request, name: UserName) -> Response:
     await checked_form(request)
+    me = require(request, Action.ADMIN)
+    if me is not None and name.strip().lower() == me.username:
+        # an admin who locked themselves out might leave the clinic with no admin at all
+        problem = BadInput(
+            "you cannot disable your own account here",
+            "ask another admin, or run `backcover users disable NAME` at the server",
+            where="user",
+        )
+        return await run_in_threadpool(_page, request, problem, 400)
     return await _act(request, "disabled", clinic.disable_user, name)
 
 

@@ -13,7 +13,7 @@ from backcover import services
 from backcover.caseload import MAX_DAYS, STAGES, WorkItem
 from backcover.errors import BadInput
 from backcover.web._actor import Action, actor_of, allowed, require
-from backcover.web._casepage import case_context
+from backcover.web._casepage import assign_users, case_context
 from backcover.web._context import ctx, render
 from backcover.web._forms import CASE_PLAN_KINDS, CaseId, checked_form, field, see_other
 
@@ -64,6 +64,7 @@ def worklist_page(request: Request) -> Response:
     today = web.today()
     store = web.store()
     chosen = _filters(request)
+    users = assign_users(request, store)
     error: BadInput | None = None
     rows: list[dict[str, Any]] = []
     try:
@@ -90,6 +91,7 @@ def worklist_page(request: Request) -> Response:
             "chosen": chosen,
             "back": urlencode({k: v for k, v in chosen.items() if v}),
             "assignees": store.assignees(),
+            "users": users,
             "payers": CASE_PLAN_KINDS,
             "stages": list(STAGES.items()),
             "can_write": allowed(actor_of(request), Action.WRITE),
@@ -117,7 +119,8 @@ async def worklist_assign(request: Request) -> Response:
     raw = field(form, "case_id")
     if not raw.isdigit() or not 1 <= int(raw) <= 2**31 - 1:
         raise BadInput("no case was chosen", "use the form on the case's row", where="case")
-    services.assign_case(web.store(), int(raw), _assignee(form), web.today())
+    store = web.store()
+    services.assign_case(store, int(raw), _assignee(form), web.today(), users=assign_users(request, store))
     return see_other(f"{back}done=assigned#case-{raw}")
 
 
@@ -126,8 +129,9 @@ async def case_assign(request: Request, case_id: CaseId) -> Response:
     require(request, Action.WRITE)
     form = await checked_form(request)
     web = ctx(request)
+    store = web.store()
     try:
-        services.assign_case(web.store(), case_id, _assignee(form), web.today())
+        services.assign_case(store, case_id, _assignee(form), web.today(), users=assign_users(request, store))
     except BadInput as exc:
         err = BadInput(exc.problem, exc.fix, exc.file, FORM_WORDS.get(exc.where or "", exc.where))
         return render(request, "case.html", case_context(request, case_id, err), 400)
