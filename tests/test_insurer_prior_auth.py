@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from backcover.cli import app
 from backcover.engine import check
 from backcover.engine._choose import prior_auth
 from backcover.engine._pack_model import Pack
@@ -68,3 +72,32 @@ def test_a_rule_cannot_answer_plan_dependent(tmp_path: Path) -> None:
     with pytest.raises(BadInput) as err:
         _pack(tmp_path, "odd", "plan_dependent")
     assert "when_no_rule" in err.value.message()
+
+
+def _vendors() -> dict[str, list[dict[str, Any]]]:
+    r = CliRunner().invoke(app, ["policies", "insurers", "--format", "json"])
+    assert r.exit_code == 0, r.output
+    return {i["slug"]: i["vendors"] for i in json.loads(r.output)["insurers"]}
+
+
+def test_policies_insurers_says_who_reviews_what_for_aetna_uhc_and_anthem() -> None:
+    vendors = _vendors()
+    # Aetna: eviCore reviews imaging and pain for Medicare Advantage only; commercial uses Aetna's CPBs.
+    evicore = [v for v in vendors["aetna"] if v["name"] == "eviCore"]
+    assert {v["area"] for v in evicore} == {"imaging", "pain"}
+    assert all(v["payers"] == ["medicare-advantage"] for v in evicore)
+    assert all(
+        "commercial" in (v["note"] or "") and v["source"]["url"].startswith("https://www.aetna.com")
+        for v in evicore
+    )
+    # UnitedHealthcare reviews imaging, pain, spine surgery and therapy itself.
+    uhc = {v["area"]: v for v in vendors["unitedhealthcare"]}
+    assert set(uhc) == {"imaging", "pain", "spine_surgery", "therapy"}
+    assert all(v["name"] == "UnitedHealthcare" for v in uhc.values())
+    assert "uhcprovider.com" in uhc["imaging"]["source"]["url"]
+    assert "InterQual" in uhc["spine_surgery"]["source"]["section"]
+    # Anthem: Carelon reviews therapy for medical necessity; pain and spine guidelines cover MA too.
+    anthem = {v["area"]: v for v in vendors["anthem"]}
+    assert "medical necessity" in anthem["therapy"]["source"]["section"]
+    assert "Medicare Advantage" in (anthem["pain"]["note"] or "")
+    assert "Medicare Advantage" in (anthem["spine_surgery"]["note"] or "")
