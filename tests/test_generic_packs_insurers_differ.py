@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from backcover.engine import Determination, check
 from backcover.record.model import Item, ItemKind
 from tests.engine_builders import care, dx, item, mri, nrs, record
@@ -72,3 +74,22 @@ def test_generic_esi_interval_says_the_sources_disagree_on_7_or_14_days() -> Non
     assert "14 days" in confidence(generic, "esi.commercial.interval")
     cigna = check(r, "64483", "commercial", as_of=AS_OF, insurer="cigna")
     assert status(cigna, "cigna.esi.interval") == "not_met"
+
+
+@pytest.mark.parametrize(
+    ("code", "insurer", "name"),
+    [
+        ("97124", "cigna", "Cigna"),
+        ("97124", "unitedhealthcare", "UnitedHealthcare"),
+        ("97124", "anthem", "Anthem"),
+        ("63688", "aetna", "Aetna"),
+        ("63688", "cigna", "Cigna"),
+    ],
+)
+def test_without_a_read_source_the_insurer_answer_says_it_has_no_policy(
+    code: str, insurer: str, name: str
+) -> None:
+    r = record(dx("M54.50", date(2026, 1, 5)), care(date(2026, 3, 2), 6))
+    d = check(r, code, "commercial", as_of=AS_OF, insurer=insurer)
+    assert any(n.startswith(f"backcover has no {name} policy") for n in d.notes)
+    assert d.prior_authorization == "plan_dependent"
