@@ -138,8 +138,11 @@ def prior_auth(
     as_of: date,
     used: list[Pack],
 ) -> tuple[PriorAuth, list[str], list[str]]:
-    """Prior authorization: the payer's PA rules, else their ``when_no_rule`` (and the packs used)."""
-    basis: list[str] = []
+    """Prior authorization: the payer's PA rules, else their ``when_no_rule`` (and the packs used).
+
+    A matching ``required`` rule wins over a matching ``not_required`` one (the stricter list decides).
+    """
+    found: dict[PriorAuth, list[str]] = {PriorAuth.REQUIRED: [], PriorAuth.NOT_REQUIRED: []}
     notes: list[str] = []
     programs = [
         p for p in every if p.kind == "prior_authorization" and payer in p.payers and p.in_force(as_of)
@@ -147,23 +150,28 @@ def prior_auth(
     for pack in programs:
         for rule in pack.rules:
             if rule.applies(code, setting, state, as_of):
-                basis.append(
-                    f"{pack.title}: {rule.category} ({rule.source.policy}, {rule.source.section}), for "
+                says = "" if rule.answer == PriorAuth.REQUIRED else "no prior authorization needed for "
+                found[rule.answer].append(
+                    f"{pack.title}: {says}{rule.category} ({rule.source.policy}, {rule.source.section}), for "
                     f"services from {rule.start.isoformat() if rule.start else 'its start'}"
                     + (f" to {rule.end.isoformat()}" if rule.end else "")
                 )
+                if rule.note:
+                    notes.append(rule.note)
                 if rule.confidence:
                     notes.append(f"Unconfirmed ({pack.title}): {rule.confidence}")
                 notes.extend(pack.notes)
             elif state is None and rule.states is not None and code in rule.codes:
                 probe = rule.states[0]
                 if rule.applies(code, setting, probe, as_of):
+                    verb = "requires" if rule.answer == PriorAuth.REQUIRED else "needs no"
                     notes.append(
-                        f"{pack.title} requires prior authorization for this code in "
+                        f"{pack.title} {verb} prior authorization for this code in "
                         f"{', '.join(rule.states)}; give --state to check the patient's state."
                     )
-    if basis:
-        return PriorAuth.REQUIRED, basis, notes
+    for answer in (PriorAuth.REQUIRED, PriorAuth.NOT_REQUIRED):
+        if found[answer]:
+            return answer, found[answer], list(dict.fromkeys(notes))
     default = next((p.when_no_rule for p in programs if p.when_no_rule is not None), None)
     if default is None or default.consult_policy_packs:
         for wanted, says in (

@@ -77,6 +77,7 @@ def field_list(
 
 SETTINGS = values(Setting)
 STATE_CODES = tuple(STATES)
+RULE_ANSWERS = (PriorAuth.REQUIRED, PriorAuth.NOT_REQUIRED)
 
 
 def field_source(node: Any, file: str, where: str | None, default: Mapping[str, Any]) -> Source:
@@ -143,11 +144,30 @@ def field_code_exclusion(
 def field_rule(node: Mapping[str, Any], file: str, default_source: Mapping[str, Any]) -> PaRule:
     check_keys(
         node,
-        ("codes", "category", "from", "until", "settings", "states", "source", "confidence"),
+        (
+            "codes",
+            "category",
+            "from",
+            "until",
+            "settings",
+            "states",
+            "source",
+            "confidence",
+            "prior_authorization",
+            "note",
+        ),
         file,
         "rule",
     )
     where = line_of(node)
+    answer = field_prior_auth(node.get("prior_authorization", "required"), file, where)
+    if answer not in RULE_ANSWERS:
+        raise BadInput(
+            f"a rule's prior_authorization must be required or not_required, not {answer.value!r}",
+            "leave plan-dependent answers to when_no_rule",
+            file,
+            where,
+        )
     return PaRule(
         codes=frozenset(str(c) for c in node["codes"]),
         category=str(node.get("category") or ""),
@@ -157,6 +177,8 @@ def field_rule(node: Mapping[str, Any], file: str, default_source: Mapping[str, 
         states=field_list(node, "states", file, STATE_CODES),
         source=field_source(node.get("source") or {}, file, where, default_source),
         confidence=str(node["confidence"]) if node.get("confidence") else None,
+        answer=answer,
+        note=str(node["note"]) if node.get("note") else None,
     )
 
 

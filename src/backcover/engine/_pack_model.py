@@ -77,7 +77,12 @@ class CodeExclusion:
 
 @dataclass(frozen=True, slots=True)
 class PaRule:
-    """A prior-authorization rule: codes, settings, states and the dates of service it covers."""
+    """A prior-authorization rule: codes, settings, states and the dates of service it covers.
+
+    ``answer``: what the rule says for those codes, ``required`` (the default) or ``not_required``
+    (a published "no prior authorization for these codes"); a matching ``required`` rule wins.
+    ``note``: said only when this rule matches (the pack's ``notes`` go with every matching rule).
+    """
 
     codes: frozenset[str]
     category: str
@@ -87,6 +92,8 @@ class PaRule:
     states: tuple[str, ...] | None
     source: Source
     confidence: str | None = None
+    answer: PriorAuth = PriorAuth.REQUIRED
+    note: str | None = None  # said with the answer when this rule matches (e.g. a visit-count threshold)
 
     def applies(self, code: str, setting: str, state: str | None, on: date) -> bool:
         if code not in self.codes:

@@ -207,10 +207,13 @@ def pack_markdown(pack: Pack, kb: Knowledge | None = None) -> str:
                 f"; states {', '.join(r.states)}" if r.states else ""
             )
             until = f" to {r.end.isoformat()}" if r.end else ""
+            says = "" if r.answer == PriorAuth.REQUIRED else "no prior authorization needed: "
             out.append(
-                f"- {r.category}: {', '.join(sorted(r.codes))}; services from "
+                f"- {says}{r.category}: {', '.join(sorted(r.codes))}; services from "
                 f"{r.start.isoformat() if r.start else 'its start'}{until}{where} (source: {_cite(r.source)})"
             )
+            if r.note:
+                out.append(f"  - note: {r.note}")
             if r.confidence:
                 out.append(f"  - confidence: {r.confidence}")
     if pack.when_no_rule is not None:
