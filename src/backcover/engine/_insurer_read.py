@@ -6,11 +6,9 @@ A typo is refused with the file, the line and the closest valid name, as for pol
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date
 from pathlib import Path
 from typing import Any
 
-from backcover.dates import parse_date_only
 from backcover.engine._insurer_model import (
     AREAS,
     INSURER_PAYERS,
@@ -20,29 +18,11 @@ from backcover.engine._insurer_model import (
     Offer,
     Vendor,
 )
+from backcover.engine._pack_fields import field_date, field_text
 from backcover.errors import BadInput
 from backcover.yamlio import check_keys, line_of, load_yaml, suggest
 
 __all__ = ["read_table"]
-
-
-def _text(node: Mapping[str, Any], key: str, file: str, what: str) -> str:
-    value = node.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise BadInput(
-            f"{what} needs {key!r} (text)",
-            f"add {key}: ... to {what}",
-            file,
-            line_of(node, key) or line_of(node),
-        )
-    return value.strip()
-
-
-def _date(value: Any, file: str, where: str | None) -> date:
-    try:
-        return parse_date_only(value if isinstance(value, date) else str(value))
-    except BadInput as exc:
-        raise exc.at(file, where) from None
 
 
 def _citation(node: Any, file: str, where: str | None, what: str) -> Citation:
@@ -75,10 +55,10 @@ def _citation(node: Any, file: str, where: str | None, what: str) -> Citation:
             here,
         )
     return Citation(
-        url=_text(node, "url", file, f"{what}'s source"),
-        section=_text(node, "section", file, f"{what}'s source"),
-        effective=_date(eff, file, here) if eff is not None else None,
-        checked=_date(checked, file, here) if checked is not None else None,
+        url=field_text(node, "url", file, f"{what}'s source"),
+        section=field_text(node, "section", file, f"{what}'s source"),
+        effective=field_date(eff, file, here) if eff is not None else None,
+        checked=field_date(checked, file, here) if checked is not None else None,
         confidence=conf,
     )
 
@@ -138,7 +118,7 @@ def _vendors(node: Any, file: str, slug: str) -> tuple[Vendor, ...]:
             out.append(
                 Vendor(
                     area=str(area),
-                    name=_text(entry, "name", file, what),
+                    name=field_text(entry, "name", file, what),
                     source=_citation(entry.get("source"), file, line_of(entry), what),
                     payers=tuple(str(p) for p in payers) if payers is not None else None,
                     note=str(entry["note"]).strip() if entry.get("note") else None,
@@ -158,7 +138,7 @@ def read_table(path: Path) -> InsurerTable:
         if not isinstance(node, Mapping):
             raise BadInput("an insurer must be a mapping", "write slug: ..., name: ...", file)
         check_keys(node, ("slug", "name", "offers", "vendors", "notes"), file, "insurer")
-        slug = _text(node, "slug", file, "an insurer")
+        slug = field_text(node, "slug", file, "an insurer")
         if slug in by_slug:
             raise BadInput(
                 f"insurer {slug!r} is listed twice", "keep one entry per insurer", file, line_of(node)
@@ -172,7 +152,7 @@ def read_table(path: Path) -> InsurerTable:
             )
         by_slug[slug] = Insurer(
             slug=slug,
-            name=_text(node, "name", file, f"insurer {slug}"),
+            name=field_text(node, "name", file, f"insurer {slug}"),
             offers=_offers(node.get("offers"), file, slug, line_of(node, "offers") or line_of(node)),
             vendors=_vendors(node.get("vendors"), file, slug),
             notes=tuple(str(n) for n in node.get("notes") or ()),

@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from backcover.dates import parse_date_only
 from backcover.engine._medicaid_model import (
     BENEFIT_PA,
     BENEFITS,
@@ -27,6 +26,7 @@ from backcover.engine._medicaid_model import (
     StateProgram,
     VisitLimit,
 )
+from backcover.engine._pack_fields import field_date, field_text
 from backcover.errors import BadInput
 from backcover.knowledge import Knowledge
 from backcover.states import STATES
@@ -273,12 +273,8 @@ def _mapping(node: Any, file: str, where: str | None, what: str) -> Mapping[str,
 
 
 def _text(node: Mapping[str, Any], key: str, file: str, what: str) -> str:
-    value = node.get(key)
-    if not isinstance(value, str) or not value.strip():
-        raise BadInput(
-            f"{what} needs {key!r} (text)", f"add {key}: ...", file, line_of(node, key) or line_of(node)
-        )
-    return " ".join(value.split())
+    """The text, with the line breaks of folded YAML turned into single spaces."""
+    return " ".join(field_text(node, key, file, what).split())
 
 
 def _opt_text(node: Mapping[str, Any], key: str, file: str, what: str) -> str | None:
@@ -310,8 +306,4 @@ def _count(node: Mapping[str, Any], key: str, file: str, what: str) -> int:
 
 
 def _date(node: Mapping[str, Any], key: str, file: str) -> date:
-    value = node.get(key)
-    try:
-        return parse_date_only(value if isinstance(value, date) else str(value))
-    except BadInput as exc:
-        raise exc.at(file, line_of(node, key)) from None
+    return field_date(node.get(key), file, line_of(node, key))

@@ -25,18 +25,6 @@ _REFUSED = {
 api_router = APIRouter(prefix="/api", tags=["audit"], responses={**ERRORS, 403: _REFUSED})
 page_router = APIRouter(include_in_schema=False)
 
-CSV_COLUMNS = (
-    "at",
-    "actor",
-    "action",
-    "route",
-    "patient_id",
-    "case_id",
-    "patient_ids",
-    "entity",
-    "entity_id",
-)
-
 Limit = Annotated[int, Query(ge=1, le=10_000, description="at most this many events (newest first)")]
 ActorQ = Annotated[
     str | None,
