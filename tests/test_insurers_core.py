@@ -16,7 +16,7 @@ from backcover.errors import BadInput
 from backcover.knowledge import Knowledge
 from backcover.record.load import load_record
 from backcover.record.model import Record
-from tests._web_support import web_client
+from tests._web_support import choose_synthea_patient, web_client
 from tests.conftest import SYNTHEA_FILES, SYNTHEA_LBP
 
 runner = CliRunner()
@@ -253,12 +253,7 @@ def test_the_check_page_asks_which_insurer_and_shows_publishers(tmp_path: Path) 
     )
     assert options[0] == "" and set(SLUGS) <= set(options)
     assert "Not sure / other" in page.text
-    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', c.get("/").text)
-    assert csrf
-    files = [("files", (p.name, p.read_bytes(), "application/x-ndjson")) for p in SYNTHEA_FILES]
-    assert c.post("/start/import", data={"csrf_token": csrf.group(1)}, files=files).status_code == 200
-    chosen = {"csrf_token": csrf.group(1), "patient": SYNTHEA_LBP}
-    assert c.post("/start/patient", data=chosen, follow_redirects=False).status_code == 303
+    choose_synthea_patient(c)
     r = c.get("/check?procedure=62323&payer=medicare-advantage&insurer=humana&state=CA&as_of=2026-11-27")
     assert r.status_code == 200, r.text[:500]
     assert 'value="humana" selected' in r.text

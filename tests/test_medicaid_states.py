@@ -244,18 +244,10 @@ def test_the_table_codes_are_the_fifty_states_and_dc() -> None:
 
 
 def test_the_check_page_shows_the_states_medicaid_program_and_its_sources(tmp_path: Path) -> None:
-    import re
-
-    from tests._web_support import web_client
-    from tests.conftest import SYNTHEA_FILES, SYNTHEA_LBP
+    from tests._web_support import choose_synthea_patient, web_client
 
     c = web_client(tmp_path, DAY)
-    csrf = re.search(r'name="csrf_token" value="([0-9a-f]+)"', c.get("/").text)
-    assert csrf
-    files = [("files", (p.name, p.read_bytes(), "application/x-ndjson")) for p in SYNTHEA_FILES]
-    assert c.post("/start/import", data={"csrf_token": csrf.group(1)}, files=files).status_code == 200
-    chosen = {"csrf_token": csrf.group(1), "patient": SYNTHEA_LBP}
-    assert c.post("/start/patient", data=chosen, follow_redirects=False).status_code == 303
+    choose_synthea_patient(c)
     r = c.get(f"/check?procedure=98940&payer=medicaid&state=WA&as_of={DAY.isoformat()}")
     assert r.status_code == 200, r.text[:500]
     shown = r.text.split('data-testid="medicaid-state"', 1)[1].split("</ul>", 1)[0]

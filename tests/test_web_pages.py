@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from backcover.web import create_app
 from backcover.web._charts import CostBar, Marker, PainPoint, cost_chart, pain_chart
-from tests._web_support import AUTH, WEB_KEY, web_client
+from tests._web_support import AUTH, WEB_KEY, choose_synthea_patient, web_client
 from tests.conftest import SYNTHEA_FILES, SYNTHEA_LBP
 
 TODAY = date(2026, 11, 27)
@@ -36,11 +36,7 @@ def error_text(html: str) -> str:
 
 
 def setup_person(c: TestClient) -> str:
-    t = tok(c)
-    files = [("files", (p.name, p.read_bytes(), "application/x-ndjson")) for p in SYNTHEA_FILES]
-    assert c.post("/start/import", data={"csrf_token": t}, files=files).status_code == 200
-    r = c.post("/start/patient", data={"csrf_token": t, "patient": SYNTHEA_LBP}, follow_redirects=False)
-    assert r.status_code == 303
+    t = choose_synthea_patient(c)
     r = c.post("/start/plan", data={"csrf_token": t, "template": "ppo", "name": "work ppo"})
     assert r.status_code == 200
     return t
