@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from backcover.catalog import SETTINGS, families, resolve, search
 from backcover.engine import insurer_json, insurer_table
 from backcover.errors import BadInput
+from backcover.record.model import Record
 from backcover.vocab import Payer, PlanKind, Setting, parse_state, values
 from backcover.web import _services as svc
 from backcover.web._context import ctx
@@ -182,11 +183,7 @@ async def api_check(body: CheckRequest, request: Request) -> Response:
     as_of = body.as_of or web.today()
     resolve(body.procedure, body.setting)  # a wrong code or setting is named before the record is read
 
-    def run() -> dict[str, Any]:
-        if body.records:
-            record = svc.record_from_texts([(f.filename, f.content) for f in body.records], body.patient)
-        else:
-            record = svc.workspace_record(web.workspace, body.patient)
+    def answer(record: Record) -> dict[str, Any]:
         return svc.check(
             record,
             body.procedure,
@@ -197,21 +194,17 @@ async def api_check(body: CheckRequest, request: Request) -> Response:
             insurer=body.insurer,
         )
 
+    def run() -> dict[str, Any]:
+        if body.records:
+            record = svc.record_from_texts([(f.filename, f.content) for f in body.records], body.patient)
+        else:
+            record = svc.workspace_record(web.workspace, body.patient)
+        return answer(record)
+
     # A check of an already-read record takes about a millisecond: run it here. Reading files (an
     # upload, or the first use of the imported ones) can take much longer: run it in a worker thread.
     cached = None if body.records else svc.cached_workspace_record(web.workspace, body.patient)
-    if cached is not None:
-        det = svc.check(
-            cached,
-            body.procedure,
-            body.payer,
-            setting=body.setting,
-            state=body.state,
-            as_of=as_of,
-            insurer=body.insurer,
-        )
-    else:
-        det = await run_in_threadpool(run)
+    det = answer(cached) if cached is not None else await run_in_threadpool(run)
     return _json(det)
 
 
