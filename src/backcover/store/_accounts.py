@@ -29,6 +29,16 @@ def aware(value: datetime) -> datetime:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
+def _session_row(s: Session, token_hash: str) -> tuple[UserSession, User] | None:
+    """The session with this token hash and its user (one indexed query), or None."""
+    row = s.execute(
+        select(UserSession, User)
+        .join(User, User.id == UserSession.user_id)
+        .where(UserSession.token_hash == token_hash)
+    ).first()
+    return None if row is None else (row[0], row[1])
+
+
 @dataclass(frozen=True, slots=True)
 class SessionUser:
     """Who a valid session belongs to."""
@@ -187,11 +197,7 @@ class Accounts:
         """The session's user if it is still valid (not idle since ``idle_after``, not expired, user
         enabled); its last-seen time is moved on when older than ``touch_before``."""
         with self._tx() as s:
-            row = s.execute(
-                select(UserSession, User)
-                .join(User, User.id == UserSession.user_id)
-                .where(UserSession.token_hash == token_hash)
-            ).first()
+            row = _session_row(s, token_hash)
             if row is None:
                 return None
             sess, user = row
@@ -204,11 +210,7 @@ class Accounts:
 
     def end_session(self, token_hash: str, at: datetime) -> bool:
         with self._tx() as s:
-            row = s.execute(
-                select(UserSession, User)
-                .join(User, User.id == UserSession.user_id)
-                .where(UserSession.token_hash == token_hash)
-            ).first()
+            row = _session_row(s, token_hash)
             if row is None:
                 return False
             s.delete(row[0])
