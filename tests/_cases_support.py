@@ -11,6 +11,7 @@ import os
 import uuid
 import warnings
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -34,29 +35,41 @@ def _pg_available() -> str | None:
         return type(exc).__name__
 
 
+def require_postgresql(what: str) -> None:
+    """Fail (CI set) or skip with a loud warning when the PostgreSQL server is unreachable."""
+    problem = _pg_available()
+    if problem is None:
+        return
+    message = f"POSTGRESQL UNREACHABLE at {PG_BASE.split('@')[-1]} ({problem}): {what} NOT RUN"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    warnings.warn(message, stacklevel=2)
+    pytest.skip(message)
+
+
+@contextmanager
+def fresh_schema(database_url: str, prefix: str) -> Iterator[str]:
+    """A new, uniquely named schema in the database, as a store URL; dropped afterwards."""
+    schema = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(database_url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield f"{database_url}?options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+        admin.dispose()
+
+
 @pytest.fixture(name="store_url", params=["sqlite", "postgresql"])
 def store_url_fixture(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'store.db'}"
         return
-    problem = _pg_available()
-    if problem is not None:
-        where = PG_BASE.split("@")[-1]
-        message = f"POSTGRESQL UNREACHABLE at {where} ({problem}): store tests on PostgreSQL NOT RUN"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        warnings.warn(message, stacklevel=1)
-        pytest.skip(message)
-    schema = f"bc_cases_{SESSION_TAG}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_BASE)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{PG_BASE}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    require_postgresql("store tests on PostgreSQL")
+    with fresh_schema(PG_BASE, f"bc_cases_{SESSION_TAG}") as url:
+        yield url
 
 
 @pytest.fixture(name="store")

@@ -8,9 +8,7 @@ skipped with a loud warning otherwise. Password hashing uses cheap Argon2id para
 
 from __future__ import annotations
 
-import os
 import uuid
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,34 +24,17 @@ from sqlalchemy.engine import make_url
 from backcover import clinic
 from backcover.clinic import ClinicSettings
 from backcover.store import Accounts, Store, open_store
+from tests._cases_support import PG_BASE, fresh_schema, require_postgresql
 
-PG_BASE = os.environ.get("BACKCOVER_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TODAY = date(2026, 11, 27)
 PASSWORD = "correct horse battery staple"
 ROLES = ("admin", "staff", "viewer")
 
 
-def _unreachable() -> str | None:
-    try:
-        engine = create_engine(PG_BASE, connect_args={"connect_timeout": 3})
-        with engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
-        engine.dispose()
-        return None
-    except Exception as exc:
-        return type(exc).__name__
-
-
 @pytest.fixture(name="clinic_database", scope="session")
 def clinic_database_fixture() -> Iterator[str]:
     """The URL of a database made for this test run (dropped afterwards)."""
-    problem = _unreachable()
-    if problem is not None:
-        message = f"POSTGRESQL UNREACHABLE at {PG_BASE.split('@')[-1]} ({problem}): clinic tests NOT RUN"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        warnings.warn(message, stacklevel=1)
-        pytest.skip(message)
+    require_postgresql("clinic tests")
     name = f"bc_clinic_auth_{uuid.uuid4().hex[:10]}"
     admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
@@ -69,16 +50,8 @@ def clinic_database_fixture() -> Iterator[str]:
 @pytest.fixture(name="pg_url")
 def pg_url_fixture(clinic_database: str) -> Iterator[str]:
     """A fresh, empty schema in the run's database, as a store URL."""
-    schema = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(clinic_database)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{clinic_database}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_schema(clinic_database, "t") as url:
+        yield url
 
 
 @pytest.fixture(name="cheap_hashes", autouse=True)
