@@ -14,7 +14,7 @@ import warnings
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 import pytest
 import uvicorn
@@ -68,23 +68,19 @@ def _need_chromium() -> None:
     pytest.skip(msg)
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port: int = s.getsockname()[1]
         return port
 
 
-class Server:
-    def __init__(self, data_dir: Path) -> None:
-        self.port = _free_port()
-        self.app = create_app(
-            f"sqlite:///{data_dir / 'store.db'}",
-            data_dir=data_dir / "ws",
-            port=self.port,
-            today=lambda: TODAY,
-            access_key=WEB_KEY,
-        )
+class ThreadServer:
+    """An app served by uvicorn in a thread on a loopback port, as `backcover serve` runs it."""
+
+    def __init__(self, app: Any, port: int) -> None:
+        self.app = app
+        self.port = port
         config = uvicorn.Config(
             self.app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False, lifespan="on"
         )
@@ -95,12 +91,7 @@ class Server:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    @property
-    def key_url(self) -> str:
-        """The address `backcover serve` prints: opening it once gives the browser its access cookie."""
-        return f"{self.url}/?key={WEB_KEY}"
-
-    def __enter__(self) -> Server:
+    def __enter__(self) -> Self:
         self.thread.start()
         deadline = time.monotonic() + 20
         while not self.server.started:
@@ -112,6 +103,26 @@ class Server:
     def __exit__(self, *exc: object) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+
+
+class Server(ThreadServer):
+    """The single-user app (SQLite, the access key) on a free port."""
+
+    def __init__(self, data_dir: Path) -> None:
+        port = free_port()
+        app = create_app(
+            f"sqlite:///{data_dir / 'store.db'}",
+            data_dir=data_dir / "ws",
+            port=port,
+            today=lambda: TODAY,
+            access_key=WEB_KEY,
+        )
+        super().__init__(app, port)
+
+    @property
+    def key_url(self) -> str:
+        """The address `backcover serve` prints: opening it once gives the browser its access cookie."""
+        return f"{self.url}/?key={WEB_KEY}"
 
 
 @pytest.fixture(scope="module")

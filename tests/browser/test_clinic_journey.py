@@ -5,15 +5,11 @@ and records a denial; the admin then finds both reads and the change in the audi
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from backcover import clinic
 from backcover.clinic import ClinicSettings
@@ -24,51 +20,30 @@ from tests._clinic_support import (  # noqa: F401
     clinic_database_fixture,
     pg_url_fixture,
 )
+from tests.browser.conftest import ThreadServer, free_port
 
 ADMIN_PASSWORD = "admin password, long enough"
 STAFF_PASSWORD = "robin's password, long enough"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-class ClinicServer:
+class ClinicServer(ThreadServer):
     """`backcover serve --clinic` in a thread: uvicorn on a free loopback port."""
 
     def __init__(self, url: str, data_dir: Path) -> None:
         from backcover.web import create_app
 
-        self.port = free_port()
-        self.app = create_app(
+        port = free_port()
+        app = create_app(
             url,
             data_dir=data_dir,
-            port=self.port,
+            port=port,
             today=lambda: TODAY,
             clinic=ClinicSettings(delay_step=0.0),
         )
-        config = uvicorn.Config(
-            self.app, host="127.0.0.1", port=self.port, log_level="warning", access_log=False
-        )
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-        self.url = f"http://127.0.0.1:{self.port}"
-
-    def __enter__(self) -> ClinicServer:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
+        super().__init__(app, port)
 
     def __exit__(self, *exc: object) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=10)
+        super().__exit__(*exc)
         self.app.state.web.store().close()
 
 
