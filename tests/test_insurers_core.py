@@ -104,6 +104,8 @@ def test_without_an_insurer_the_answer_names_the_generic_guideline(alex: Record)
     assert d.insurer is None
     note = next(n for n in d.notes if n.startswith("No insurer was named"))
     assert "eviCore CMM-200" in note and "published by eviCore" in note and "may differ" in note
+    # The note is shown on the web page as well as in the CLI: it names the insurers, not a flag.
+    assert "UnitedHealthcare" in note and "--insurer" not in note
 
 
 def test_no_policy_of_the_insurer_is_said_plainly(alex: Record) -> None:

@@ -89,12 +89,14 @@ def resolve_insurer(slug: str | None, payer: Payer, knowledge: Knowledge) -> Ins
     return found
 
 
-def _generic_note(used: list[Pack], payer: Payer, slugs: tuple[str, ...]) -> list[str]:
+def _generic_note(used: list[Pack], payer: Payer, names: list[str]) -> list[str]:
+    # The core speaks to every edge: "name your insurer" is the CLI's --insurer and the web's
+    # "Which insurer?" alike, so the note names neither.
     if payer.value not in INSURER_PAYERS:
         return []
     tail = (
-        "your insurer's own policy may differ; name it with --insurer ("
-        + ", ".join(slugs)
+        "your insurer's own policy may differ; name your insurer ("
+        + ", ".join(names)
         + ") to use its policy where backcover has it."
     )
     guides = [p for p in used if p.kind == "guideline"]
@@ -121,7 +123,9 @@ def choose_packs(
     if insurer is None:
         generic = tuple(p for p in every if p.insurer is None)
         used, notes = select(generic, code, payer, setting, state, as_of)
-        return used, notes + _generic_note(used, payer, insurer_table(knowledge).slugs)
+        return used, notes + _generic_note(
+            used, payer, [i.name for i in insurer_table(knowledge).by_slug.values()]
+        )
     kinds = PUBLIC_KINDS | (MEDICARE_KINDS if payer is Payer.MEDICARE_ADVANTAGE else frozenset())
     own = [p for p in every if p.insurer == insurer.slug and p.kind != "prior_authorization"]
     public = [p for p in every if p.insurer is None and p.kind in kinds]
