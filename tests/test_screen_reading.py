@@ -10,7 +10,7 @@ import pytest
 
 from backcover.errors import BadInput
 from backcover.record import fhir
-from backcover.screen._partition import _map_refusing, _resources, read_partition
+from backcover.screen._spill import _map_refusing, _resources, read_partition
 from tests.conftest import SYNTHEA_FILES
 
 _REF = {"reference": "Patient/p1"}

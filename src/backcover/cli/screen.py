@@ -98,6 +98,12 @@ def screen_cmd(
         f"({result.engine}, {result.workers} workers) -> {result.output}",
         highlight=False,
     )
+    if result.resources:
+        out_console.print(
+            f"{result.resources} resources read; {result.unread} of them carry no code any criterion uses "
+            "and were not mapped.",
+            highlight=False,
+        )
     table = Table(title="Decisions")
     table.add_column("Decision")
     table.add_column("Patients", justify="right")

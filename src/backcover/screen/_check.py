@@ -18,7 +18,7 @@ from backcover.engine import Determination, check
 from backcover.record import fhir
 from backcover.record.fhir import Found
 from backcover.record.merge import Source, merge
-from backcover.screen._partition import read_partition
+from backcover.screen._spill import read_partition
 
 __all__ = ["ROW_FIELDS", "PartitionResult", "Question", "check_partition", "row_for", "warm"]
 

@@ -2,10 +2,12 @@
 
 A bulk export keeps one file per resource type, so one person's resources are spread across
 files. Each input is cut into chunks at line boundaries; each chunk task reads its lines one at a
-time, finds the patient each resource belongs to (the Patient's own id, or the ``subject``,
+time, parses it, finds the patient it belongs to (the Patient's own id, or the ``subject``,
 ``patient`` or ``beneficiary`` reference) and appends the line to that patient's partition file,
-chosen by a stable hash. Resources that belong to nobody (Practitioner, Organization, Medication)
-go to a shared file every partition reads. A Bundle file is kept whole and given to one partition.
+chosen by a stable hash. A resource that no criterion can read is not spilled (a short marker
+stands in for it), so phase two reads and maps only what can bear on the answer. Resources that
+belong to nobody (Practitioner, Organization, Medication) go to a shared file every partition
+reads. A Bundle file is kept whole and given to one partition.
 
 Nothing here holds more than one line and the open spill files; the partition count grows with the
 input size, so each partition stays small however large the population is.
@@ -25,6 +27,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
+from backcover.codesets import codesets_for
 from backcover.errors import BadInput
 from backcover.record import fhir
 
@@ -32,11 +35,11 @@ __all__ = [
     "Chunk",
     "ChunkResult",
     "input_files",
+    "marker",
     "partition_chunk",
     "partition_of",
     "plan_chunks",
     "private_dir",
-    "read_partition",
 ]
 
 _NDJSON = (".ndjson", ".jsonl", ".ndjson.gz", ".jsonl.gz")
@@ -44,9 +47,8 @@ _BUNDLE = (".json", ".json.gz")
 CHUNK_BYTES = 32 * 1024 * 1024
 _BUFFER = 1 << 18  # for the shared spill file
 
-# The patient a resource belongs to, read without parsing the whole line (compact or spaced JSON).
+# The patient of a Bundle written on one NDJSON line, read without walking its entries.
 _REF = re.compile(rb'"(?:subject|patient|beneficiary)"\s*:\s*\{[^{}]*?"reference"\s*:\s*"([^"]+)"')
-_PATIENT = re.compile(rb'"resourceType"\s*:\s*"Patient"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,7 @@ class ChunkResult:
     shared: str | None = None
     bundles: dict[int, list[str]] = field(default_factory=dict)
     lines: int = 0
+    unread: int = 0  # resources no criterion can read, left out (see partition_chunk)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -167,46 +170,44 @@ def _lines(chunk: Chunk) -> Iterator[tuple[int, bytes]]:
             yield n, line
 
 
-_FAST = (b'"subject":{"reference":"', b'"patient":{"reference":"', b'"beneficiary":{"reference":"')
+def _owner(doc: dict[str, Any]) -> str | None:
+    """``Patient/id`` of a Patient, or of the patient a resource is about (its first ``subject``,
+    ``patient`` or ``beneficiary`` reference, as the reader finds it); None for a resource about nobody."""
+    if doc["resourceType"] == "Patient" and type(doc.get("id")) is str:
+        return "Patient/" + str(doc["id"])
+    for key in ("subject", "patient", "beneficiary"):
+        ref = doc.get(key)
+        if type(ref) is dict:
+            target = ref.get("reference")
+            if type(target) is str:
+                return _key_of(target)
+    return None
 
 
-def _patient_key(line: bytes) -> str | None:
-    """``Patient/id`` for a Patient or a resource about one; None for a resource about nobody.
-
-    Patients (one line in hundreds) are parsed to read their own id; other lines are searched for
-    their first subject, patient or beneficiary reference without being parsed (compact JSON by a
-    plain search, spaced JSON by a pattern).
-    """
-    if b'"Patient"' in line and _PATIENT.search(line):
-        try:
-            doc = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            return None
-        if isinstance(doc, dict) and doc.get("resourceType") == "Patient" and isinstance(doc.get("id"), str):
-            return "Patient/" + str(doc["id"])
-    ref = _reference(line)
-    return None if ref is None else _key_of(ref)
-
-
-def _reference(line: bytes) -> bytes | None:
-    """The first subject, patient or beneficiary reference of a line, as written."""
-    for marker in _FAST:
-        i = line.find(marker)
-        if i >= 0:
-            start = i + len(marker)
-            return line[start : line.find(b'"', start)]
+def _bundle_owner(line: bytes) -> str | None:
+    """The patient of a Bundle written on one line: its first subject, patient or beneficiary reference."""
     m = _REF.search(line)
-    return m.group(1) if m else None
+    return _key_of(m.group(1).decode("utf-8", "replace")) if m else None
 
 
-def _key_of(ref: bytes) -> str:
-    text = ref.decode("utf-8", "replace")
-    tail = text.rsplit("/", 2)
-    return "/".join(tail[-2:]) if len(tail) >= 2 else text
+def _key_of(ref: str) -> str:
+    tail = ref.rsplit("/", 2)
+    return "/".join(tail[-2:]) if len(tail) >= 2 else ref
+
+
+def marker(rid: str) -> bytes:
+    """The spill line that stands for a resource left unread: ``#`` and its ``Type/id`` as JSON."""
+    return b"#" + orjson.dumps(rid) + b"\n"
 
 
 def partition_chunk(chunk: Chunk, index: int, partitions: int, spill_dir: str) -> ChunkResult:
-    """Phase one for one chunk: every line to its patient's partition file (see the module doc)."""
+    """Phase one for one chunk: every line to its patient's partition file (see the module doc).
+
+    A resource that no criterion can read (``fhir.relevance``: a Condition, Procedure or
+    medication whose codes map to no concept) is not spilled: a marker with its ``Type/id`` takes
+    its place, so that phase two still knows it was there (when the same resource id comes twice,
+    the first one counts, as in ``check``). A resource that gives no item at all is dropped.
+    """
     result = ChunkResult()
     where = Path(spill_dir)
     if chunk.bundle:
@@ -220,51 +221,55 @@ def partition_chunk(chunk: Chunk, index: int, partitions: int, spill_dir: str) -
             return result
         result.bundles.setdefault(partition_of(chunk.file, partitions), []).append(chunk.file)
         return result
+    cs = codesets_for()
+    loads = orjson.loads
+    shape_checks = fhir.SHAPE_CHECKS
+    relevance, matters, invisible = fhir.relevance, fhir.MATTERS, fhir.INVISIBLE
     files: dict[int, str] = {}
     buffers: dict[int, list[bytes]] = {}  # lines not yet written, by partition
     buffered = 0
     shared_path = where / f"shared-{index:05d}.ndjson"
     shared: BinaryIO | None = None
     seen: dict[str, int] = {}  # patient -> partition, for the patients of this chunk
-    by_ref: dict[bytes, int] = {}  # a reference as written -> its patient's partition
-    lines = 0
+    lines = unread = 0
     try:
         for n, raw in _lines(chunk):
             line = raw if raw.endswith(b"\n") else raw + b"\n"
             if len(line) < 8 and not line.strip():
                 continue
             lines += 1
-            p: int | None = None
-            if b'"Patient"' in line:  # perhaps a Patient: _patient_key reads its id
-                key = _patient_key(line)
-                if key is not None:
-                    p = seen.get(key)
-                    if p is None:
-                        p = seen[key] = partition_of(key, partitions)
+            try:
+                doc = loads(line)
+            except orjson.JSONDecodeError:
+                result.warnings.append(f"{_place(chunk, n)}: skipped: not complete JSON")
+                continue
+            rtype = doc.get("resourceType") if type(doc) is dict else None
+            if type(rtype) is not str:
+                result.warnings.append(f"{_place(chunk, n)}: skipped: not a FHIR resource")
+                continue
+            if rtype == "Bundle":
+                key = _bundle_owner(line)
             else:
-                ref = _reference(line)
-                if ref is not None:
-                    p = by_ref.get(ref)
-                    if p is None:
-                        key = _key_of(ref)
-                        p = seen.get(key)
-                        if p is None:
-                            p = seen[key] = partition_of(key, partitions)
-                        by_ref[ref] = p
-            if p is None:
-                try:
-                    doc = orjson.loads(line)
-                except orjson.JSONDecodeError:
-                    result.warnings.append(f"{_place(chunk, n)}: skipped: not complete JSON")
-                    continue
-                if not isinstance(doc, dict) or "resourceType" not in doc:
-                    result.warnings.append(f"{_place(chunk, n)}: skipped: not a FHIR resource")
-                    continue
+                check = shape_checks.get(rtype)
+                if check is not None:
+                    fhir.refuse_other_version(doc, check(doc), chunk.file, _place(chunk, n))
+                key = _owner(doc)
+                if key is not None and rtype != "Patient":
+                    r = relevance(doc, cs)
+                    if r != matters:
+                        unread += 1
+                        if r != invisible:
+                            continue
+                        line = marker(f"{rtype}/{doc.get('id', '?')}")
+            if key is None:
                 if shared is None:
                     shared = open(shared_path, "ab", buffering=_BUFFER)  # noqa: SIM115 - closed in finally
                     result.shared = str(shared_path)
                 shared.write(line)
                 continue
+            p = seen.get(key)
+            if p is None:
+                p = seen[key] = partition_of(key, partitions)
             buf = buffers.get(p)
             if buf is None:
                 buf = buffers[p] = []
@@ -285,6 +290,7 @@ def partition_chunk(chunk: Chunk, index: int, partitions: int, spill_dir: str) -
         if shared is not None:
             shared.close()
     result.lines = lines
+    result.unread = unread
     result.spills = files
     return result
 
@@ -312,83 +318,3 @@ def private_dir(parent: Path) -> Path:
     path = Path(tempfile.mkdtemp(prefix=".screen-", dir=parent))
     os.chmod(path, 0o700)
     return path
-
-
-# ------------------------------------------------------------------------ phase two: the reading
-
-
-def read_partition(
-    files: Sequence[str], bundles: Sequence[str], name: str, warnings: list[str]
-) -> fhir.Parsed:
-    """The record items of one partition: its spill files (the shared resources first), then its
-    Bundles. A resource the reader refuses is left out, with a warning that names it, and the
-    partition is mapped again without it (what it referred to, or what referred to it, may change);
-    a Bundle that cannot be read is skipped with a warning. A spill line that is not FHIR R4 JSON is
-    bad input.
-
-    Without Bundles the spill files are read and mapped in one pass (``fhir.map_ndjson_bytes``),
-    each resource kept only while it is mapped; the result is the same as the two steps below.
-    """
-    data = b"".join(Path(f).read_bytes() for f in files)
-    if bundles:
-        return _map_refusing(_resources(data, bundles, name, warnings), name, warnings)
-    if not data.strip():
-        return fhir.Parsed()
-    skip: set[tuple[int, int]] = set()
-    with fhir.collector_paused():
-        for _ in range(_MAX_REFUSED):
-            refused: list[tuple[tuple[int, int], dict[str, Any]]] = []
-            try:
-                return fhir.map_ndjson_bytes(data, name, skip=skip, refused=refused)
-            except BadInput as exc:
-                if not refused:
-                    raise  # a line that is not FHIR R4 JSON
-                place, res = refused[0]
-                warnings.append(_skipped(res, exc))
-                skip.add(place)
-    raise BadInput("too many unreadable resources in one partition", "check the export", name)
-
-
-_MAX_REFUSED = 1000
-
-
-def _skipped(res: dict[str, Any], exc: BadInput) -> str:
-    return f"{res.get('resourceType', 'resource')}/{res.get('id', '?')}: skipped: {exc.problem}"
-
-
-def _resources(data: bytes, bundles: Sequence[str], name: str, warnings: list[str]) -> list[fhir.Found]:
-    out: list[fhir.Found] = []
-    if data.strip():
-        out.extend(fhir.parse_ndjson_bytes(data, name))
-    for b in bundles:
-        try:
-            out.extend(fhir.parse_json_bytes(Path(b).read_bytes(), b))
-        except BadInput as exc:
-            warnings.append(f"{b}: skipped: {exc.problem}")
-    return out
-
-
-def _map_refusing(resources: list[fhir.Found], name: str, warnings: list[str]) -> fhir.Parsed:
-    """Map the resources; one the reader refuses is left out with a warning and the rest mapped again."""
-    remaining = resources
-    with fhir.collector_paused():
-        for _ in range(_MAX_REFUSED):
-            try:
-                return fhir.parse_resources(remaining, name)
-            except BadInput as exc:
-                where = exc.where or ""
-                bad = next((i for i, f in enumerate(remaining) if where.startswith(f.where + " ")), None)
-                if bad is None:
-                    bad = next(
-                        (
-                            i
-                            for i, f in enumerate(remaining)
-                            if f"{f.resource.get('resourceType')}/{f.resource.get('id')}" in where
-                        ),
-                        None,
-                    )
-                if bad is None:
-                    raise
-                warnings.append(_skipped(remaining[bad].resource, exc))
-                remaining = remaining[:bad] + remaining[bad + 1 :]
-    raise BadInput("too many unreadable resources in one partition", "check the export", name)

@@ -42,6 +42,8 @@ class ScreenResult:
     workers: int
     partitions: int
     warnings: list[str] = field(default_factory=list)
+    resources: int = 0  # resources (lines) in the inputs' NDJSON files
+    unread: int = 0  # of them, those no criterion can read, left out after phase one
 
     def to_json(self) -> dict[str, Any]:
         out = self.summary.to_json()
@@ -52,6 +54,7 @@ class ScreenResult:
                 "engine": self.engine,
                 "workers": self.workers,
                 "partitions": self.partitions,
+                "resources": {"read": self.resources, "not_needed": self.unread},
                 "warnings": self.warnings,
             }
         )
@@ -162,11 +165,12 @@ def screen(
     report = progress or (lambda phase, done, of: None)
     try:
         chunks = plan_chunks(files)
-        phase1 = runner.map(
+        phase1: list[ChunkResult] = runner.map(
             partition_chunk,
             [(c, i, partitions, str(spill)) for i, c in enumerate(chunks)],
             lambda n: report("partition", n, len(chunks)),
         )
+        resources, unread = sum(r.lines for r in phase1), sum(r.unread for r in phase1)
         jobs = _jobs(phase1, partitions, warnings)
         results: list[PartitionResult] = runner.map(
             check_partition,
@@ -186,7 +190,8 @@ def screen(
     finally:
         runner.close()
         shutil.rmtree(spill, ignore_errors=True)
-    return ScreenResult(summary, out, time.monotonic() - started, engine, workers, partitions, warnings)
+    seconds = time.monotonic() - started
+    return ScreenResult(summary, out, seconds, engine, workers, partitions, warnings, resources, unread)
 
 
 def _jobs(

@@ -10,7 +10,8 @@ Reading is split in two steps:
   Encounter, ServiceRequest, DocumentReference, Coverage, ExplanationOfBenefit, Patient).
 
 For an NDJSON file, :func:`map_ndjson_bytes` (:mod:`._stream`) does both in one pass, keeping each
-resource only while it is mapped, with the same result.
+resource only while it is mapped, with the same result. :func:`relevance` (:mod:`._relevance`) says,
+without mapping, which resources would give an item no criterion can read (a screen leaves them out).
 
 The result of a file is a :class:`Parsed` value; merging several of them into one person's record is
 :mod:`backcover.record.merge`'s job. The parsed resources are never changed.
@@ -18,16 +19,23 @@ The result of a file is a :class:`Parsed` value; merging several of them into on
 
 from backcover.record.fhir._parse import HANDLED, Parsed, iter_items, parse_resources
 from backcover.record.fhir._read import (
+    SHAPE_CHECKS,
     Found,
     collector_paused,
     iter_resources,
     parse_json_bytes,
     parse_ndjson_bytes,
+    refuse_other_version,
 )
+from backcover.record.fhir._relevance import INVISIBLE, MATTERS, NOTHING, relevance
 from backcover.record.fhir._stream import map_ndjson_bytes
 
 __all__ = [
     "HANDLED",
+    "INVISIBLE",
+    "MATTERS",
+    "NOTHING",
+    "SHAPE_CHECKS",
     "Found",
     "Parsed",
     "collector_paused",
@@ -37,4 +45,6 @@ __all__ = [
     "parse_json_bytes",
     "parse_ndjson_bytes",
     "parse_resources",
+    "refuse_other_version",
+    "relevance",
 ]

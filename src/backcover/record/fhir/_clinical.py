@@ -138,7 +138,7 @@ def _medication_codes(ctx: Ctx, res: dict[str, Any]) -> tuple[list[Coding], str 
     if isinstance(cc, dict):
         return codings(cc), text_of(cc)
     med = ctx.resolve(res.get("medicationReference"), res)
-    if med is not None:
+    if med is not None and med.get("resourceType") == "Medication":  # FHIR R4: Reference(Medication)
         return codings(med.get("code")), text_of(med.get("code"))
     ref = res.get("medicationReference")
     return [], ref.get("display") if isinstance(ref, dict) else None
