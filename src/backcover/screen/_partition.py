@@ -170,17 +170,15 @@ def _lines(chunk: Chunk) -> Iterator[tuple[int, bytes]]:
             yield n, line
 
 
-def _owner(doc: dict[str, Any]) -> str | None:
-    """``Patient/id`` of a Patient, or of the patient a resource is about (its first ``subject``,
-    ``patient`` or ``beneficiary`` reference, as the reader finds it); None for a resource about nobody."""
-    if doc["resourceType"] == "Patient" and type(doc.get("id")) is str:
-        return "Patient/" + str(doc["id"])
+def _target(doc: dict[str, Any]) -> str | None:
+    """The patient reference of a resource as the reader finds it: its first ``subject``,
+    ``patient`` or ``beneficiary`` reference; None for a resource about nobody."""
     for key in ("subject", "patient", "beneficiary"):
         ref = doc.get(key)
         if type(ref) is dict:
             target = ref.get("reference")
             if type(target) is str:
-                return _key_of(target)
+                return target
     return None
 
 
@@ -231,6 +229,7 @@ def partition_chunk(chunk: Chunk, index: int, partitions: int, spill_dir: str) -
     shared_path = where / f"shared-{index:05d}.ndjson"
     shared: BinaryIO | None = None
     seen: dict[str, int] = {}  # patient -> partition, for the patients of this chunk
+    by_ref: dict[str, int] = {}  # a reference as written -> its patient's partition
     lines = unread = 0
     try:
         for n, raw in _lines(chunk):
@@ -249,27 +248,43 @@ def partition_chunk(chunk: Chunk, index: int, partitions: int, spill_dir: str) -
                 continue
             if rtype == "Bundle":
                 key = _bundle_owner(line)
+                p = None if key is None else partition_of(key, partitions)
             else:
                 check = shape_checks.get(rtype)
                 if check is not None:
-                    fhir.refuse_other_version(doc, check(doc), chunk.file, _place(chunk, n))
-                key = _owner(doc)
-                if key is not None and rtype != "Patient":
-                    r = relevance(doc, cs)
-                    if r != matters:
-                        unread += 1
-                        if r != invisible:
-                            continue
-                        line = marker(f"{rtype}/{doc.get('id', '?')}")
-            if key is None:
+                    found = check(doc)
+                    if found is not None:
+                        fhir.refuse_other_version(doc, found, chunk.file, _place(chunk, n))
+                rid = doc.get("id")
+                if rtype == "Patient" and type(rid) is str:
+                    key = "Patient/" + rid
+                    p = seen.get(key)
+                    if p is None:
+                        p = seen[key] = partition_of(key, partitions)
+                else:
+                    target = _target(doc)
+                    if target is None:
+                        p = None
+                    else:
+                        p = by_ref.get(target)
+                        if p is None:
+                            key = _key_of(target)
+                            p = seen.get(key)
+                            if p is None:
+                                p = seen[key] = partition_of(key, partitions)
+                            by_ref[target] = p
+                        r = relevance(doc, cs)
+                        if r != matters:
+                            unread += 1
+                            if r != invisible:
+                                continue
+                            line = marker(f"{rtype}/{doc.get('id', '?')}")
+            if p is None:
                 if shared is None:
                     shared = open(shared_path, "ab", buffering=_BUFFER)  # noqa: SIM115 - closed in finally
                     result.shared = str(shared_path)
                 shared.write(line)
                 continue
-            p = seen.get(key)
-            if p is None:
-                p = seen[key] = partition_of(key, partitions)
             buf = buffers.get(p)
             if buf is None:
                 buf = buffers[p] = []

@@ -30,28 +30,25 @@ INVISIBLE = 1
 NOTHING = 2
 """It gives no item at all: a type the reader does not use, or a resource entered in error."""
 
-_BY_CODE = frozenset({"Condition", "Procedure"})
-_MEDICATIONS = frozenset({"MedicationRequest", "MedicationStatement"})
 _HANDLED = frozenset(HANDLED)
 
 
 def relevance(res: dict[str, Any], cs: Codesets) -> int:
     """MATTERS, INVISIBLE or NOTHING for one parsed resource (see the module doc)."""
     rtype = res.get("resourceType")
-    if rtype not in _HANDLED:
-        return NOTHING if type(rtype) is str and rtype != "Bundle" else MATTERS
-    by_code = rtype in _BY_CODE
-    if not by_code and rtype not in _MEDICATIONS:
-        return MATTERS
     try:
-        if _in_error(res):
-            return NOTHING
-        if by_code:
-            return MATTERS if _coded(res.get("code"), cs) else INVISIBLE
-        cc = res.get("medicationCodeableConcept")
-        if type(cc) is not dict:
-            return MATTERS  # a Medication by reference: its codes are read where it is
-        return MATTERS if _coded(cc, cs) or _named(cc, cs) else INVISIBLE
+        if rtype == "Condition" or rtype == "Procedure":
+            if _coded(res.get("code"), cs):
+                return MATTERS
+        elif rtype == "MedicationRequest" or rtype == "MedicationStatement":
+            cc = res.get("medicationCodeableConcept")
+            if type(cc) is not dict or _coded(cc, cs) or _named(cc, cs):
+                return MATTERS  # without a CodeableConcept: a Medication by reference, read where it is
+        elif rtype in _HANDLED or type(rtype) is not str or rtype == "Bundle":
+            return MATTERS
+        else:
+            return NOTHING  # a type the reader does not use
+        return NOTHING if _in_error(res) else INVISIBLE
     except (TypeError, AttributeError, ValueError):
         return MATTERS  # an odd shape: the mapper says what is wrong with it
 
@@ -59,7 +56,10 @@ def relevance(res: dict[str, Any], cs: Codesets) -> int:
 def _in_error(res: dict[str, Any]) -> bool:
     """As the reader skips it: status or verificationStatus entered in error (or refuted)."""
     status = res.get("status")
-    if (status if type(status) is str else status_of(res)) == "entered-in-error":
+    if type(status) is str:
+        if status == "entered-in-error":
+            return True
+    elif status is not None and status_of(res) == "entered-in-error":
         return True
     return res.get("verificationStatus") is not None and status_of(res, "verificationStatus") in (
         "entered-in-error",
