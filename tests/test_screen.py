@@ -150,3 +150,22 @@ def test_inputs_without_patients_are_bad_input(tmp_path: Path) -> None:
     assert result.exit_code == 2
     assert "no Patient resources" in result.output
     assert not list(tmp_path.glob(".screen-*")), "spill files are removed"
+
+
+def test_a_cut_off_line_that_names_a_patient_is_skipped_not_fatal(tmp_path: Path) -> None:
+    """Phase one parses every line, so a line cut off after its subject is reported and skipped."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    for f in SYNTHEA_FILES:
+        shutil.copy(f, folder / f.name)
+    broken = folder / "synthea-bulk10-Procedure.ndjson"
+    cut = b'{"resourceType":"Procedure","id":"cut","subject":{"reference":"Patient/' + SYNTHEA_LBP.encode()
+    broken.write_bytes(broken.read_bytes() + cut + b'"},"code":{\n')
+    out = tmp_path / "o.parquet"
+    result = screen([folder], Question("72148", "commercial", None, None, AS_OF), out, workers=1)
+    assert result.summary.patients == PATIENTS
+    assert any(
+        "synthea-bulk10-Procedure.ndjson, line" in w and "not complete JSON" in w for w in result.warnings
+    )
+    assert SYNTHEA_LBP in _rows(out)
+    assert result.resources > result.unread > 0
