@@ -263,3 +263,27 @@ def test_the_first_of_two_copies_of_a_resource_counts_as_in_check(
             [c.id for c in det.criteria if c.status == "unknown"],
         )
         assert seen[pid] == (str(det.decision), *missing), pid
+
+
+def test_the_synthetic_population_screens_as_check_answers(tmp_path: Path) -> None:
+    """The bench's population (bench/population.py: the Synthea export copied with fresh ids and
+    names), screened on 2 workers: every row is what `check` says for that patient."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+    from population import generate
+
+    folder = generate(40, tmp_path / "pop")
+    out = tmp_path / "out.parquet"
+    result = screen([folder], Question("62323", "medicare", None, "NY", AS_OF), out, workers=2)
+    rows = {r["patient_id"]: r for r in pq.read_table(out).to_pylist()}
+    assert len(rows) == result.summary.patients >= 40  # whole copies of the export
+    sources = [read_source(p) for p in sorted(folder.glob("*.ndjson"))]
+    for pid, row in rows.items():
+        det = check(merge(sources, pid), "62323", "medicare", state="NY", as_of=AS_OF)
+        assert (row["decision"], row["prior_authorization"], row["earliest_eligible_date"]) == (
+            str(det.decision),
+            str(det.prior_authorization),
+            det.earliest_eligible_date,
+        ), pid
+        assert row["unknown"] == [c.id for c in det.criteria if c.status == "unknown"], pid
