@@ -40,11 +40,13 @@ def _new_uuid(old: bytes, copy: int) -> bytes:
     return b"-".join((h[:8], h[8:12], h[12:16], h[16:20], h[20:32]))
 
 
-def _patient_line(line: bytes, copy: int) -> bytes:
+def _patient_line(line: bytes, copy: int, person: int) -> bytes:
+    """A Patient of copy ``copy`` with a name of its own: two people of one copy born on the same day
+    must not share a name as well, or `check` would take them for one person (CONTRACTS section 1)."""
     doc = orjson.loads(line)
     for i, name in enumerate(doc.get("name") or []):
         name["given"] = [_GIVEN[(copy + i) % len(_GIVEN)]]
-        name["family"] = f"{_FAMILY[copy % len(_FAMILY)]}-{copy:05d}"
+        name["family"] = f"{_FAMILY[(copy + person) % len(_FAMILY)]}-{copy:05d}-{person:03d}"
     for ident in doc.get("identifier") or []:
         if isinstance(ident.get("value"), str):
             ident["value"] = f"{ident['value']}-{copy:05d}"
@@ -69,10 +71,10 @@ def generate(patients: int, out: Path) -> Path:
                         new = cache[old] = _new_uuid(old, copy)
                     return new
 
-                for line in lines:
+                for person, line in enumerate(lines):
                     fresh = _UUID.sub(swap, line)
                     if is_patient:
-                        fresh = _patient_line(fresh, copy)
+                        fresh = _patient_line(fresh, copy, person)
                     fh.write(fresh + b"\n")
     return out
 
