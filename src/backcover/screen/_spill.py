@@ -33,7 +33,8 @@ def read_partition(
     Without Bundles the spill files are read and mapped in one pass (``fhir.map_ndjson_bytes``),
     each resource kept only while it is mapped; the result is the same as the two steps below.
     """
-    data, markers = _without_markers(b"".join(Path(f).read_bytes() for f in files))
+    raw = b"".join(Path(f).read_bytes() for f in files)
+    data, markers = _without_markers(raw)
     if bundles:
         parsed = _map_refusing(_resources(data, bundles, name, warnings), name, warnings)
     elif not data.strip():
@@ -41,7 +42,7 @@ def read_partition(
     else:
         parsed = _map_spill(data, name, warnings)
     if markers:
-        _first_counts(parsed, data, markers)
+        _first_counts(parsed, raw, markers)
     return parsed
 
 
@@ -64,24 +65,17 @@ def _map_spill(data: bytes, name: str, warnings: list[str]) -> fhir.Parsed:
 _MAX_REFUSED = 1000
 
 
-def _without_markers(data: bytes) -> tuple[bytes, dict[bytes, int]]:
-    """The spill without its marker lines, and each marker with the number of lines before its first
-    occurrence in what is left (its place among them)."""
+def _without_markers(data: bytes) -> tuple[bytes, set[bytes]]:
+    """The spill without its marker lines, and the set of markers."""
     if not data.startswith(b"#") and b"\n#" not in data:
-        return data, {}
-    kept: list[bytes] = []
-    markers: dict[bytes, int] = {}
-    for line in data.split(b"\n"):
-        if line[:1] == b"#":
-            if line not in markers:
-                markers[line] = len(kept)
-        else:
-            kept.append(line)
-    return b"\n".join(kept), markers
+        return data, set()
+    lines = data.split(b"\n")
+    return b"\n".join([ln for ln in lines if ln[:1] != b"#"]), {ln for ln in lines if ln[:1] == b"#"}
 
 
-def _first_counts(parsed: fhir.Parsed, data: bytes, markers: dict[bytes, int]) -> None:
-    """Leave out the items of a resource whose first occurrence was left unread in phase one."""
+def _first_counts(parsed: fhir.Parsed, raw: bytes, markers: set[bytes]) -> None:
+    """Leave out the items of a resource whose first copy was left unread in phase one (``raw``: the
+    spill with its markers, read again only when a marker and a mapped resource share an id)."""
     clash = {
         it.source.resource
         for items in parsed.items.values()
@@ -90,8 +84,13 @@ def _first_counts(parsed: fhir.Parsed, data: bytes, markers: dict[bytes, int]) -
     }
     if not clash:
         return
-    first_line: dict[str, int] = {}
-    for n, line in enumerate(data.split(b"\n")):
+    first: dict[str, bool] = {}  # Type/id -> whether its first copy is a marker
+    for line in raw.split(b"\n"):
+        if line[:1] == b"#":
+            rid = orjson.loads(line[1:])
+            if rid in clash:
+                first.setdefault(rid, True)
+            continue
         try:
             doc = orjson.loads(line)
         except orjson.JSONDecodeError:
@@ -99,8 +98,8 @@ def _first_counts(parsed: fhir.Parsed, data: bytes, markers: dict[bytes, int]) -
         if type(doc) is dict:
             rid = f"{doc.get('resourceType')}/{doc.get('id', '?')}"
             if rid in clash:
-                first_line.setdefault(rid, n)
-    shadowed = {rid for rid in clash if markers[b"#" + orjson.dumps(rid)] <= first_line.get(rid, len(data))}
+                first.setdefault(rid, False)
+    shadowed = {rid for rid in clash if first.get(rid, True)}
     for key, items in parsed.items.items():
         parsed.items[key] = [it for it in items if it.source.resource not in shadowed]
 
