@@ -107,6 +107,7 @@ def pack_json(p: Pack, *, full: bool = False) -> dict[str, Any]:
                 "states": list(r.states) if r.states else None,
                 "source": r.source.to_json(),
                 "confidence": r.confidence,
+                "after_visits": r.visits.after if r.visits else None,
             }
             for r in p.rules
         ]
@@ -204,6 +205,11 @@ def show_cmd(
             f"{'; settings ' + ', '.join(r.settings) if r.settings else ''}"
             f"{'; states ' + ', '.join(r.states) if r.states else ''} [{r.source.section}]"
         )
+        if r.visits:
+            free = r.visits.after
+            out_console.print(
+                f"    only from visit {free + 1} of an episode of care; the first {free} need none"
+            )
         if r.confidence:
             out_console.print(Text(f"    unconfirmed: {r.confidence}", style="yellow"))
     for note in p.notes:

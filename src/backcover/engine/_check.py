@@ -248,7 +248,7 @@ def check(
     notes.extend(stale_notes(used, as_of))
     for pack in used:
         notes.extend(pack.notes)
-    pa, basis, pa_notes = insurer_prior_auth(every, proc, who, setting, state, as_of, used, named)
+    pa, basis, pa_notes = insurer_prior_auth(every, proc, who, setting, state, as_of, used, named, ctx)
     notes.extend(pa_notes)
     answer = Determination(
         procedure=proc,

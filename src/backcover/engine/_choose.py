@@ -15,7 +15,9 @@ from typing import Any
 
 from backcover.engine._mac import Mac, family_title, mcd_url
 from backcover.engine._model import PolicyRef, PriorAuth
+from backcover.engine._pa_visits import visit_answer
 from backcover.engine._pack_model import Pack
+from backcover.engine.criteria._context import Ctx
 from backcover.knowledge import Knowledge
 from backcover.vocab import Payer
 
@@ -137,10 +139,13 @@ def prior_auth(
     state: str | None,
     as_of: date,
     used: list[Pack],
+    *,
+    ctx: Ctx | None = None,
 ) -> tuple[PriorAuth, list[str], list[str]]:
     """Prior authorization: the payer's PA rules, else their ``when_no_rule`` (and the packs used).
 
     A matching ``required`` rule wins over a matching ``not_required`` one (the stricter list decides).
+    A rule with a visit threshold answers from the visits of ``ctx``'s record (``_pa_visits``).
     """
     found: dict[PriorAuth, list[str]] = {PriorAuth.REQUIRED: [], PriorAuth.NOT_REQUIRED: []}
     notes: list[str] = []
@@ -150,11 +155,20 @@ def prior_auth(
     for pack in programs:
         for rule in pack.rules:
             if rule.applies(code, setting, state, as_of):
-                says = "" if rule.answer == PriorAuth.REQUIRED else "no prior authorization needed for "
-                found[rule.answer].append(
+                answer, says, then = rule.answer, "", ""
+                if rule.visits is not None:
+                    answer, count, visit_notes = visit_answer(rule.visits, ctx, code)
+                    says = f"from visit {rule.visits.after + 1} of "
+                    then, notes = f": {count}", notes + visit_notes
+                    if answer == PriorAuth.NOT_REQUIRED:
+                        says = f"no prior authorization needed for visits 1 to {rule.visits.after} of "
+                elif answer == PriorAuth.NOT_REQUIRED:
+                    says = "no prior authorization needed for "
+                found[answer].append(
                     f"{pack.title}: {says}{rule.category} ({rule.source.policy}, {rule.source.section}), for "
                     f"services from {rule.start.isoformat() if rule.start else 'its start'}"
                     + (f" to {rule.end.isoformat()}" if rule.end else "")
+                    + then
                 )
                 if rule.note:
                     notes.append(rule.note)
@@ -165,8 +179,9 @@ def prior_auth(
                 probe = rule.states[0]
                 if rule.applies(code, setting, probe, as_of):
                     verb = "requires" if rule.answer == PriorAuth.REQUIRED else "needs no"
+                    when = f" from visit {rule.visits.after + 1} of an episode of care" if rule.visits else ""
                     notes.append(
-                        f"{pack.title} {verb} prior authorization for this code in "
+                        f"{pack.title} {verb} prior authorization for this code{when} in "
                         f"{', '.join(rule.states)}; give --state to check the patient's state."
                     )
     for answer in (PriorAuth.REQUIRED, PriorAuth.NOT_REQUIRED):

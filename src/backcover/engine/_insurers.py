@@ -30,7 +30,7 @@ from backcover.engine._insurer_table import INSURER_PAYERS, Insurer, insurer_tab
 from backcover.engine._library import packs
 from backcover.engine._model import PriorAuth
 from backcover.engine._pack_model import Pack
-from backcover.engine.criteria._context import in_sentence
+from backcover.engine.criteria._context import Ctx, in_sentence
 from backcover.errors import BadInput, suggest
 from backcover.knowledge import Knowledge
 from backcover.vocab import Payer
@@ -193,11 +193,14 @@ def insurer_prior_auth(
     as_of: date,
     used: list[Pack],
     insurer: Insurer | None,
+    ctx: Ctx | None = None,
 ) -> tuple[PriorAuth, list[str], list[str]]:
-    """Prior authorization: the insurer's own lists when one is named, else the generic packs'."""
+    """Prior authorization: the insurer's own lists when one is named, else the generic packs'.
+
+    ``ctx`` (the question and its record) answers a rule that depends on the visits already had."""
     if insurer is None:
         generic = tuple(p for p in every if p.insurer is None)
-        return prior_auth(generic, proc.code, payer, setting, state, as_of, used)
+        return prior_auth(generic, proc.code, payer, setting, state, as_of, used, ctx=ctx)
     own = tuple(
         p
         for p in every
@@ -215,7 +218,7 @@ def insurer_prior_auth(
             ],
             [],
         )
-    return prior_auth(own, proc.code, payer, setting, state, as_of, used)
+    return prior_auth(own, proc.code, payer, setting, state, as_of, used, ctx=ctx)
 
 
 def insurer_packs(

@@ -6,9 +6,10 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
+from backcover.codesets import concepts
 from backcover.dates import parse_date_only
 from backcover.engine._model import Source
-from backcover.engine._pack_model import PAYERS, Borrow, CodeExclusion, PaDefault, PaRule
+from backcover.engine._pack_model import PAYERS, Borrow, CodeExclusion, PaDefault, PaRule, VisitThreshold
 from backcover.errors import BadInput
 from backcover.vocab import STATES, Payer, PriorAuth, Setting, values
 from backcover.yamlio import check_keys, line_of, suggest
@@ -155,6 +156,7 @@ def field_rule(node: Mapping[str, Any], file: str, default_source: Mapping[str, 
             "confidence",
             "prior_authorization",
             "note",
+            *_VISIT_KEYS,
         ),
         file,
         "rule",
@@ -179,6 +181,62 @@ def field_rule(node: Mapping[str, Any], file: str, default_source: Mapping[str, 
         confidence=str(node["confidence"]) if node.get("confidence") else None,
         answer=answer,
         note=str(node["note"]) if node.get("note") else None,
+        visits=_visit_threshold(node, file, answer),
+    )
+
+
+_VISIT_KEYS = ("after_visits", "visits_counted", "episode_starts", "episode_gap_days")
+
+
+def _whole(node: Mapping[str, Any], key: str, file: str) -> int:
+    value = node[key]
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise BadInput(
+            f"a rule's {key} must be a whole number of 1 or more, not {value!r}",
+            f"write e.g. {key}: 12",
+            file,
+            line_of(node, key) or line_of(node),
+        )
+    return value
+
+
+def _concepts(node: Mapping[str, Any], key: str, file: str) -> tuple[str, ...]:
+    value = node.get(key)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise BadInput(
+            f"a rule's {key} must be a list of concepts",
+            f"write e.g. {key}: [physical_therapy]",
+            file,
+            line_of(node, key) or line_of(node),
+        )
+    known = concepts()
+    for v in value:
+        if v not in known:
+            raise BadInput(f"unknown concept {v!r} in {key}", suggest(v, known), file, line_of(node, key))
+    return tuple(value)
+
+
+def _visit_threshold(node: Mapping[str, Any], file: str, answer: PriorAuth) -> VisitThreshold | None:
+    """``after_visits: N`` (with ``visits_counted``): prior authorization only from visit N+1."""
+    if "after_visits" not in node:
+        extra = [k for k in _VISIT_KEYS if k in node]
+        if extra:
+            raise BadInput(
+                f"{extra[0]} goes with after_visits", "add after_visits: N", file, line_of(node, extra[0])
+            )
+        return None
+    if answer != PriorAuth.REQUIRED:
+        raise BadInput(
+            "after_visits goes with a required rule (prior authorization from visit N+1)",
+            "leave prior_authorization out, or write required",
+            file,
+            line_of(node, "after_visits"),
+        )
+    return VisitThreshold(
+        after=_whole(node, "after_visits", file),
+        concepts=_concepts(node, "visits_counted", file),
+        starts=_concepts(node, "episode_starts", file) if "episode_starts" in node else (),
+        gap_days=_whole(node, "episode_gap_days", file) if "episode_gap_days" in node else None,
     )
 
 

@@ -24,6 +24,7 @@ __all__ = [
     "PaDefault",
     "PaRule",
     "Pack",
+    "VisitThreshold",
     "leaves",
 ]
 
@@ -76,6 +77,22 @@ class CodeExclusion:
 
 
 @dataclass(frozen=True, slots=True)
+class VisitThreshold:
+    """A rule that needs prior authorization only from a visit on: ``after`` visits need none.
+
+    ``concepts``: the record items that count as visits of the therapy (one a day); ``starts``: the
+    concepts of a visit that begins a new episode of care (an evaluation, say); ``gap_days``: a break
+    of more than this many days without a visit begins one too. Both as the source states; None or
+    empty when it states none.
+    """
+
+    after: int
+    concepts: tuple[str, ...]
+    starts: tuple[str, ...] = ()
+    gap_days: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class PaRule:
     """A prior-authorization rule: codes, settings, states and the dates of service it covers.
 
@@ -93,7 +110,8 @@ class PaRule:
     source: Source
     confidence: str | None = None
     answer: PriorAuth = PriorAuth.REQUIRED
-    note: str | None = None  # said with the answer when this rule matches (e.g. a visit-count threshold)
+    note: str | None = None  # said with the answer when this rule matches
+    visits: VisitThreshold | None = None  # required only from visit ``visits.after + 1`` of an episode
 
     def applies(self, code: str, setting: str, state: str | None, on: date) -> bool:
         if code not in self.codes:

@@ -212,6 +212,14 @@ def pack_markdown(pack: Pack, kb: Knowledge | None = None) -> str:
                 f"- {says}{r.category}: {', '.join(sorted(r.codes))}; services from "
                 f"{r.start.isoformat() if r.start else 'its start'}{until}{where} (source: {_cite(r.source)})"
             )
+            if r.visits is not None:
+                v = r.visits
+                out.append(
+                    f"  - visits: none needed for the first {v.after} visits of an episode of care, required "
+                    f"from visit {v.after + 1}; counted: {', '.join(v.concepts)}"
+                    + (f"; an episode begins with {', '.join(v.starts)}" if v.starts else "")
+                    + (f" or after a break of more than {v.gap_days} days" if v.gap_days else "")
+                )
             if r.note:
                 out.append(f"  - note: {r.note}")
             if r.confidence:
