@@ -165,9 +165,8 @@ def prior_auth(
                 elif answer == PriorAuth.NOT_REQUIRED:
                     says = "no prior authorization needed for "
                 found[answer].append(
-                    f"{pack.title}: {says}{rule.category} ({rule.source.policy}, {rule.source.section}), for "
-                    f"services from {rule.start.isoformat() if rule.start else 'its start'}"
-                    + (f" to {rule.end.isoformat()}" if rule.end else "")
+                    f"{pack.title}: {says}{rule.category} ({rule.source.policy}, {rule.source.section})"
+                    + _dates(rule.start, rule.end)
                     + then
                 )
                 if rule.note:
@@ -264,3 +263,10 @@ def version_notes(stored: Mapping[str, Any], current: list[PolicyRef], as_of: da
                 f"{now_text} applies. Check the case again."
             )
     return out
+
+
+def _dates(start: date | None, end: date | None) -> str:
+    """The dates of service a PA rule covers, in words (none when the source gives no start date)."""
+    if start is None:
+        return f", for services to {end.isoformat()}" if end else " (the source gives no start date)"
+    return f", for services from {start.isoformat()}" + (f" to {end.isoformat()}" if end else "")
