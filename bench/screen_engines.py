@@ -1,8 +1,9 @@
 """The same screening job on three engines: local worker processes, Dask distributed, Spark (local mode).
 
-Phase one (split by patient) runs once, in this process; then phase two (check each partition's
-people) runs on each engine over the same partitions, and the wall time of phase two is printed.
-Spark is measured with pyspark in local mode (``local[N]``), each partition a task of an RDD;
+Both phases run on each engine over the same chunks and partitions: phase one (split by patient,
+leaving out what no criterion reads), then phase two (check each partition's people); the wall time
+of each phase is printed. Spark is measured with pyspark in local mode (``local[N]``), each chunk and
+then each partition a task of an RDD;
 pyspark is not a dependency of backcover: `pip install pyspark` (and a Java runtime) to include it.
 
     python bench/screen_engines.py --patients 1300 --workers 2
@@ -30,26 +31,29 @@ from population import generate
 QUESTION = Question("72148", "commercial", None, None, date(2020, 12, 1))
 
 
-def _phase1(folder: Path, spill: Path, partitions: int) -> list[tuple[int, list[str], list[str]]]:
-    files, warnings = input_files([folder])
-    chunks = plan_chunks(files)
-    results = [partition_chunk(c, i, partitions, str(spill)) for i, c in enumerate(chunks)]
-    return _jobs(results, partitions, warnings)
+def _plan(folder: Path) -> list[Any]:
+    files, _ = input_files([folder])
+    return plan_chunks(files)
 
 
-def _run_ours(engine: str, workers: int, jobs: list[Any], out: Path) -> float:
+def _run_ours(
+    engine: str, workers: int, chunks: list[Any], partitions: int, spill: Path
+) -> tuple[float, float]:
     if engine == "local":
         warm(QUESTION)
     runner = _Runner(engine, workers, None)  # type: ignore[arg-type]
     try:
         started = time.perf_counter()
-        runner.map(check_partition, [(p, f, b, QUESTION, str(out)) for p, f, b in jobs], lambda n: None)
-        return time.perf_counter() - started
+        args = [(c, i, partitions, str(spill)) for i, c in enumerate(chunks)]
+        jobs = _jobs(runner.map(partition_chunk, args, lambda n: None), partitions, [])
+        middle = time.perf_counter()
+        runner.map(check_partition, [(p, f, b, QUESTION, str(spill)) for p, f, b in jobs], lambda n: None)
+        return middle - started, time.perf_counter() - middle
     finally:
         runner.close()
 
 
-def _run_spark(workers: int, jobs: list[Any], out: Path) -> float | None:
+def _run_spark(workers: int, chunks: list[Any], partitions: int, spill: Path) -> tuple[float, float] | None:
     try:
         from pyspark import SparkConf, SparkContext
     except ImportError:
@@ -67,13 +71,19 @@ def _run_spark(workers: int, jobs: list[Any], out: Path) -> float | None:
     sc = SparkContext(conf=conf)
     sc.setLogLevel("ERROR")
     try:
-        args = [(p, f, b, str(out)) for p, f, b in jobs]
         warmup = sc.parallelize(range(workers), workers).map(lambda _: warm(QUESTION) or 0)
         warmup.collect()  # start the Python workers and load the knowledge once, as the pool does
+        where = str(spill)
         started = time.perf_counter()
-        rdd = sc.parallelize(args, len(args))
-        rdd.map(lambda a: check_partition(a[0], a[1], a[2], QUESTION, a[3]).patients).collect()
-        return time.perf_counter() - started
+        args = [(c, i) for i, c in enumerate(chunks)]
+        results = sc.parallelize(args, len(args)).map(
+            lambda a: partition_chunk(a[0], a[1], partitions, where)
+        )
+        jobs = _jobs(results.collect(), partitions, [])
+        middle = time.perf_counter()
+        rdd = sc.parallelize(jobs, len(jobs))
+        rdd.map(lambda j: check_partition(j[0], j[1], j[2], QUESTION, where).patients).collect()
+        return middle - started, time.perf_counter() - middle
     finally:
         sc.stop()
 
@@ -92,21 +102,22 @@ def main() -> None:
     partitions = max(2 * args.workers, -(-total // PARTITION_BYTES))
     spill = private_dir(root)
     try:
-        jobs = _phase1(folder, spill, partitions)
+        chunks = _plan(folder)
         print(
-            f"{args.patients} patients, {total / 1e6:.0f} MB, {len(jobs)} partitions, {args.workers} workers"
+            f"{args.patients} patients, {total / 1e6:.0f} MB, {len(chunks)} chunks, "
+            f"{partitions} partitions, {args.workers} workers"
         )
-        for engine in ("local", "dask"):
+        for engine in ("local", "dask", "spark"):
             out = spill / engine
             out.mkdir()
-            print(f"  {engine:6} phase two: {_run_ours(engine, args.workers, jobs, out):6.2f} s")
-        out = spill / "spark"
-        out.mkdir()
-        spark = _run_spark(args.workers, jobs, out)
-        if spark is None:
-            print("  spark  not measured: pip install pyspark (and a Java runtime) to include it")
-        else:
-            print(f"  spark  phase two: {spark:6.2f} s")
+            took = _run_spark(args.workers, chunks, partitions, out) if engine == "spark" else (
+                _run_ours(engine, args.workers, chunks, partitions, out)
+            )  # fmt: skip
+            if took is None:
+                print("  spark  not measured: pip install pyspark (and a Java runtime) to include it")
+            else:
+                one, two = took
+                print(f"  {engine:6} phase one {one:6.2f} s, phase two {two:6.2f} s, both {one + two:6.2f} s")
     finally:
         shutil.rmtree(spill, ignore_errors=True)
         if args.keep is None:
