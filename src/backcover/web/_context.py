@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from backcover import DISCLAIMER, __version__, i18n
+from backcover import DISCLAIMER, __version__, i18n, marks
 from backcover.web import _plans
 from backcover.web._actor import actor_of
 from backcover.web._glossary import GLOSSARY
@@ -78,6 +78,8 @@ class WebContext:
             plan_title=_plans.display_name,
         )
         env.filters["money"] = _money
+        env.filters["marks"] = marks.marks_html
+        env.finalize = marks.finalize  # a mark printed without the filter still reads as words
         i18n.install(env)
 
     def store(self) -> Store:
