@@ -13,14 +13,10 @@ import re
 
 from markupsafe import Markup, escape
 
+from backcover.i18n import N_
 from backcover.i18n import gettext as _
 
-__all__ = ["MARK_CLASSES", "N_", "finalize", "has_marks", "marks_html", "marks_text"]
-
-
-def N_(message: str) -> str:  # Babel's keyword for a text to extract but not translate here
-    """Marks a text for the catalogue; it is translated where it is shown."""
-    return message
+__all__ = ["MARK_CLASSES", "finalize", "has_marks", "marks_html", "marks_text"]
 
 
 # mark -> (its words, its CSS class)

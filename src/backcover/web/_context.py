@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from backcover.store import Store
     from backcover.web._cases import StoreHolder
 
-__all__ = ["HERE", "NAV", "WebContext", "ctx", "render", "session_id"]
+__all__ = ["HERE", "NAV", "WebContext", "ctx", "page_language", "render", "session_id"]
 
 HERE = Path(__file__).parent
 
@@ -142,6 +142,13 @@ def session_id(request: Request) -> str:
         cached = new_session_id()
         request.state.new_sid = cached
     return cached
+
+
+def page_language(request: Request) -> str:
+    """Set this request's language (``?lang=``, then the cookie) before a page builds its words."""
+    return i18n.set_language(
+        i18n.parse_language(request.query_params.get("lang")) or request.cookies.get("lang")
+    )
 
 
 def render(
