@@ -155,3 +155,46 @@ def test_draft_record_takes_patient_and_refuses_someone_elses_determination(home
         "appeal", "draft", "--case", "1", "--determination", str(det), *args, "--patient", SYNTHEA_LBP, code=2
     )
     assert "none of the evidence" in out
+
+
+def test_case_show_prints_the_case_story_once_it_is_set(home: Path) -> None:
+    _case()
+    before = run("case", "show", "1")
+    assert "claim number" not in before and "member id" not in before  # nothing set, nothing printed
+    run(
+        "case",
+        "edit",
+        "1",
+        "--member-id",
+        "XJH123456789",
+        "--group",
+        "G-55",
+        "--claim-number",
+        "CLM-77",
+        "--service-date",
+        "2026-11-10",
+        "--service-to",
+        "2026-11-12",
+        "--external-route",
+        "federal",
+        "--representative",
+        "Sam Test",
+        "--appeals-address",
+        "Appeals Unit;PO Box 1;Pittsburgh, PA 15222",
+    )
+    out = run("case", "show", "1")
+    assert "claim number: CLM-77" in out
+    assert "service from: 2026-11-10" in out and "service to: 2026-11-12" in out
+    assert "external review: federal process" in out and "representative: Sam Test" in out
+    assert "member id: XJH123456789" in out and "group number: G-55" in out
+    assert "appeals address: Appeals Unit; PO Box 1; Pittsburgh, PA 15222" in out
+    assert "provider: Dr. Ravi Menon" in out and "NPI: 1234567893" in out
+    shown = orjson.loads(runner.invoke(app, ["case", "show", "1", "--format", "json"]).stdout)
+    assert shown["story"]["claim_number"] == "CLM-77"
+    assert shown["story"]["service_from"] == "2026-11-10" and shown["story"]["external_route"] == "federal"
+    assert shown["story"]["representative_name"] == "Sam Test" and shown["story"]["closed_on"] is None
+    assert shown["plan"]["member_id"] == "XJH123456789" and shown["plan"]["group_number"] == "G-55"
+    assert shown["plan"]["appeals_address"] == "Appeals Unit\nPO Box 1\nPittsburgh, PA 15222"
+    assert shown["provider"]["npi"] == "1234567893"
+    run("case", "close", "1", "--as-of", "2026-12-01")
+    assert "closed on: 2026-12-01" in run("case", "show", "1")

@@ -5,8 +5,13 @@ The language in use is a context variable: the web app sets it for each request 
 a cookie), a letter is rendered inside :func:`use_language`. English is the source language: a text
 without a translation is shown in English. To add or update a catalogue:
 
-    pybabel extract -F babel.cfg -o messages.pot src/backcover
-    pybabel update -i messages.pot -d src/backcover/locale
+    pybabel extract -F babel.cfg -w 100 -o src/backcover/locale/messages.pot .
+
+then merge the template into ``es/LC_MESSAGES/messages.po`` keeping the entries marked ``#. dynamic``
+(labels that reach ``_()`` or ``| tr`` as values, from ``backcover.vocab``, ``backcover.labels``, the navigation,
+the case stages, the sign-in messages): ``pybabel update`` would make them obsolete (``#~``), and an
+obsolete entry is not used. ``tests/test_i18n_catalogue.py`` fails when the template is stale or a
+Spanish text is missing.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from typing import Any
 
 __all__ = [
     "LANGUAGES",
+    "N_",
     "gettext",
     "install",
     "language",
@@ -67,6 +73,12 @@ def language() -> str:
     return _current.get()
 
 
+def N_(message: str) -> str:
+    """Marks a text for the catalogue (Babel's ``N_`` keyword) where it is defined; it is translated
+    with :func:`gettext` where it is shown, in the language of that moment."""
+    return message
+
+
 def gettext(message: str) -> str:
     return _translations(_current.get()).gettext(message)
 
@@ -94,6 +106,9 @@ def set_language(lang: str | None) -> str:
 
 
 def install(env: Any) -> None:
-    """Give a Jinja2 environment ``{% trans %}`` and ``_()``, in the language of the moment."""
+    """Give a Jinja2 environment ``{% trans %}``, ``_()`` and ``| tr``, in the language of the moment."""
     env.add_extension("jinja2.ext.i18n")
     env.install_gettext_callables(gettext, ngettext, newstyle=True)
+    # ``{{ value | tr }}``: a label that arrives as a value, translated when the catalogue has it. Unlike
+    # ``_()`` it never reads the text as a format string (a name with a "%" in it stays as it is).
+    env.filters["tr"] = gettext

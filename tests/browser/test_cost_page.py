@@ -43,6 +43,13 @@ def test_cost_page_for_63030_prices_surgeon_facility_and_anesthesia_with_sources
     # the full citation is one click away
     rows["facility"].locator("details summary").click()
     assert "56.322" in rows["facility"].locator("details").inner_text()
+    # a confidence mark reads as a label the font can draw, not as a glyph it may not have
+    details = rows["facility"].locator("details").inner_text()
+    assert "\u25d0" not in details and "\u2705" not in details and "\u2753" not in details
+    badge = rows["facility"].locator("details .mark-secondary").first
+    assert badge.inner_text() == "secondary source"
+    box = badge.bounding_box()
+    assert box and box["width"] > 40 and box["height"] > 8, box
     # the ten-second view: likely total and its range, what is included, the cap
     assert page.inner_text("[data-testid=patient-total]").startswith("$")
     assert "Likely between $" in page.inner_text("[data-testid=patient-range]")

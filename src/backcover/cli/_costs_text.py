@@ -8,6 +8,7 @@ from rich.table import Table
 
 from backcover import DISCLAIMER
 from backcover.cli._app import out_console
+from backcover.cli._footnotes import Footnotes
 from backcover.costs import Comparison, Estimate
 from backcover.costs._view import grouped_lines, summary
 from backcover.vocab import PlanKind
@@ -39,6 +40,7 @@ def _row_head(row: dict[str, Any], kind: PlanKind, participating: bool) -> str:
 
 def print_estimate(est: Estimate, header: dict[str, Any]) -> None:
     c = out_console
+    fn = Footnotes()
     data = est.to_json()
     if header:
         proc = header["procedure"]
@@ -70,9 +72,12 @@ def print_estimate(est: Estimate, header: dict[str, Any]) -> None:
                     markup=False,
                 )
             if r.line.price_source:
-                c.print(f"  price: {r.line.price_source}", highlight=False, markup=False, style="dim")
+                c.print(
+                    f"  price: {fn.cite(r.line.price_source)}", highlight=False, markup=False, style="dim"
+                )
         else:
-            c.print(f"  [yellow]price not known[/]: {r.line.price_source}", highlight=False)
+            c.print("  [yellow]price not known[/]: ", end="", highlight=False)
+            c.print(fn.cite(r.line.price_source or ""), highlight=False, markup=False)
             alt = f" or --price {r.line.code}=AMOUNT" if r.line.code else ""
             c.print(
                 f"  give it with --price {r.line.id}=AMOUNT{alt} (or --prices / --lines)",
@@ -81,12 +86,12 @@ def print_estimate(est: Estimate, header: dict[str, Any]) -> None:
             )
             continue
         for n in r.notes:
-            c.print(f"  {n}", highlight=False, markup=False)
+            c.print(f"  {fn.cite(n)}", highlight=False, markup=False)
     c.print()
     _print_totals(est, data)
     if header.get("included"):
         c.print(header["included"], highlight=False)
-    _print_guidance(est)
+    _print_guidance(est, fn)
 
 
 def _print_totals(est: Estimate, data: dict[str, Any]) -> None:
@@ -119,33 +124,37 @@ def _print_totals(est: Estimate, data: dict[str, Any]) -> None:
         c.print(f"After this: {met}", highlight=False)
 
 
-def _print_guidance(est: Estimate) -> None:
+def _print_guidance(est: Estimate, fn: Footnotes) -> None:
     c = out_console
+
+    def say(text: str) -> None:
+        c.print(fn.cite(text), highlight=False, markup=False)
+
     for n in est.notes:
-        c.print(f"• {n}", highlight=False, markup=False)
+        say(f"• {n}")
     g = est.guidance
     for s in g.get("surprise_bills") or []:
-        c.print(f"• Surprise-bill risk, {s['id']}: {s['why']}.", highlight=False, markup=False)
+        say(f"• Surprise-bill risk, {s['id']}: {s['why']}.")
     nsa = g.get("no_surprises_act") or {}
     if nsa.get("applies"):
         for item in nsa.get("consent") or []:
-            c.print(f"• {item['id']}: {item['advice']}", highlight=False, markup=False)
+            say(f"• {item['id']}: {item['advice']}")
     elif nsa:
-        c.print(f"• {nsa['why']}", highlight=False, markup=False)
+        say(f"• {nsa['why']}")
     if g.get("good_faith_estimate"):
         gfe = g["good_faith_estimate"]
-        c.print(f"• {gfe['right']} {gfe['dispute_rule']}", highlight=False, markup=False)
+        say(f"• {gfe['right']} {gfe['dispute_rule']}")
         for d in gfe["disputes"]:
-            c.print(f"  - {d['id']}: {d['advice']}", highlight=False, markup=False)
+            say(f"  - {d['id']}: {d['advice']}")
     if g.get("hsa"):
-        c.print(f"• HSA: {g['hsa']['explanation']}", highlight=False, markup=False)
+        say(f"• HSA: {g['hsa']['explanation']}")
     for s in g.get("supplemental") or []:
         cond = ("; " + "; ".join(s["conditions"])) if s["conditions"] else ""
-        c.print(
-            f"• {s['name']} would pay you ${s['pays']}: {s['explanation']}{cond}.",
-            highlight=False,
-            markup=False,
-        )
+        say(f"• {s['name']} would pay you ${s['pays']}: {s['explanation']}{cond}.")
+    if fn.sources():
+        c.print("Sources:", style="bold", highlight=False)
+        for line in fn.sources():
+            c.print(f"  {line}", highlight=False, markup=False)
     c.print(DISCLAIMER, style="dim", highlight=False)
 
 

@@ -27,7 +27,48 @@ from backcover.cli._cases_common import (
 from backcover.errors import BadInput
 from backcover.yamlio import atomic_write_bytes
 
-__all__: list[str] = []
+__all__ = ["story_lines"]
+
+# (label, where in ``case show --format json``): the case story, printed only where it is set.
+_STORY: tuple[tuple[str, str, str], ...] = (
+    ("claim number", "story", "claim_number"),
+    ("service from", "story", "service_from"),
+    ("service to", "story", "service_to"),
+    ("external review", "story", "external_route"),
+    ("representative", "story", "representative_name"),
+    ("representative's address", "story", "representative_address"),
+    ("closed on", "story", "closed_on"),
+    ("assigned to", "story", "assignee"),
+    ("patient's birth date", "patient", "birth_date"),
+    ("patient's address", "patient", "address"),
+    ("patient's phone", "patient", "phone"),
+    ("plan", "plan", "name"),
+    ("plan's company", "plan", "payer"),
+    ("member id", "plan", "member_id"),
+    ("group number", "plan", "group_number"),
+    ("appeals address", "plan", "appeals_address"),
+    ("provider", "provider", "name"),
+    ("NPI", "provider", "npi"),
+    ("specialty", "provider", "specialty"),
+    ("provider's address", "provider", "address"),
+    ("provider's phone", "provider", "phone"),
+    ("provider's fax", "provider", "fax"),
+)
+_ROUTES = {"federal": "federal process", "state": "state process"}
+
+
+def story_lines(data: dict[str, Any]) -> list[str]:
+    """``case show``'s lines for the case story that is set (addresses on one line, ``;`` between)."""
+    out = []
+    for label, part, key in _STORY:
+        value = (data.get(part) or {}).get(key)
+        if value in (None, ""):
+            continue
+        text = str(value)
+        if key == "external_route":
+            text = _ROUTES.get(text, text)
+        out.append(f"{label + ':':<27}{'; '.join(x.strip() for x in text.splitlines() if x.strip())}")
+    return out
 
 
 @case_app.command("edit")

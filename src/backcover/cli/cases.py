@@ -25,6 +25,7 @@ from backcover.cli._cases_common import (
     services,
     store_pkg,
 )
+from backcover.cli.case_story import story_lines
 from backcover.errors import BadInput
 from backcover.vocab import PlanKind, values
 
@@ -45,6 +46,8 @@ def _print_case(data: dict[str, Any]) -> None:
         f"  next deadline: [bold]{nxt['due']}[/] {nxt['what']}" if nxt else "  next deadline: none",
         highlight=False,
     )
+    for line in story_lines(data):
+        p(f"  {line}", highlight=False)
     for pa in data.get("prior_authorizations", []):
         steps = " → ".join(f"{e['status']} {e['date']}" for e in pa["timeline"])
         extra = f" auth {pa['auth_number']} until {pa['expires_on']}" if pa["auth_number"] else ""

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from backcover import DISCLAIMER, i18n
+from backcover import DISCLAIMER, i18n, marks
 from backcover.documents._letters import Document
 
 __all__ = ["TEMPLATES", "render_html", "render_pdf"]
@@ -40,7 +40,9 @@ def _env() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        finalize=marks.finalize,  # the PDF fonts have no ❓ or ✅: a mark reads as words
     )
+    env.filters["marks"] = marks.marks_html
     env.filters["longdate"] = _longdate
     env.filters["isodate"] = _isodate
     i18n.install(env)

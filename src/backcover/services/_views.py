@@ -28,6 +28,24 @@ def code_json(c: DenialCode) -> dict[str, Any]:
     }
 
 
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _story_json(case: Case) -> dict[str, Any]:
+    """The case-story fields (``case edit``): reference numbers, dates of service, who signs, the route."""
+    return {
+        "claim_number": case.claim_number,
+        "service_from": _iso(case.service_from),
+        "service_to": _iso(case.service_to),
+        "external_route": case.external_route,
+        "representative_name": case.representative_name,
+        "representative_address": case.representative_address,
+        "closed_on": _iso(case.closed_on),
+        "assignee": case.assignee,
+    }
+
+
 def case_json(case: Case, as_of: date, *, full: bool = True) -> dict[str, Any]:
     """A case as JSON: its next deadline, and with ``full`` everything on it (from ``Store.get_case``)."""
     nxt = next_deadline(case, as_of)
@@ -48,8 +66,32 @@ def case_json(case: Case, as_of: date, *, full: bool = True) -> dict[str, Any]:
     if not full:
         return out
     out["dates"] = [i.to_json() for i in case_deadlines(case)]
+    out["story"] = _story_json(case)
+    out["patient"] |= {
+        "birth_date": _iso(case.patient.birth_date),
+        "address": case.patient.address,
+        "phone": case.patient.phone,
+    }
+    out["plan"] = (
+        {
+            "name": case.plan.name,
+            "payer": case.plan.payer,
+            "member_id": case.plan.member_id,
+            "group_number": case.plan.group_number,
+            "appeals_address": case.plan.appeals_address,
+        }
+        if case.plan
+        else None
+    )
     out["provider"] = (
-        {"name": case.provider.name, "npi": case.provider.npi, "phone": case.provider.phone}
+        {
+            "name": case.provider.name,
+            "npi": case.provider.npi,
+            "phone": case.provider.phone,
+            "specialty": case.provider.specialty,
+            "address": case.provider.address,
+            "fax": case.provider.fax,
+        }
         if case.provider
         else None
     )

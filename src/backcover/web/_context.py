@@ -15,7 +15,7 @@ from fastapi.responses import Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from backcover import DISCLAIMER, __version__, i18n
+from backcover import DISCLAIMER, __version__, i18n, marks
 from backcover.web import _plans
 from backcover.web._actor import actor_of
 from backcover.web._glossary import GLOSSARY
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from backcover.store import Store
     from backcover.web._cases import StoreHolder
 
-__all__ = ["HERE", "NAV", "WebContext", "ctx", "render", "session_id"]
+__all__ = ["HERE", "NAV", "WebContext", "ctx", "page_language", "render", "session_id"]
 
 HERE = Path(__file__).parent
 
@@ -78,6 +78,8 @@ class WebContext:
             plan_title=_plans.display_name,
         )
         env.filters["money"] = _money
+        env.filters["marks"] = marks.marks_html
+        env.finalize = marks.finalize  # a mark printed without the filter still reads as words
         i18n.install(env)
 
     def store(self) -> Store:
@@ -140,6 +142,13 @@ def session_id(request: Request) -> str:
         cached = new_session_id()
         request.state.new_sid = cached
     return cached
+
+
+def page_language(request: Request) -> str:
+    """Set this request's language (``?lang=``, then the cookie) before a page builds its words."""
+    return i18n.set_language(
+        i18n.parse_language(request.query_params.get("lang")) or request.cookies.get("lang")
+    )
 
 
 def render(

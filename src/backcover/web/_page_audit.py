@@ -103,7 +103,7 @@ async def audit_page(request: Request) -> Response:
         request,
         "audit.html",
         {
-            "title": "Audit log",
+            "title": "Audit log",  # translated by the layout
             "events": events,
             "error": error,
             "filters": {

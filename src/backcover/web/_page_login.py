@@ -17,10 +17,11 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from backcover.clinic import Granted, SignInRefused
+from backcover.i18n import gettext
 from backcover.store import AuditScope, acting
 from backcover.web._actor import actor_of
 from backcover.web._api import ERRORS
-from backcover.web._context import ctx, render
+from backcover.web._context import ctx, page_language, render
 from backcover.web._forms import checked_form, field, secret_field
 from backcover.web._security import CSRF_COOKIE, new_session_id
 from backcover.web._signin import SIGNIN_COOKIE, safe_next
@@ -123,6 +124,16 @@ def _fix(exc: SignInRefused) -> str:
     return "check the user name and password (and the one-time code, if the account has one)"
 
 
+def _page_error(request: Request, exc: SignInRefused) -> str:
+    """The refusal in the page's language: what happened, then what to do."""
+    page_language(request)
+    if exc.status == 429:
+        fix = gettext("Try again in %(n)s seconds, or ask an admin.") % {"n": exc.retry_after}
+    else:
+        fix = gettext("Check the user name and password (and the one-time code, if the account has one).")
+    return f"{gettext(exc.message)}. {fix}"
+
+
 @api_router.delete("/session", summary="Sign out (clinic mode)")
 def api_session_end(
     request: Request,
@@ -170,7 +181,7 @@ async def login_submit(request: Request) -> Response:
             request, field(form, "username"), secret_field(form, "password"), field(form, "otp")
         )
     except SignInRefused as exc:
-        resp = _login_page(request, nxt, exc.message + ". " + _fix(exc).capitalize() + ".", exc.status)
+        resp = _login_page(request, nxt, _page_error(request, exc), exc.status)
         resp.headers.update(_refusal_headers(exc))
         return resp
     resp = RedirectResponse(nxt, status_code=303)

@@ -10,17 +10,19 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from backcover import services
+from backcover import i18n, services
 from backcover.caseload import RULE, Figures, Metrics
 from backcover.errors import BadInput
+from backcover.i18n import N_
+from backcover.i18n import gettext as _
 from backcover.web._actor import Action, require
-from backcover.web._context import ctx, render
+from backcover.web._context import ctx, page_language, render
 
 __all__ = ["router"]
 
 router = APIRouter(include_in_schema=False)
 
-WORDS = {"since": "From", "until": "To"}
+WORDS = {"since": N_("From"), "until": N_("To")}
 
 
 def _day(request: Request, name: str) -> date | None:
@@ -31,18 +33,24 @@ def _day(request: Request, name: str) -> date | None:
         return date.fromisoformat(raw[:10])
     except ValueError:
         raise BadInput(
-            f"{raw[:20]!r} is not a date", "give the date as YYYY-MM-DD", where=WORDS[name]
+            f"{raw[:20]!r} is not a date", "give the date as YYYY-MM-DD", where=_(WORDS[name])
         ) from None
 
 
 def _share(part: int, whole: int, of: str) -> dict[str, str]:
+    if of == "decided":
+        none, some = _("none decided"), _("%(part)s of %(whole)s decided")
+    else:
+        none, some = _("none appealed"), _("%(part)s of %(whole)s appealed")
     if not whole:
-        return {"pct": "—", "count": f"none {of}"}
-    return {"pct": f"{100 * part / whole:.1f}%", "count": f"{part} of {whole} {of}"}
+        return {"pct": "—", "count": none}
+    return {"pct": f"{100 * part / whole:.1f}%", "count": some % {"part": part, "whole": whole}}
 
 
 def _days(value: float | None) -> str:
-    return "—" if value is None else f"{value:g} day{'s' if value != 1 else ''}"
+    if value is None:
+        return "—"
+    return i18n.ngettext("%(num)s day", "%(num)s days", 1 if value == 1 else 2) % {"num": f"{value:g}"}
 
 
 def _line(payer: str, service: str, kind: str, f: Figures) -> dict[str, Any]:
@@ -68,13 +76,14 @@ def _rows(m: Metrics) -> list[dict[str, Any]]:
             if f.requests:
                 out.append(_line(g.payer, g.service_name, kind, f))
     for kind, f in (("standard", m.standard), ("expedited", m.expedited)):
-        out.append(_line("All payers", "all services", kind, f) | {"total": True})
+        out.append(_line(_("All payers"), _("all services"), kind, f) | {"total": True})
     return out
 
 
 @router.get("/metrics")
 def metrics_page(request: Request) -> Response:
     require(request, Action.READ)
+    page_language(request)
     web = ctx(request)
     error: BadInput | None = None
     start = end = web.today()
@@ -83,7 +92,8 @@ def metrics_page(request: Request) -> Response:
         start, end = services.period(_day(request, "since"), _day(request, "until"), web.today())
         lines = _rows(services.pa_metrics(web.store(), start, end))
     except BadInput as exc:
-        error = BadInput(exc.problem, exc.fix, exc.file, WORDS.get(exc.where or "", exc.where))
+        where = WORDS.get(exc.where or "")
+        error = BadInput(exc.problem, exc.fix, exc.file, _(where) if where else exc.where)
     return render(
         request,
         "metrics.html",

@@ -16,9 +16,10 @@ from starlette.concurrency import run_in_threadpool
 
 from backcover import clinic
 from backcover.errors import BadInput
+from backcover.i18n import N_, gettext
 from backcover.store import ROLES
 from backcover.web._actor import Action, require
-from backcover.web._context import ctx, render
+from backcover.web._context import ctx, page_language, render
 from backcover.web._forms import checked_form, field, secret_field, see_other
 
 __all__ = ["router"]
@@ -27,20 +28,22 @@ router = APIRouter(include_in_schema=False)
 
 UserName = Annotated[str, PathParam(min_length=1, max_length=64)]
 DONE = {
-    "added": "User added. They can sign in now.",
-    "disabled": "User disabled; their sessions have ended.",
-    "enabled": "User enabled.",
-    "password": "Password set; the user's sessions have ended.",
+    "added": N_("User added. They can sign in now."),
+    "disabled": N_("User disabled; their sessions have ended."),
+    "enabled": N_("User enabled."),
+    "password": N_("Password set; the user's sessions have ended."),
 }
 ROLE_WORDS = {
-    "admin": "admin: manages users, reads the audit log, and works cases",
-    "staff": "staff: reads and works cases",
-    "viewer": "viewer: reads only",
+    "admin": N_("admin: manages users, reads the audit log, and works cases"),
+    "staff": N_("staff: reads and works cases"),
+    "viewer": N_("viewer: reads only"),
 }
 
 
 def _page(request: Request, error: BadInput | None = None, status: int = 200) -> Response:
     me = require(request, Action.ADMIN)
+    page_language(request)
+    done = DONE.get(request.query_params.get("done", ""))
     accounts = ctx(request).signin().accounts
     counts = accounts.session_counts()
     users = [clinic.user_json(u, counts.get(u.id, 0)) for u in accounts.users()]
@@ -52,7 +55,7 @@ def _page(request: Request, error: BadInput | None = None, status: int = 200) ->
             "users": users,
             "roles": [(r, ROLE_WORDS[r]) for r in ROLES],
             "error": error,
-            "flash": DONE.get(request.query_params.get("done", "")),
+            "flash": done and gettext(done),
             "min_password": clinic.MIN_PASSWORD,
             "me": me.username if me else None,
         },

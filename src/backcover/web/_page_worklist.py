@@ -9,12 +9,14 @@ from urllib.parse import parse_qsl, urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from backcover import services
+from backcover import i18n, services
 from backcover.caseload import MAX_DAYS, STAGES, WorkItem
 from backcover.errors import BadInput
+from backcover.i18n import N_
+from backcover.i18n import gettext as _
 from backcover.web._actor import Action, actor_of, allowed, require
 from backcover.web._casepage import assign_users, case_context
-from backcover.web._context import ctx, render
+from backcover.web._context import ctx, page_language, render
 from backcover.web._forms import CASE_PLAN_KINDS, CaseId, checked_form, field, see_other
 
 __all__ = ["router"]
@@ -22,7 +24,12 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False)
 
 FILTERS = ("assignee", "payer", "status", "due")
-FORM_WORDS = {"assignee": "Assigned to", "payer": "Payer", "status": "Status", "days": "Due within"}
+FORM_WORDS = {
+    "assignee": N_("Assigned to"),
+    "payer": N_("Payer"),
+    "status": N_("Status"),
+    "days": N_("Due within"),
+}
 
 
 def _days(text: str) -> int | None:
@@ -37,18 +44,25 @@ def _days(text: str) -> int | None:
     return int(text)
 
 
+def _when(left: int) -> str:
+    """How far a date is, in the page's language: "in 3 days", "today", "2 days overdue"."""
+    if left < 0:
+        return i18n.ngettext("%(num)s day overdue", "%(num)s days overdue", -left) % {"num": -left}
+    if left == 0:
+        return _("today")
+    return i18n.ngettext("in %(num)s day", "in %(num)s days", left) % {"num": left}
+
+
+def _where(exc: BadInput) -> BadInput:
+    where = FORM_WORDS.get(exc.where or "")
+    return BadInput(exc.problem, exc.fix, exc.file, _(where) if where else exc.where)
+
+
 def _row(item: WorkItem, today: Any) -> dict[str, Any]:
     data = item.to_json(today)
     nxt = data["next_deadline"]
     if nxt is not None:
-        left = nxt["days_left"]
-        nxt["when"] = (
-            f"{-left} day{'s' if left != -1 else ''} overdue"
-            if left < 0
-            else "today"
-            if left == 0
-            else f"in {left} day{'s' if left != 1 else ''}"
-        )
+        nxt["when"] = _when(nxt["days_left"])
     return data
 
 
@@ -60,6 +74,7 @@ def _filters(request: Request) -> dict[str, str]:
 @router.get("/worklist")
 def worklist_page(request: Request) -> Response:
     require(request, Action.READ)
+    page_language(request)
     web = ctx(request)
     today = web.today()
     store = web.store()
@@ -78,7 +93,7 @@ def worklist_page(request: Request) -> Response:
         )
         rows = [_row(i, today) for i in items]
     except BadInput as exc:
-        error = BadInput(exc.problem, exc.fix, exc.file, FORM_WORDS.get(exc.where or "", exc.where))
+        error = _where(exc)
     return render(
         request,
         "worklist.html",
@@ -86,7 +101,7 @@ def worklist_page(request: Request) -> Response:
             "title": "Worklist",
             "rows": rows,
             "error": error,
-            "flash": "Case assigned." if request.query_params.get("done") == "assigned" else None,
+            "flash": _("Case assigned.") if request.query_params.get("done") == "assigned" else None,
             "today": today.isoformat(),
             "chosen": chosen,
             "back": urlencode({k: v for k, v in chosen.items() if v}),
@@ -133,6 +148,7 @@ async def case_assign(request: Request, case_id: CaseId) -> Response:
     try:
         services.assign_case(store, case_id, _assignee(form), web.today(), users=assign_users(request, store))
     except BadInput as exc:
-        err = BadInput(exc.problem, exc.fix, exc.file, FORM_WORDS.get(exc.where or "", exc.where))
+        page_language(request)
+        err = _where(exc)
         return render(request, "case.html", case_context(request, case_id, err), 400)
     return see_other(f"/cases/{case_id}?done=assigned#assign")
