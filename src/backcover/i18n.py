@@ -7,10 +7,10 @@ without a translation is shown in English. To add or update a catalogue:
 
     pybabel extract -F babel.cfg -w 100 -o src/backcover/locale/messages.pot .
 
-then merge the template into ``es/LC_MESSAGES/messages.po`` keeping the entries marked ``#. dynamic``
-(labels that reach ``_()`` or ``| tr`` as values, from ``backcover.vocab``, ``backcover.labels``, the navigation,
-the case stages, the sign-in messages): ``pybabel update`` would make them obsolete (``#~``), and an
-obsolete entry is not used. ``tests/test_i18n_catalogue.py`` fails when the template is stale or a
+then merge the template into ``es/LC_MESSAGES/messages.po`` keeping the entries marked
+``#. dynamic`` (labels that reach ``_()`` or ``| tr`` as values, from ``backcover.vocab``,
+``backcover.labels``, the navigation, the case stages, the sign-in messages): ``pybabel update`` would
+make them obsolete (``#~``), and an obsolete entry is not used. ``tests/test_i18n_catalogue.py`` fails when the template is stale or a
 Spanish text is missing.
 """
 
