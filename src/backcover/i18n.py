@@ -10,8 +10,8 @@ without a translation is shown in English. To add or update a catalogue:
 then merge the template into ``es/LC_MESSAGES/messages.po`` keeping the entries marked
 ``#. dynamic`` (labels that reach ``_()`` or ``| tr`` as values, from ``backcover.vocab``,
 ``backcover.labels``, the navigation, the case stages, the sign-in messages): ``pybabel update`` would
-make them obsolete (``#~``), and an obsolete entry is not used. ``tests/test_i18n_catalogue.py`` fails when the template is stale or a
-Spanish text is missing.
+make them obsolete (``#~``), and an obsolete entry is not used. ``tests/test_i18n_catalogue.py``
+fails when the template is stale or a Spanish text is missing.
 """
 
 from __future__ import annotations
