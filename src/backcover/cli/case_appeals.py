@@ -22,7 +22,6 @@ from backcover.cli._cases_common import (
     read_input,
     services,
 )
-from backcover.documents import DeterminationView
 from backcover.errors import BadInput
 from backcover.vocab import Signer
 from backcover.yamlio import atomic_write_bytes

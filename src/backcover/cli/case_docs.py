@@ -7,7 +7,6 @@ from typing import Annotated, Any
 
 import typer
 
-from backcover.appeals import explain_carc
 from backcover.cli._app import as_of_option, date_option, emit_json, err_console, out_console
 from backcover.cli._cases_common import (
     AsOfOpt,
@@ -143,4 +142,6 @@ def denial_add(
         out_console.print(
             f"[bold]{first.name}: file by {first.file_by.isoformat()}[/] ({first.rule})", highlight=False
         )
+    from backcover.appeals import explain_carc
+
     out_console.print(f"official code lists: {explain_carc('1').url}", highlight=False)

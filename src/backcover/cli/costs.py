@@ -5,34 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from backcover.cli._app import app, emit_json, err_console, guarded, out_console
-from backcover.cli._costs_text import print_comparison, print_estimate
-from backcover.cli._costs_whopays import directory_lines, load_injury, print_who_pays
-from backcover.costs import (
-    Line,
-    Plan,
-    compare_plans,
-    coordinate,
-    episode_info,
-    episode_lines,
-    load_plan,
-    load_price_table,
-    parse_care,
-    parse_lines_data,
-    pathway,
-    pathways,
-    template_path,
-    template_text,
-    templates,
-)
-from backcover.costs._money import to_decimal
-from backcover.costs._yaml import load_money_yaml
 from backcover.errors import BadInput
 from backcover.yamlio import atomic_write_text, suggest
+
+if TYPE_CHECKING:  # the cost model loads when a cost command runs, not when the CLI starts
+    from backcover.costs import Estimate, Line, Plan
 
 __all__ = ["compare_plans_cmd", "estimate_cmd", "plan_app", "print_estimate"]
 
@@ -52,6 +34,8 @@ def _format(value: str) -> str:
 
 def _plan(ref: str) -> Plan:
     """A plan file path, or the name of a built-in template."""
+    from backcover.costs import load_plan, template_path, templates
+
     p = Path(ref)
     if p.exists() or ref.endswith((".yaml", ".yml")) or "/" in ref:
         return load_plan(p)
@@ -65,6 +49,8 @@ def _plan(ref: str) -> Plan:
 
 
 def _decimal_opt(value: str | None, what: str) -> Decimal | None:
+    from backcover.costs._money import to_decimal
+
     if value is None:
         return None
     d = to_decimal(value)
@@ -85,6 +71,8 @@ def _minutes(value: int | None) -> int | None:
 
 def _apply_prices(lines: list[Line], prices: list[str]) -> list[Line]:
     """``--price ID=AMOUNT`` sets one line's allowed amount; ``--price CODE=AMOUNT`` every line of a code."""
+    from backcover.costs._money import to_decimal
+
     out = list(lines)
     for spec in prices:
         key, sep, amount = spec.partition("=")
@@ -159,6 +147,10 @@ def estimate_cmd(
     ] = None,
 ) -> None:
     """What a procedure or a set of claim lines will cost you under a plan (CONTRACTS.md section 2)."""
+    from backcover.cli._costs_whopays import directory_lines, load_injury, print_who_pays
+    from backcover.costs import coordinate, episode_info, episode_lines, load_price_table, parse_lines_data
+    from backcover.costs._yaml import load_money_yaml
+
     fmt = _format(fmt)
     the_plan = _plan(plan)
     if procedure and lines:
@@ -226,6 +218,8 @@ def estimate_cmd(
 @guarded
 def plan_templates() -> None:
     """List the built-in plan templates."""
+    from backcover.costs import load_plan, template_path, templates
+
     for name in templates():
         p = load_plan(template_path(name))
         out_console.print(f"{name:32} {p.name}{'  (example numbers)' if p.example else ''}", highlight=False)
@@ -241,6 +235,8 @@ def plan_new(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a plan file from a built-in template, for you to edit from your Summary of Benefits."""
+    from backcover.costs import template_text
+
     text = template_text(template)
     path = output or Path(f"{template}.yaml")
     if path.exists() and not force:
@@ -257,6 +253,8 @@ def plan_new(
 @guarded
 def plan_check(path: Annotated[Path, typer.Argument(help="Plan file.")]) -> None:
     """Check a plan file: exit 2 with the field, line and fix if it is wrong."""
+    from backcover.costs import load_plan
+
     p = load_plan(path)
     out_console.print(f"{path}: ok ({p.name}, {p.kind})", highlight=False)
     for w in p.warnings:
@@ -284,6 +282,11 @@ def compare_plans_cmd(
     fmt: Annotated[str, typer.Option("--format", help="json or text.")] = "text",
 ) -> None:
     """Compare plans over a year of back care: premiums + out-of-pocket, and the worst case, side by side."""
+    from backcover.cli._costs_text import print_comparison
+    from backcover.costs import compare_plans, load_price_table, parse_care, pathway, pathways
+    from backcover.costs._money import to_decimal
+    from backcover.costs._yaml import load_money_yaml
+
     fmt = _format(fmt)
     if (pathway_name is None) == (year is None):
         raise BadInput(
@@ -330,3 +333,10 @@ def compare_plans_cmd(
         emit_json(cmp.to_json())
         return
     print_comparison(cmp)
+
+
+def print_estimate(est: Estimate, header: dict[str, Any]) -> None:
+    """The estimate as text (see ``cli._costs_text``), loaded when first used."""
+    from backcover.cli._costs_text import print_estimate as show
+
+    show(est, header)
