@@ -106,3 +106,16 @@ def test_anthem_medicaid_prior_authorization_is_read_state_by_state() -> None:
     assert esi.prior_authorization == "plan_dependent"
     assert any("state plan's own list" in b for b in esi.prior_authorization_basis)
     assert not any("no Anthem prior-authorization list" in b for b in esi.prior_authorization_basis)
+
+
+def test_the_plans_own_rule_comes_before_the_states_fee_for_service_rule() -> None:
+    """A member of Anthem's Kentucky Medicaid plan reads the plan's rule first; the state's
+    fee-for-service rule (no PA for imaging) follows as context."""
+    rec = record(dx("M54.50", date(2026, 8, 1)))
+    anthem = check(rec, "72148", "medicaid", state="KY", as_of=date(2026, 12, 1), insurer="anthem")
+    assert str(anthem.prior_authorization) == "required"
+    first, *rest = anthem.prior_authorization_basis
+    assert "Anthem" in first and "Kentucky Medicaid (fee-for-service)" not in first
+    assert any("Kentucky Medicaid (fee-for-service)" in b for b in rest)
+    generic = check(rec, "72148", "medicaid", state="KY", as_of=date(2026, 12, 1))
+    assert generic.prior_authorization_basis[0].startswith("Kentucky Medicaid")

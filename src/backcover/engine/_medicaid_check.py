@@ -88,7 +88,7 @@ def medicaid_state_answer(d: Determination, knowledge: Knowledge | None = None) 
             notes.append(_benefit_note(program, fact))
             pa, line = _benefit_pa(program, fact, pa)
             if line:
-                basis.insert(0, line)
+                _add_state_line(basis, line, d.insurer)
     service = PA_FAMILIES.get(family)
     if service is not None:
         fact_pa = program.prior_authorization[service]
@@ -101,7 +101,7 @@ def medicaid_state_answer(d: Determination, knowledge: Knowledge | None = None) 
         else:
             if fact_pa.required == "required":
                 pa = PriorAuth.REQUIRED
-            basis.insert(0, _pa_line(program, fact_pa))
+            _add_state_line(basis, _pa_line(program, fact_pa), d.insurer)
     if used and program.note:
         notes.append(f"{program.program}: {program.note}")
     return replace(
@@ -113,6 +113,15 @@ def medicaid_state_answer(d: Determination, knowledge: Knowledge | None = None) 
         notes=tuple(dict.fromkeys(notes)),
         medicaid_state=medicaid_state_json(program, used),
     )
+
+
+def _add_state_line(basis: list[str], line: str, insurer: str | None) -> None:
+    """The state program's prior-authorization rule among the reasons: first for the state's own
+    program, after the plan's own rules when a managed-care plan (a named insurer) answers."""
+    if insurer:
+        basis.append(line)
+    else:
+        basis.insert(0, line)
 
 
 def medicaid_state_json(program: StateProgram, used: list[BenefitFact | PaFact]) -> dict[str, Any]:
