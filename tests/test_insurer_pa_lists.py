@@ -95,3 +95,18 @@ def test_humana_medicare_advantage_facet_row_is_dated_by_humanas_2026_list() -> 
     before = check(back_pain(), "64493", "medicare-advantage", state="PA", as_of=earlier, insurer="humana")
     assert before.prior_authorization == "required"  # Cohere's undated row still answers
     assert not cites(before, HUMANA_LIST)
+
+
+def test_a_rule_read_in_a_copy_of_the_list_says_so() -> None:
+    """The confidence note on a PA rule's source reaches the answer's notes, not only the rule's own."""
+    d = check(
+        record(dx("M47.816", date(2026, 8, 1))),
+        "64493",
+        "commercial",
+        setting="asc",
+        state="NY",
+        as_of=date(2026, 12, 1),
+        insurer="unitedhealthcare",
+    )
+    assert str(d.prior_authorization) == "required"
+    assert any(n.startswith("Unconfirmed (") and "text copy of UHC's PDF" in n for n in d.notes)
