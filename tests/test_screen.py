@@ -169,3 +169,29 @@ def test_a_cut_off_line_that_names_a_patient_is_skipped_not_fatal(tmp_path: Path
     )
     assert SYNTHEA_LBP in _rows(out)
     assert result.resources > result.unread > 0
+
+
+def test_a_versioned_or_absolute_patient_reference_finds_its_patient(tmp_path: Path) -> None:
+    """`Patient/ID/_history/N` and `https://server/fhir/Patient/ID` put the resource in that
+    patient's partition, as the reader links them, so each screened row is check's."""
+    folder = tmp_path / "export"
+    folder.mkdir()
+    lbp = {"coding": [{"system": "http://hl7.org/fhir/sid/icd-10-cm", "code": "M54.50"}]}
+    refs = {f"p{i}": f"Patient/p{i}/_history/3" for i in range(8)}
+    refs |= {f"q{i}": f"https://ehr.example/fhir/Patient/q{i}" for i in range(4)}
+    patients = [{"resourceType": "Patient", "id": pid, "birthDate": "1970-01-01"} for pid in refs]
+    conditions = [
+        {"resourceType": "Condition", "id": f"c-{pid}", "subject": {"reference": ref}, "code": lbp,
+         "onsetDateTime": "2020-06-01"}
+        for pid, ref in refs.items()
+    ]  # fmt: skip
+    (folder / "Patient.ndjson").write_text("".join(json.dumps(p) + "\n" for p in patients))
+    (folder / "Condition.ndjson").write_text("".join(json.dumps(c) + "\n" for c in conditions))
+    out = tmp_path / "o.parquet"
+    screen([folder], Question("72148", "commercial", None, None, AS_OF), out, workers=2)
+    rows = _rows(out)
+    sources = [read_source(p) for p in sorted(folder.glob("*.ndjson"))]
+    for pid in refs:
+        det = check(merge(sources, pid), "72148", "commercial", as_of=AS_OF)
+        assert rows[pid]["unknown"] == [c.id for c in det.criteria if c.status == "unknown"], pid
+        assert "mri.symptom_duration" not in rows[pid]["unknown"], pid  # the back pain since June was found

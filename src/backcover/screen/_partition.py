@@ -189,8 +189,9 @@ def _bundle_owner(line: bytes) -> str | None:
 
 
 def _key_of(ref: str) -> str:
-    tail = ref.rsplit("/", 2)
-    return "/".join(tail[-2:]) if len(tail) >= 2 else ref
+    """The patient key of a reference, as the reader reads it (``.../Patient/1/_history/2`` is
+    ``Patient/1``; ``urn:uuid:...`` is kept whole)."""
+    return fhir.reference_key(ref)
 
 
 def marker(rid: str) -> bytes:

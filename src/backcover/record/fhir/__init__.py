@@ -29,6 +29,7 @@ from backcover.record.fhir._read import (
 )
 from backcover.record.fhir._relevance import INVISIBLE, MATTERS, NOTHING, relevance
 from backcover.record.fhir._stream import map_ndjson_bytes
+from backcover.record.fhir._values import tail as reference_key
 
 __all__ = [
     "HANDLED",
@@ -45,6 +46,7 @@ __all__ = [
     "parse_json_bytes",
     "parse_ndjson_bytes",
     "parse_resources",
+    "reference_key",
     "refuse_other_version",
     "relevance",
 ]
