@@ -18,7 +18,7 @@ from backcover.record.fhir._values import status_of, tail
 from backcover.record.model import Item, Patient
 from backcover.vocab import Provenance
 
-__all__ = ["HANDLED", "Parsed", "iter_items", "parse_resources"]
+__all__ = ["HANDLED", "Parsed", "in_error", "iter_items", "parse_resources"]
 
 HANDLED = (
     "Patient",
@@ -91,6 +91,18 @@ def parse_resources(
     return parsed
 
 
+def in_error(res: Mapping[str, Any]) -> bool:
+    """A resource the reader skips: its status, or its verificationStatus, says entered in error
+    (or refuted). ``relevance`` asks this too, so that a screen drops exactly what the reader skips."""
+    status = res.get("status")
+    if (status if type(status) is str else status_of(res)) == "entered-in-error":
+        return True
+    return res.get("verificationStatus") is not None and status_of(res, "verificationStatus") in (
+        "entered-in-error",
+        "refuted",
+    )
+
+
 ITEMS, PATIENT, IGNORED, SKIPPED = 0, 1, 2, 3
 Outcome = tuple[int, Any, Any]
 """What one resource adds to a :class:`Parsed` (see :func:`map_one`)."""
@@ -110,11 +122,7 @@ def map_one(ctx: Ctx, res: dict[str, Any], where: str, full_urls: Mapping[str, s
             pid = f"Patient/{res.get('id') or where}"
             return (PATIENT, pid, _admin.patient(ctx, res, pid))
         return (IGNORED, rtype, None) if rtype not in HANDLED else None
-    status = res.get("status")
-    if (status if type(status) is str else status_of(res)) == "entered-in-error" or (
-        res.get("verificationStatus") is not None
-        and status_of(res, "verificationStatus") in ("entered-in-error", "refuted")
-    ):
+    if in_error(res):
         return _SKIPPED
     ref = res.get("subject")
     target = ref.get("reference") if type(ref) is dict else None

@@ -18,8 +18,7 @@ from __future__ import annotations
 from typing import Any
 
 from backcover.codesets import Codesets
-from backcover.record.fhir._parse import HANDLED
-from backcover.record.fhir._values import status_of
+from backcover.record.fhir._parse import HANDLED, in_error
 
 __all__ = ["INVISIBLE", "MATTERS", "NOTHING", "relevance"]
 
@@ -48,23 +47,9 @@ def relevance(res: dict[str, Any], cs: Codesets) -> int:
             return MATTERS
         else:
             return NOTHING  # a type the reader does not use
-        return NOTHING if _in_error(res) else INVISIBLE
+        return NOTHING if in_error(res) else INVISIBLE
     except (TypeError, AttributeError, ValueError):
         return MATTERS  # an odd shape: the mapper says what is wrong with it
-
-
-def _in_error(res: dict[str, Any]) -> bool:
-    """As the reader skips it: status or verificationStatus entered in error (or refuted)."""
-    status = res.get("status")
-    if type(status) is str:
-        if status == "entered-in-error":
-            return True
-    elif status is not None and status_of(res) == "entered-in-error":
-        return True
-    return res.get("verificationStatus") is not None and status_of(res, "verificationStatus") in (
-        "entered-in-error",
-        "refuted",
-    )
 
 
 def _coded(cc: Any, cs: Codesets) -> bool:
