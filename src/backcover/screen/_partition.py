@@ -185,13 +185,7 @@ def _target(doc: dict[str, Any]) -> str | None:
 def _bundle_owner(line: bytes) -> str | None:
     """The patient of a Bundle written on one line: its first subject, patient or beneficiary reference."""
     m = _REF.search(line)
-    return _key_of(m.group(1).decode("utf-8", "replace")) if m else None
-
-
-def _key_of(ref: str) -> str:
-    """The patient key of a reference, as the reader reads it (``.../Patient/1/_history/2`` is
-    ``Patient/1``; ``urn:uuid:...`` is kept whole)."""
-    return fhir.reference_key(ref)
+    return fhir.reference_key(m.group(1).decode("utf-8", "replace")) if m else None
 
 
 def marker(rid: str) -> bytes:
@@ -269,7 +263,7 @@ def partition_chunk(chunk: Chunk, index: int, partitions: int, spill_dir: str) -
                     else:
                         p = by_ref.get(target)
                         if p is None:
-                            key = _key_of(target)
+                            key = fhir.reference_key(target)  # as the reader links it
                             p = seen.get(key)
                             if p is None:
                                 p = seen[key] = partition_of(key, partitions)

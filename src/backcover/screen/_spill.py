@@ -17,6 +17,7 @@ import orjson
 
 from backcover.errors import BadInput
 from backcover.record import fhir
+from backcover.screen._partition import marker
 
 __all__ = ["read_partition"]
 
@@ -80,7 +81,7 @@ def _first_counts(parsed: fhir.Parsed, raw: bytes, markers: set[bytes]) -> None:
         it.source.resource
         for items in parsed.items.values()
         for it in items
-        if b"#" + orjson.dumps(it.source.resource) in markers
+        if marker(it.source.resource)[:-1] in markers
     }
     if not clash:
         return
