@@ -116,6 +116,7 @@ def test_the_plans_own_rule_comes_before_the_states_fee_for_service_rule() -> No
     assert str(anthem.prior_authorization) == "required"
     first, *rest = anthem.prior_authorization_basis
     assert "Anthem" in first and "Kentucky Medicaid (fee-for-service)" not in first
+    assert first.endswith("no start date given by the source")  # Anthem's member page gives none
     assert any("Kentucky Medicaid (fee-for-service)" in b for b in rest)
     generic = check(rec, "72148", "medicaid", state="KY", as_of=date(2026, 12, 1))
     assert generic.prior_authorization_basis[0].startswith("Kentucky Medicaid")

@@ -159,14 +159,16 @@ def prior_auth(
                 if rule.visits is not None:
                     answer, count, visit_notes = visit_answer(rule.visits, ctx, code)
                     says = f"from visit {rule.visits.after + 1} of "
-                    then, notes = f": {count}", notes + visit_notes
+                    then = f": {count}"
+                    notes.extend(visit_notes)
                     if answer == PriorAuth.NOT_REQUIRED:
                         says = f"no prior authorization needed for visits 1 to {rule.visits.after} of "
                 elif answer == PriorAuth.NOT_REQUIRED:
                     says = "no prior authorization needed for "
                 found[answer].append(
                     f"{pack.title}: {says}{rule.category} ({rule.source.policy}, {rule.source.section})"
-                    + _dates(rule.start, rule.end)
+                    + ", "
+                    + rule.dates_text
                     + then
                 )
                 if rule.note:
@@ -263,10 +265,3 @@ def version_notes(stored: Mapping[str, Any], current: list[PolicyRef], as_of: da
                 f"{now_text} applies. Check the case again."
             )
     return out
-
-
-def _dates(start: date | None, end: date | None) -> str:
-    """The dates of service a PA rule covers, in words (none when the source gives no start date)."""
-    if start is None:
-        return f", for services to {end.isoformat()}" if end else " (the source gives no start date)"
-    return f", for services from {start.isoformat()}" + (f" to {end.isoformat()}" if end else "")

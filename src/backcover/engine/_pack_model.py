@@ -113,6 +113,14 @@ class PaRule:
     note: str | None = None  # said with the answer when this rule matches
     visits: VisitThreshold | None = None  # required only from visit ``visits.after + 1`` of an episode
 
+    @property
+    def dates_text(self) -> str:
+        """The dates of service the rule covers, in words (said so when the source gives no start)."""
+        end = f" to {self.end.isoformat()}" if self.end else ""
+        if self.start is None:
+            return f"for services{end}" if end else "no start date given by the source"
+        return f"for services from {self.start.isoformat()}{end}"
+
     def applies(self, code: str, setting: str, state: str | None, on: date) -> bool:
         if code not in self.codes:
             return False

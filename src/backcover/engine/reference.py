@@ -206,11 +206,10 @@ def pack_markdown(pack: Pack, kb: Knowledge | None = None) -> str:
             where = (f"; settings {', '.join(r.settings)}" if r.settings else "") + (
                 f"; states {', '.join(r.states)}" if r.states else ""
             )
-            until = f" to {r.end.isoformat()}" if r.end else ""
             says = "" if r.answer == PriorAuth.REQUIRED else "no prior authorization needed: "
             out.append(
-                f"- {says}{r.category}: {', '.join(sorted(r.codes))}; services from "
-                f"{r.start.isoformat() if r.start else 'its start'}{until}{where} (source: {_cite(r.source)})"
+                f"- {says}{r.category}: {', '.join(sorted(r.codes))}; {r.dates_text}{where} "
+                f"(source: {_cite(r.source)})"
             )
             if r.visits is not None:
                 v = r.visits
