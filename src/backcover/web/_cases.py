@@ -17,6 +17,7 @@ from backcover.catalog import find
 from backcover.errors import BadInput
 from backcover.record.model import Record
 from backcover.store import Store, open_store
+from backcover.web._forms import labelled
 from backcover.web._recordview import plain_name
 from backcover.web._workspace import Workspace
 
@@ -307,4 +308,4 @@ FORM_FIELDS = {
 
 def on_form(exc: BadInput) -> BadInput:
     """The error with its field named as the form labels it."""
-    return BadInput(exc.problem, exc.fix, exc.file, FORM_FIELDS.get(exc.where or "", exc.where))
+    return labelled(exc, FORM_FIELDS)

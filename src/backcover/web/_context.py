@@ -158,7 +158,7 @@ def render(
     web = ctx(request)
     sid = session_id(request)
     asked = i18n.parse_language(request.query_params.get("lang"))
-    lang = i18n.set_language(asked or request.cookies.get("lang"))
+    lang = page_language(request)
     c: dict[str, Any] = {
         "lang": lang,
         "lang_links": [

@@ -3,6 +3,7 @@ the forms offer (payers, settings, procedures) in plain words."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any
 
@@ -13,6 +14,7 @@ from starlette.datastructures import FormData
 
 from backcover.catalog import families, search
 from backcover.errors import BadInput
+from backcover.i18n import gettext
 from backcover.vocab import Payer, PlanKind, Setting, payer_for_plan_kind
 from backcover.web import _plans
 from backcover.web._context import ctx
@@ -28,6 +30,7 @@ __all__ = [
     "date_field",
     "field",
     "flash",
+    "labelled",
     "optional_date_field",
     "plan_kind",
     "plan_payer",
@@ -84,6 +87,12 @@ def secret_field(form: FormData, name: str) -> str:
 
 def see_other(url: str) -> Response:
     return RedirectResponse(url, status_code=303)
+
+
+def labelled(exc: BadInput, labels: Mapping[str, str]) -> BadInput:
+    """The error with its field named as the form labels it, in the page's language."""
+    label = labels.get(exc.where or "")
+    return BadInput(exc.problem, exc.fix, exc.file, gettext(label) if label else exc.where)
 
 
 def flash(request: Request) -> str | None:

@@ -15,6 +15,7 @@ from backcover.store import AuditEntry, audit_csv, event_json, parse_since
 from backcover.web._actor import Action, require
 from backcover.web._api import ERRORS
 from backcover.web._context import ctx, render
+from backcover.web._forms import labelled
 
 __all__ = ["api_router", "page_router"]
 
@@ -95,7 +96,7 @@ async def audit_page(request: Request) -> Response:
         rows = await run_in_threadpool(_events, request, limit, actor, patient, since)
         events = [event_json(e) for e in rows]
     except BadInput as exc:
-        error = BadInput(exc.problem, exc.fix, exc.file, "Since" if exc.where == "since" else exc.where)
+        error = labelled(exc, {"since": "Since"})
     for e in events:
         e["shown_at"] = datetime.fromisoformat(e["at"]).strftime("%Y-%m-%d %H:%M:%S UTC")
     query = str(request.url.query)

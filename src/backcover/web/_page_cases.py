@@ -76,9 +76,7 @@ async def case_new(request: Request) -> Response:
         )
         case = services.open_case(store, request_case, patient=pid)
     except BadInput as exc:
-        raise BadInput(
-            exc.problem, exc.fix, exc.file, _cases.FORM_FIELDS.get(exc.where or "", exc.where)
-        ) from None
+        raise _cases.on_form(exc) from None
     return see_other(f"/cases/{case.id}?done=case")
 
 

@@ -7,13 +7,12 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from backcover import i18n
 from backcover.catalog import resolve
 from backcover.engine import insurer_table
 from backcover.errors import BadInput
 from backcover.vocab import STATES, parse_state
 from backcover.web import _checkview, _services
-from backcover.web._context import ctx, render
+from backcover.web._context import ctx, page_language, render
 from backcover.web._forms import (
     PAYERS,
     SETTING_NAMES,
@@ -47,7 +46,7 @@ def check_procedures(request: Request) -> Response:
 def check_page(request: Request) -> Response:
     web = ctx(request)
     qp = request.query_params
-    i18n.set_language(qp.get("lang") or request.cookies.get("lang"))  # the answer's words, too
+    page_language(request)  # the answer's words, too
     form = {
         "procedure": (qp.get("code") or qp.get("procedure") or "").strip()[:12],
         "payer": qp.get("payer") or plan_payer(request) or "commercial",

@@ -17,6 +17,7 @@ from backcover.i18n import N_
 from backcover.i18n import gettext as _
 from backcover.web._actor import Action, require
 from backcover.web._context import ctx, page_language, render
+from backcover.web._forms import labelled
 
 __all__ = ["router"]
 
@@ -92,8 +93,7 @@ def metrics_page(request: Request) -> Response:
         start, end = services.period(_day(request, "since"), _day(request, "until"), web.today())
         lines = _rows(services.pa_metrics(web.store(), start, end))
     except BadInput as exc:
-        where = WORDS.get(exc.where or "")
-        error = BadInput(exc.problem, exc.fix, exc.file, _(where) if where else exc.where)
+        error = labelled(exc, WORDS)
     return render(
         request,
         "metrics.html",

@@ -17,7 +17,7 @@ from backcover.i18n import gettext as _
 from backcover.web._actor import Action, actor_of, allowed, require
 from backcover.web._casepage import assign_users, case_context
 from backcover.web._context import ctx, page_language, render
-from backcover.web._forms import CASE_PLAN_KINDS, CaseId, checked_form, field, see_other
+from backcover.web._forms import CASE_PLAN_KINDS, CaseId, checked_form, field, labelled, see_other
 
 __all__ = ["router"]
 
@@ -51,11 +51,6 @@ def _when(left: int) -> str:
     if left == 0:
         return _("today")
     return i18n.ngettext("in %(num)s day", "in %(num)s days", left) % {"num": left}
-
-
-def _where(exc: BadInput) -> BadInput:
-    where = FORM_WORDS.get(exc.where or "")
-    return BadInput(exc.problem, exc.fix, exc.file, _(where) if where else exc.where)
 
 
 def _row(item: WorkItem, today: Any) -> dict[str, Any]:
@@ -93,7 +88,7 @@ def worklist_page(request: Request) -> Response:
         )
         rows = [_row(i, today) for i in items]
     except BadInput as exc:
-        error = _where(exc)
+        error = labelled(exc, FORM_WORDS)
     return render(
         request,
         "worklist.html",
@@ -149,6 +144,6 @@ async def case_assign(request: Request, case_id: CaseId) -> Response:
         services.assign_case(store, case_id, _assignee(form), web.today(), users=assign_users(request, store))
     except BadInput as exc:
         page_language(request)
-        err = _where(exc)
+        err = labelled(exc, FORM_WORDS)
         return render(request, "case.html", case_context(request, case_id, err), 400)
     return see_other(f"/cases/{case_id}?done=assigned#assign")
