@@ -14,9 +14,9 @@ from backcover.errors import BadInput
 from backcover.yamlio import atomic_write_text, suggest
 
 if TYPE_CHECKING:  # the cost model loads when a cost command runs, not when the CLI starts
-    from backcover.costs import Estimate, Line, Plan
+    from backcover.costs import Line, Plan
 
-__all__ = ["compare_plans_cmd", "estimate_cmd", "plan_app", "print_estimate"]
+__all__ = ["compare_plans_cmd", "estimate_cmd", "plan_app"]
 
 plan_app = typer.Typer(
     help="Plan files: write one from a template, list templates, check a file.", no_args_is_help=True
@@ -147,6 +147,7 @@ def estimate_cmd(
     ] = None,
 ) -> None:
     """What a procedure or a set of claim lines will cost you under a plan (CONTRACTS.md section 2)."""
+    from backcover.cli._costs_text import print_estimate
     from backcover.cli._costs_whopays import directory_lines, load_injury, print_who_pays
     from backcover.costs import coordinate, episode_info, episode_lines, load_price_table, parse_lines_data
     from backcover.costs._yaml import load_money_yaml
@@ -333,10 +334,3 @@ def compare_plans_cmd(
         emit_json(cmp.to_json())
         return
     print_comparison(cmp)
-
-
-def print_estimate(est: Estimate, header: dict[str, Any]) -> None:
-    """The estimate as text (see ``cli._costs_text``), loaded when first used."""
-    from backcover.cli._costs_text import print_estimate as show
-
-    show(est, header)

@@ -9,7 +9,6 @@ from rich.rule import Rule
 from backcover import DISCLAIMER
 from backcover.cli._app import app, guarded, out_console
 from backcover.cli.check import render_determination
-from backcover.cli.costs import print_estimate
 from backcover.engine import check
 from backcover.knowledge import KNOWLEDGE_DIR
 from backcover.record.load import load_record
@@ -45,6 +44,7 @@ def demo() -> None:
 
 def _check_and_estimate(record: Record) -> None:
     """The two questions a patient asks next: will it be covered, and what will it cost?"""
+    from backcover.cli._costs_text import print_estimate
     from backcover.costs import episode_info, episode_lines, estimate, parse_plan, template_text
 
     code, payer, state = "64483", "medicare", "PA"
