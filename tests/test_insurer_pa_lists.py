@@ -110,3 +110,16 @@ def test_a_rule_read_in_a_copy_of_the_list_says_so() -> None:
     )
     assert str(d.prior_authorization) == "required"
     assert any(n.startswith("Unconfirmed (") and "text copy of UHC's PDF" in n for n in d.notes)
+
+
+def test_policies_show_says_each_rules_answer_dates_and_confidence() -> None:
+    """`policies show` tells a "no prior authorization needed" rule from a "required" one, gives its
+    dates of service, and the confidence note its source carries."""
+    from typer.testing import CliRunner
+
+    from backcover.cli import app
+
+    out = CliRunner().invoke(app, ["policies", "show", "unitedhealthcare-prior-auth"]).stdout
+    assert "PA rule: no prior authorization needed: " in out
+    assert "for services from 2025-01-01" in out
+    assert "text copy of UHC's PDF" in out

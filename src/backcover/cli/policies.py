@@ -201,7 +201,7 @@ def show_cmd(
         _print_node(p.criteria, 1)
     for r in p.rules:
         out_console.print(
-            f"  PA rule: {r.category}: {', '.join(sorted(r.codes))}; from {r.start or '-'} to {r.end or '-'}"
+            f"  PA rule: {r.heading}: {', '.join(sorted(r.codes))}; {r.dates_text}"
             f"{'; settings ' + ', '.join(r.settings) if r.settings else ''}"
             f"{'; states ' + ', '.join(r.states) if r.states else ''} [{r.source.section}]"
         )
@@ -210,8 +210,8 @@ def show_cmd(
             out_console.print(
                 f"    only from visit {free + 1} of an episode of care; the first {free} need none"
             )
-        if r.confidence:
-            out_console.print(Text(f"    unconfirmed: {r.confidence}", style="yellow"))
+        for conf in r.confidences:
+            out_console.print(Text(f"    unconfirmed: {conf}", style="yellow"))
     for note in p.notes:
         out_console.print(f"Note: {note}")
     out_console.print(Text(DISCLAIMER, style="italic dim"))

@@ -173,8 +173,7 @@ def prior_auth(
                 )
                 if rule.note:
                     notes.append(rule.note)
-                for conf in dict.fromkeys(c for c in (rule.confidence, rule.source.confidence) if c):
-                    notes.append(f"Unconfirmed ({pack.title}): {conf}")  # the rule's, and its source's
+                notes.extend(f"Unconfirmed ({pack.title}): {conf}" for conf in rule.confidences)
                 notes.extend(pack.notes)
             elif state is None and rule.states is not None and code in rule.codes:
                 probe = rule.states[0]

@@ -114,6 +114,21 @@ class PaRule:
     visits: VisitThreshold | None = None  # required only from visit ``visits.after + 1`` of an episode
 
     @property
+    def heading(self) -> str:
+        """What the rule is about, said with its answer: "spinal fusion surgery", or "no prior
+        authorization needed: ..." for a rule that says none is needed."""
+        return (
+            self.category
+            if self.answer == PriorAuth.REQUIRED
+            else f"no prior authorization needed: {self.category}"
+        )
+
+    @property
+    def confidences(self) -> tuple[str, ...]:
+        """The rule's confidence notes: its own and its source's (each once)."""
+        return tuple(dict.fromkeys(c for c in (self.confidence, self.source.confidence) if c))
+
+    @property
     def dates_text(self) -> str:
         """The dates of service the rule covers, in words (said so when the source gives no start)."""
         end = f" to {self.end.isoformat()}" if self.end else ""

@@ -206,9 +206,8 @@ def pack_markdown(pack: Pack, kb: Knowledge | None = None) -> str:
             where = (f"; settings {', '.join(r.settings)}" if r.settings else "") + (
                 f"; states {', '.join(r.states)}" if r.states else ""
             )
-            says = "" if r.answer == PriorAuth.REQUIRED else "no prior authorization needed: "
             out.append(
-                f"- {says}{r.category}: {', '.join(sorted(r.codes))}; {r.dates_text}{where} "
+                f"- {r.heading}: {', '.join(sorted(r.codes))}; {r.dates_text}{where} "
                 f"(source: {_cite(r.source)})"
             )
             if r.visits is not None:
@@ -221,8 +220,8 @@ def pack_markdown(pack: Pack, kb: Knowledge | None = None) -> str:
                 )
             if r.note:
                 out.append(f"  - note: {r.note}")
-            if r.confidence:
-                out.append(f"  - confidence: {r.confidence}")
+            for conf in r.confidences:
+                out.append(f"  - confidence: {conf}")
     if pack.when_no_rule is not None:
         d = pack.when_no_rule
         out += ["", "## When no rule applies", "", f"- {PriorAuth(d.prior_authorization).label}: {d.basis}"]
