@@ -7,7 +7,9 @@ Facts: /work/notes/mco-anthem-humana.md.
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from pathlib import Path
 
 from backcover.engine import Determination, check
 from tests.engine_builders import care, dx, record
@@ -120,3 +122,17 @@ def test_the_plans_own_rule_comes_before_the_states_fee_for_service_rule() -> No
     assert any("Kentucky Medicaid (fee-for-service)" in b for b in rest)
     generic = check(rec, "72148", "medicaid", state="KY", as_of=date(2026, 12, 1))
     assert generic.prior_authorization_basis[0].startswith("Kentucky Medicaid")
+
+
+def test_the_check_page_lists_each_prior_authorization_reason_apart(tmp_path: Path) -> None:
+    """Two reasons (the plan's rule, then the state's) are two list items, not one run-on sentence."""
+    from tests._web_support import choose_synthea_patient, web_client
+
+    c = web_client(tmp_path, date(2026, 12, 1))
+    choose_synthea_patient(c)
+    page = c.get("/check?procedure=72148&payer=medicaid&state=KY&insurer=anthem&as_of=2026-12-01").text
+    items = re.findall(r'<ul class="hint">(.*?)</ul>', page, re.S)
+    assert items, "the reasons are a list"
+    reasons = re.findall(r"<li>(.*?)</li>", items[0], re.S)
+    assert len(reasons) == 2
+    assert "Anthem" in reasons[0] and "Kentucky Medicaid (fee-for-service)" in reasons[1]

@@ -106,7 +106,7 @@ def render_determination(d: Determination) -> list[Any]:
     pol.append("; ".join(_policy_line(p) for p in d.policies))
     out.append(pol)
     if d.prior_authorization_basis:
-        out.append(Text("Prior authorization: " + " ".join(d.prior_authorization_basis)))
+        out.append(Text("Prior authorization: " + "; ".join(d.prior_authorization_basis)))
     if d.medicaid_state is not None:
         out.append(Text(medicaid_check_line(d.medicaid_state)))
     if d.notes:
