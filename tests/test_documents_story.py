@@ -307,3 +307,14 @@ def test_deadlines_export_as_a_calendar_with_a_reminder_a_week_before(case_store
     assert "DTSTART;VALUE=DATE:20270519" in ics and ics.count("TRIGGER:-P7D") == len(items)
     assert "Corrin" not in ics  # no patient name in a calendar that may sync elsewhere
     assert all(len(line.encode()) <= 75 for line in ics.split("\r\n"))
+
+
+def test_an_unconfirmed_right_reads_unconfirmed_once_on_the_sheet() -> None:
+    """The sheet says "Unconfirmed: <rule>: <why>"; the why does not say "unconfirmed" again."""
+    from backcover.documents._parts import patient_rights
+    from backcover.vocab import PlanKind
+
+    for kind, urgent in ((k.value, u) for k in PlanKind for u in (False, True)):
+        for right in patient_rights(kind, urgent=urgent):
+            if right.confidence:
+                assert not right.confidence.lower().startswith("unconfirmed"), (kind, right.citation)

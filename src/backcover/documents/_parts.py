@@ -114,7 +114,7 @@ def patient_rights(plan_kind: str | None, *, urgent: bool = False) -> tuple[Righ
                 "evidence and arguments in writing.",
                 "42 CFR 422.586",
                 ECFR + "42/section-422.586",
-                "unconfirmed: the case-file copy is in CMS's Parts C & D appeals guidance, section 50",
+                "the case-file copy is in CMS's Parts C & D appeals guidance, section 50",
             )
         )
         if urgent:
@@ -134,7 +134,7 @@ def patient_rights(plan_kind: str | None, *, urgent: bool = False) -> tuple[Righ
                 "applied, so that I can respond to it.",
                 "42 CFR 405.940-405.958 (redetermination)",
                 ECFR + "42/part-405/subpart-I",
-                "unconfirmed: Original Medicare grants no claim-file right in these words; the request is "
+                "Original Medicare grants no claim-file right in these words; the request is "
                 "still worth making",
             )
         )
